@@ -1,0 +1,69 @@
+"""Reads of applications. Each selector owns its joins, so a list's query count
+is decided here."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from partnership.rules import Roles
+
+from .models import Application, Status
+
+
+def _listing() -> QuerySet[Application]:
+    return Application.objects.select_related(
+        "call__partnership", "working_group__municipality", "working_group__appointed_by"
+    )
+
+
+def get_application_for_user(user, pk: int, *, write: bool = False) -> Application:
+    """Fetch an application and check access in one step.
+
+    Someone who may not see it gets 404 (its existence is not revealed); someone
+    who may see but not change it gets 403 when asking to write.
+    """
+    application = _listing().filter(pk=pk).first()
+    if application is None or not user.has_perm("applications.view_application", application):
+        raise Http404
+    if write and not user.has_perm("applications.change_application", application):
+        raise PermissionDenied
+    return application
+
+
+def group_applications(roles: Roles) -> QuerySet[Application]:
+    return _listing().filter(working_group__in=roles.working_groups).exclude(status=Status.WITHDRAWN)
+
+
+def awaiting_triage(roles: Roles) -> QuerySet[Application]:
+    return _listing().filter(
+        status=Status.SUBMITTED, call__partnership__in=roles.project_leader_partnerships
+    ).order_by("submitted_at")
+
+
+def complete_without_meeting(roles: Roles) -> QuerySet[Application]:
+    return _listing().filter(
+        status=Status.COMPLETE, call__partnership__in=roles.project_leader_partnerships
+    ).order_by("submitted_at")
+
+
+def submitted_for_koncernkontoret(limit: int = 20) -> QuerySet[Application]:
+    return (
+        _listing()
+        .filter(submitted_at__isnull=False)
+        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+        .order_by("-submitted_at")[:limit]
+    )
+
+
+def at_run() -> QuerySet[Application]:
+    return _listing().filter(status=Status.AT_RUN).order_by("call__run_meeting_on", "reference_number")
+
+
+def followed_by_nsv(roles: Roles) -> QuerySet[Application]:
+    return (
+        _listing()
+        .filter(working_group__appointed_by__in=roles.nsv_groups, submitted_at__isnull=False)
+        .exclude(status=Status.WITHDRAWN)
+        .order_by("-submitted_at")
+    )
+

@@ -1,0 +1,320 @@
+"""Build the real structure of SIM spår 2 in Fyrbodal, with one demo login per role.
+
+Idempotent: running it again changes nothing. With DEBUG off it builds the
+structure and the people, but refuses to give anyone a known password.
+"""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from partnership.models import (
+    Body,
+    BodyKind,
+    Call,
+    Membership,
+    MembershipRole,
+    Municipality,
+    Organisation,
+    Part,
+    Partnership,
+    Principal,
+    Region,
+    SubRegion,
+    Unit,
+    UnitKind,
+    User,
+)
+
+DEMO_PASSWORD = "sim-demo-2026"
+STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
+START = datetime.date(2017, 6, 19)  # the project plan was adopted by the steering group
+WG_APPOINTED = datetime.date(2017, 8, 28)
+
+FYRBODAL = [
+    "Bengtsfors", "Dals-Ed", "Färgelanda", "Lilla Edet", "Lysekil", "Mellerud", "Munkedal", "Orust",
+    "Sotenäs", "Strömstad", "Tanum", "Trollhättan", "Uddevalla", "Vänersborg", "Åmål",
+]
+PARTS = [
+    (1, "Del I – start av insatser", "Insatser startas utifrån den inledande kartläggningen.",
+     ["Uddevalla", "Färgelanda", "Mellerud"]),
+    (2, "Del II – kartläggning och insatser", "Verksamhetsnära kartläggning först, därefter insatser.",
+     ["Trollhättan", "Lysekil", "Munkedal"]),
+    (3, "Del III – spridning och implementering",
+     "Övriga kommuner följer arbetet genom dialogmöten och kan införa insatser som visar resultat.",
+     [m for m in FYRBODAL if m not in {"Uddevalla", "Färgelanda", "Mellerud", "Trollhättan", "Lysekil", "Munkedal"}]),
+]
+WORKING_GROUP_MUNICIPALITIES = ["Uddevalla", "Färgelanda", "Mellerud", "Trollhättan", "Lysekil", "Munkedal"]
+
+REGION_UNITS = [
+    ("NU-sjukvården", [
+        ("BUP NU-sjukvården", UnitKind.BUP, "Trollhättan"),
+        ("Barn- och ungdomsmedicin NU-sjukvården", UnitKind.BUM, "Uddevalla"),
+        ("Logopedmottagningen NU-sjukvården", UnitKind.SPEECH_THERAPY, "Uddevalla"),
+        ("Mödrahälsovården NU-sjukvården", UnitKind.MVC, "Trollhättan"),
+    ]),
+    ("Närhälsan", [
+        ("Närhälsan Dalaberg vårdcentral", UnitKind.PRIMARY_CARE, "Uddevalla"),
+        ("Närhälsan Dalaberg barnavårdscentral", UnitKind.BVC, "Uddevalla"),
+        ("Närhälsan Färgelanda vårdcentral", UnitKind.PRIMARY_CARE, "Färgelanda"),
+        ("Närhälsan Mellerud barnavårdscentral", UnitKind.BVC, "Mellerud"),
+        ("Närhälsan Lysekil barnavårdscentral", UnitKind.BVC, "Lysekil"),
+        ("Närhälsan Munkedal vårdcentral", UnitKind.PRIMARY_CARE, "Munkedal"),
+        ("Närhälsan Trollhättan ungdomsmottagning", UnitKind.YOUTH_CLINIC, "Trollhättan"),
+    ]),
+    ("Capio", [
+        ("Capio Vårdcentral Vänersborg", UnitKind.PRIMARY_CARE, "Vänersborg"),
+    ]),
+]
+MUNICIPAL_UNITS = [
+    ("Socialtjänsten", UnitKind.SOCIAL_SERVICES),
+    ("Förskolan", UnitKind.PRESCHOOL),
+    ("Grundskolan", UnitKind.SCHOOL),
+    ("Elevhälsan", UnitKind.PUPIL_HEALTH),
+]
+
+# (username, first, last, e-mail, title, organisation, demo role label or None)
+PEOPLE = [
+    ("projektledare", "Sara", "Lindqvist", "Projektledare SIM spår 2", "Vårdsamverkan Fyrbodal", "Projektledare"),
+    ("styrgrupp-ordf", "Anders", "Holm", "Verksamhetschef", "NU-sjukvården", "Styrgruppens ordförande"),
+    ("styrgrupp", "Karin", "Ek", "Socialchef", "Uddevalla kommun", "Styrgruppsledamot (även vice ordf. NSV Uddevalla)"),
+    ("styrgrupp-narhalsan", "Per", "Sandberg", "Primärvårdschef", "Närhälsan", None),
+    ("styrgrupp-capio", "Lena", "Berg", "Verksamhetschef", "Capio", None),
+    ("styrgrupp-soc2", "Johan", "Nyberg", "Socialchef", "Trollhättans stad", None),
+    ("styrgrupp-utb1", "Eva", "Strand", "Förvaltningschef utbildning", "Melleruds kommun", None),
+    ("styrgrupp-utb2", "Mats", "Dahl", "Förvaltningschef utbildning", "Lysekils kommun", None),
+    ("koncernkontoret", "Maria", "Johansson", "Processansvarig sociala investeringar", "Koncernkontoret VGR",
+     "Koncernkontoret"),
+    ("sekretariat", "Henrik", "Wallin", "Nämndsekreterare", "Regionutvecklingssekretariatet", "RUN:s sekretariat"),
+    ("gruppledare-uddevalla", "Eugenia", "Strand", "Utvecklingsledare", "Uddevalla kommun",
+     "Arbetsgruppsledare Uddevalla"),
+    ("gruppmedlem-uddevalla", "Ali", "Hassan", "BVC-sjuksköterska", "Närhälsan", "Arbetsgruppsmedlem Uddevalla"),
+    ("gruppledare-munkedal", "Ulla", "Persson", "Rektor", "Munkedals kommun", "Arbetsgruppsledare Munkedal"),
+    ("nsv-uddevalla", "Bengt", "Olsson", "Områdeschef", "Närhälsan", "NSV-ordförande Uddevalla"),
+    ("run-ordf", "Birgitta", "Lund", "Ordförande RUN", "Västra Götalandsregionen", None),
+]
+
+
+MUNICIPAL_ORGANISATIONS = {
+    "Bengtsfors": "Bengtsfors kommun", "Dals-Ed": "Dals-Eds kommun", "Färgelanda": "Färgelanda kommun",
+    "Lilla Edet": "Lilla Edets kommun", "Lysekil": "Lysekils kommun", "Mellerud": "Melleruds kommun",
+    "Munkedal": "Munkedals kommun", "Orust": "Orust kommun", "Sotenäs": "Sotenäs kommun",
+    "Strömstad": "Strömstads kommun", "Tanum": "Tanums kommun", "Trollhättan": "Trollhättans stad",
+    "Uddevalla": "Uddevalla kommun", "Vänersborg": "Vänersborgs kommun", "Åmål": "Åmåls kommun",
+}
+
+
+class Command(BaseCommand):
+    help = "Bygger partnerskapets verkliga struktur med demoinloggningar (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="Skriv inte ut inloggningarna.")
+
+    @transaction.atomic
+    def handle(self, *args, quiet: bool = False, **options):
+        demo_logins = settings.DEBUG
+        self.build(demo_logins=demo_logins)
+        if quiet:
+            return
+        if not demo_logins:
+            self.stdout.write(
+                self.style.WARNING(
+                    "DEBUG är av: strukturen är byggd, men inga demoinloggningar med kända lösenord skapades."
+                )
+            )
+            return
+        self.stdout.write(self.style.SUCCESS("Demodata klar. Logga in på http://127.0.0.1:8000/ som:"))
+        for username, _first, _last, _title, _org, label in PEOPLE:
+            if label:
+                self.stdout.write(f"  {label:<52} {username:<24} lösenord: {DEMO_PASSWORD}")
+
+    def build(self, *, demo_logins: bool) -> None:
+        region = Region.objects.get(name="Västra Götalandsregionen")
+        fyrbodal = SubRegion.objects.get(region=region, name="Fyrbodal")
+        municipalities = {m.name: m for m in Municipality.objects.filter(name__in=FYRBODAL)}
+
+        organisations = self.build_organisations(municipalities)
+        partnership, _ = Partnership.objects.update_or_create(
+            name="Sociala investeringsmedel spår 2 – partnerskapssatsning i Fyrbodal",
+            defaults={
+                "short_name": "SIM spår 2 Fyrbodal",
+                "region": region,
+                "sub_region": fyrbodal,
+                "project_owner": organisations["NU-sjukvården"],
+                "target_age_min": 0,
+                "target_age_max": 12,
+            },
+        )
+        parts = {}
+        for number, name, description, names in PARTS:
+            part, _ = Part.objects.update_or_create(
+                partnership=partnership, number=number, defaults={"name": name, "description": description}
+            )
+            part.municipalities.set([municipalities[n] for n in names])
+            parts[number] = part
+
+        self.build_calls(partnership, parts)
+        bodies = self.build_bodies(partnership, municipalities)
+        people = self.build_people(organisations, demo_logins=demo_logins)
+        self.build_memberships(bodies, people, organisations)
+
+    def build_organisations(self, municipalities: dict[str, Municipality]) -> dict[str, Organisation]:
+        orgs: dict[str, Organisation] = {}
+        for name, private in [
+            ("Västra Götalandsregionen", False),
+            ("NU-sjukvården", False),
+            ("Närhälsan", False),
+            ("Capio", True),
+            ("Koncernkontoret VGR", False),
+            ("Regionutvecklingssekretariatet", False),
+            ("Vårdsamverkan Fyrbodal", False),
+        ]:
+            orgs[name], _ = Organisation.objects.update_or_create(
+                name=name, defaults={"principal": Principal.REGION, "is_private_provider": private}
+            )
+        for org_name, units in REGION_UNITS:
+            for unit_name, kind, municipality in units:
+                Unit.objects.update_or_create(
+                    organisation=orgs[org_name],
+                    name=unit_name,
+                    defaults={"kind": kind, "municipality": municipalities[municipality]},
+                )
+        for name, municipality in municipalities.items():
+            org, _ = Organisation.objects.update_or_create(
+                name=MUNICIPAL_ORGANISATIONS[name],
+                defaults={"principal": Principal.MUNICIPALITY, "municipality": municipality},
+            )
+            orgs[org.name] = org
+            for unit_name, kind in MUNICIPAL_UNITS:
+                Unit.objects.update_or_create(
+                    organisation=org,
+                    name=f"{unit_name} {name}",
+                    defaults={"kind": kind, "municipality": municipality},
+                )
+        return orgs
+
+    def build_calls(self, partnership: Partnership, parts: dict[int, Part]) -> None:
+        call_2017, _ = Call.objects.update_or_create(
+            partnership=partnership,
+            name="SIM spår 2 – Del I, hösten 2017",
+            defaults={
+                "description": "Ansökningar för insatser i Del I (Uddevalla, Färgelanda, Mellerud), "
+                "enligt projektplanens tidsplan.",
+                "target_age_min": 0,
+                "target_age_max": 12,
+                "opens_on": datetime.date(2017, 6, 19),
+                "deadline": datetime.datetime(2017, 9, 4, 12, 0, tzinfo=STOCKHOLM),
+                "steering_group_meeting_on": datetime.date(2017, 9, 13),
+                "run_meeting_on": datetime.date(2017, 10, 19),
+                "budget": 6_000_000,
+                "max_duration_months": 36,
+            },
+        )
+        call_2017.parts.set([parts[1]])
+        call_2027, _ = Call.objects.update_or_create(
+            partnership=partnership,
+            name="SIM spår 2 – ansökningsomgång våren 2027",
+            defaults={
+                "description": "Ansökningar för insatser i Del I och Del II.",
+                "target_age_min": 0,
+                "target_age_max": 12,
+                "opens_on": datetime.date(2026, 11, 2),
+                "deadline": datetime.datetime(2027, 2, 1, 12, 0, tzinfo=STOCKHOLM),
+                "steering_group_meeting_on": datetime.date(2027, 2, 17),
+                "run_meeting_on": datetime.date(2027, 3, 18),
+                "budget": 9_000_000,
+                "max_duration_months": 36,
+            },
+        )
+        call_2027.parts.set([parts[1], parts[2]])
+
+    def build_bodies(self, partnership: Partnership, municipalities: dict[str, Municipality]) -> dict[str, Body]:
+        bodies: dict[str, Body] = {}
+
+        def body(key: str, name: str, kind: str, **fields) -> Body:
+            bodies[key], _ = Body.objects.update_or_create(name=name, defaults={"kind": kind, **fields})
+            return bodies[key]
+
+        body("run", "Regionutvecklingsnämnden (RUN)", BodyKind.RUN,
+             description="Beslutar om varje ansökan vid sitt sammanträde.")
+        body("secretariat", "RUN:s sekretariat", BodyKind.RUN_SECRETARIAT,
+             description="Registrerar nämndens beslut, belopp och villkor.")
+        body("steering", "Styrgrupp SIM spår 2 Fyrbodal", BodyKind.STEERING_GROUP, partnership=partnership,
+             description="Bereder kompletta ansökningar och tillstyrker eller avstyrker dem till RUN.")
+        body("kk", "Koncernkontoret VGR – sociala investeringsmedel", BodyKind.KONCERNKONTORET,
+             description="Tar emot ansökningarna och ser att de går i linje med RUN:s intentioner.")
+        body("subregional", "Operativ delregional arbetsgrupp SIM spår 2", BodyKind.SUBREGIONAL_WORKING_GROUP,
+             partnership=partnership, description="Bereder frågor till styrgruppen tillsammans med projektledaren.")
+        for name, municipality in municipalities.items():
+            body(f"nsv:{name}", f"Lokal närsjukvårdsgrupp {name}", BodyKind.NSV, municipality=municipality,
+                 description="Utser den lokala SIM-arbetsgruppen och dess ledare.")
+        for name in WORKING_GROUP_MUNICIPALITIES:
+            body(f"wg:{name}", f"Lokal SIM-arbetsgrupp {name}", BodyKind.LOCAL_WORKING_GROUP,
+                 partnership=partnership, municipality=municipalities[name], appointed_by=bodies[f"nsv:{name}"],
+                 appointed_on=WG_APPOINTED,
+                 description="Kartlägger behoven hos barn 0–12 år och ansöker om medel för varje insats.")
+        return bodies
+
+    def build_people(self, organisations: dict[str, Organisation], *, demo_logins: bool) -> dict[str, User]:
+        people: dict[str, User] = {}
+        for username, first, last, title, org_name, label in PEOPLE:
+            organisation = organisations[org_name]
+            user, created = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@demo.simportal.local",
+                    "title": title,
+                    "organisation": organisation,
+                    "is_active": True,
+                },
+            )
+            wants_password = demo_logins and label is not None
+            if wants_password and not user.check_password(DEMO_PASSWORD):
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            elif not wants_password and (created or user.has_usable_password()):
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+            people[username] = user
+        return people
+
+    def build_memberships(self, bodies, people, organisations) -> None:
+        def seat(username: str, body_key: str, role: str, *, starts_on=START, unit=None, organisation=None):
+            Membership.objects.update_or_create(
+                person=people[username],
+                body=bodies[body_key],
+                role=role,
+                starts_on=starts_on,
+                defaults={"unit": unit, "organisation": organisation or people[username].organisation, "ends_on": None},
+            )
+
+        def unit(name: str) -> Unit:
+            return Unit.objects.get(name=name)
+
+        seat("run-ordf", "run", MembershipRole.CHAIR)
+        seat("sekretariat", "secretariat", MembershipRole.SECRETARY)
+        seat("styrgrupp-ordf", "steering", MembershipRole.CHAIR)
+        seat("styrgrupp-narhalsan", "steering", MembershipRole.MEMBER, unit=unit("Närhälsan Dalaberg vårdcentral"))
+        seat("styrgrupp-capio", "steering", MembershipRole.MEMBER, unit=unit("Capio Vårdcentral Vänersborg"))
+        seat("styrgrupp", "steering", MembershipRole.MEMBER, unit=unit("Socialtjänsten Uddevalla"))
+        seat("styrgrupp-soc2", "steering", MembershipRole.MEMBER, unit=unit("Socialtjänsten Trollhättan"))
+        seat("styrgrupp-utb1", "steering", MembershipRole.MEMBER, unit=unit("Grundskolan Mellerud"))
+        seat("styrgrupp-utb2", "steering", MembershipRole.MEMBER, unit=unit("Grundskolan Lysekil"))
+        seat("koncernkontoret", "steering", MembershipRole.ADJUNCT)
+        seat("koncernkontoret", "kk", MembershipRole.MEMBER)
+        seat("projektledare", "steering", MembershipRole.PROJECT_LEADER)
+        seat("projektledare", "subregional", MembershipRole.PROJECT_LEADER)
+        # One person may hold several roles: Karin Ek sits in the steering group and is vice chair of an NSV group.
+        seat("styrgrupp", "nsv:Uddevalla", MembershipRole.VICE_CHAIR)
+        seat("nsv-uddevalla", "nsv:Uddevalla", MembershipRole.CHAIR)
+        seat("gruppledare-uddevalla", "wg:Uddevalla", MembershipRole.LEADER, starts_on=WG_APPOINTED,
+             unit=unit("Socialtjänsten Uddevalla"))
+        seat("gruppmedlem-uddevalla", "wg:Uddevalla", MembershipRole.MEMBER, starts_on=WG_APPOINTED,
+             unit=unit("Närhälsan Dalaberg barnavårdscentral"))
+        seat("gruppledare-munkedal", "wg:Munkedal", MembershipRole.LEADER, starts_on=WG_APPOINTED,
+             unit=unit("Grundskolan Munkedal"))

@@ -1,0 +1,270 @@
+"""Who may do what: the one place that owns the portal's permissions.
+
+A person's roles are read from their *current* memberships (``partnership.models``),
+once per request. Views ask ``user.has_perm(<name>, obj)``; they never test roles
+themselves. Everything not granted here is denied.
+
+Objects of higher apps (applications, meetings) are read through their own
+attributes (``application.working_group_id``, ``application.is_submitted``), so
+this module imports no app above ``partnership``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import rules
+from django.utils import timezone
+
+from .models import BodyKind, Membership, MembershipRole
+
+_CACHE_ATTR = "_simportal_roles"
+VOTING_ROLES = frozenset({MembershipRole.CHAIR, MembershipRole.VICE_CHAIR, MembershipRole.MEMBER})
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What a person is today, from their current memberships."""
+
+    working_groups: frozenset[int] = field(default_factory=frozenset)
+    led_working_groups: frozenset[int] = field(default_factory=frozenset)
+    steering_groups: frozenset[int] = field(default_factory=frozenset)
+    voting_steering_groups: frozenset[int] = field(default_factory=frozenset)
+    chaired_steering_groups: frozenset[int] = field(default_factory=frozenset)
+    project_leader_partnerships: frozenset[int] = field(default_factory=frozenset)
+    nsv_groups: frozenset[int] = field(default_factory=frozenset)
+    chaired_nsv_groups: frozenset[int] = field(default_factory=frozenset)
+    koncernkontoret: bool = False
+    run_secretariat: bool = False
+
+    @property
+    def is_group_member(self) -> bool:
+        return bool(self.working_groups)
+
+    @property
+    def is_group_leader(self) -> bool:
+        return bool(self.led_working_groups)
+
+    @property
+    def is_project_leader(self) -> bool:
+        return bool(self.project_leader_partnerships)
+
+    @property
+    def is_steering_member(self) -> bool:
+        return bool(self.steering_groups)
+
+    @property
+    def is_nsv_member(self) -> bool:
+        return bool(self.nsv_groups)
+
+    @property
+    def has_any(self) -> bool:
+        return any(
+            (
+                self.working_groups,
+                self.steering_groups,
+                self.project_leader_partnerships,
+                self.nsv_groups,
+                self.koncernkontoret,
+                self.run_secretariat,
+            )
+        )
+
+
+NO_ROLES = Roles()
+
+
+def roles_from_memberships(memberships: list[Membership]) -> Roles:
+    sets: dict[str, set[int]] = {name: set() for name in Roles.__dataclass_fields__ if name not in {"koncernkontoret", "run_secretariat"}}
+    koncernkontoret = run_secretariat = False
+    for m in memberships:
+        body = m.body
+        if m.role == MembershipRole.PROJECT_LEADER and body.partnership_id:
+            sets["project_leader_partnerships"].add(body.partnership_id)
+        if body.kind == BodyKind.LOCAL_WORKING_GROUP:
+            sets["working_groups"].add(body.pk)
+            if m.role == MembershipRole.LEADER:
+                sets["led_working_groups"].add(body.pk)
+        elif body.kind == BodyKind.STEERING_GROUP:
+            sets["steering_groups"].add(body.pk)
+            if m.role in VOTING_ROLES:
+                sets["voting_steering_groups"].add(body.pk)
+            if m.role == MembershipRole.CHAIR:
+                sets["chaired_steering_groups"].add(body.pk)
+        elif body.kind == BodyKind.NSV:
+            sets["nsv_groups"].add(body.pk)
+            if m.role in (MembershipRole.CHAIR, MembershipRole.VICE_CHAIR):
+                sets["chaired_nsv_groups"].add(body.pk)
+        elif body.kind == BodyKind.KONCERNKONTORET:
+            koncernkontoret = True
+        elif body.kind == BodyKind.RUN_SECRETARIAT:
+            run_secretariat = True
+    return Roles(
+        **{name: frozenset(ids) for name, ids in sets.items()},
+        koncernkontoret=koncernkontoret,
+        run_secretariat=run_secretariat,
+    )
+
+
+def roles_of(user, on: datetime.date | None = None) -> Roles:
+    """The roles a user holds today (cached on the user object for the request)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_ROLES
+    today = on or timezone.localdate()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None and cached[0] == today:
+        return cached[1]
+    memberships = list(Membership.objects.current(today).filter(person=user).select_related("body"))
+    roles = roles_from_memberships(memberships)
+    setattr(user, _CACHE_ATTR, (today, roles))
+    return roles
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles, e.g. after memberships changed within a request."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+# --- role predicates -------------------------------------------------------------
+
+
+@rules.predicate
+def is_active_user(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+@rules.predicate
+def has_any_role(user) -> bool:
+    return roles_of(user).has_any
+
+
+@rules.predicate
+def is_project_leader(user) -> bool:
+    return roles_of(user).is_project_leader
+
+
+@rules.predicate
+def is_run_secretariat(user) -> bool:
+    return roles_of(user).run_secretariat
+
+
+@rules.predicate
+def is_koncernkontoret(user) -> bool:
+    return roles_of(user).koncernkontoret
+
+
+@rules.predicate
+def is_group_member(user) -> bool:
+    return roles_of(user).is_group_member
+
+
+@rules.predicate
+def is_steering_member(user) -> bool:
+    return roles_of(user).is_steering_member
+
+
+@rules.predicate
+def is_nsv_member(user) -> bool:
+    return roles_of(user).is_nsv_member
+
+
+# --- application predicates (the application is read through its attributes) ----
+
+
+@rules.predicate
+def is_in_applying_group(user, application) -> bool:
+    return application is not None and application.working_group_id in roles_of(user).working_groups
+
+
+@rules.predicate
+def leads_applying_group(user, application) -> bool:
+    return application is not None and application.working_group_id in roles_of(user).led_working_groups
+
+
+@rules.predicate
+def is_editable_by_group(user, application) -> bool:
+    return application is not None and application.is_editable_by_group
+
+
+@rules.predicate
+def is_submitted(user, application) -> bool:
+    return application is not None and application.is_submitted
+
+
+@rules.predicate
+def is_forwarded_to_run(user, application) -> bool:
+    return application is not None and application.is_forwarded_to_run
+
+
+@rules.predicate
+def leads_partnership_of(user, application) -> bool:
+    return application is not None and application.call.partnership_id in roles_of(user).project_leader_partnerships
+
+
+@rules.predicate
+def is_on_members_published_agenda(user, application) -> bool:
+    groups = roles_of(user).steering_groups
+    if application is None or not groups:
+        return False
+    return application.agenda_items.filter(
+        meeting__steering_group_id__in=groups, meeting__published_at__isnull=False
+    ).exists()
+
+
+@rules.predicate
+def appointed_applying_group(user, application) -> bool:
+    """NSV members follow the applications of the working group their NSV appointed."""
+    groups = roles_of(user).nsv_groups
+    return application is not None and bool(groups) and application.working_group.appointed_by_id in groups
+
+
+# --- meeting predicates -----------------------------------------------------------
+
+
+@rules.predicate
+def sits_in_meetings_group(user, meeting) -> bool:
+    return meeting is not None and meeting.steering_group_id in roles_of(user).steering_groups
+
+
+@rules.predicate
+def is_published(user, meeting) -> bool:
+    return meeting is not None and meeting.published_at is not None
+
+
+@rules.predicate
+def leads_meetings_partnership(user, meeting) -> bool:
+    return meeting is not None and meeting.steering_group.partnership_id in roles_of(user).project_leader_partnerships
+
+
+# --- the permissions -----------------------------------------------------------------
+
+# The structure (who is who, calls) is open to every logged-in person with a role.
+rules.add_perm("partnership.view_structure", is_active_user & (has_any_role | rules.is_superuser))
+rules.add_perm("partnership.view_call", is_active_user & (has_any_role | rules.is_superuser))
+# The administrators of the structure create users and memberships in the admin.
+rules.add_perm("partnership.administer_structure", is_active_user & (is_project_leader | is_run_secretariat))
+
+rules.add_perm(
+    "applications.view_application",
+    is_active_user
+    & (
+        is_in_applying_group
+        | (is_submitted & (leads_partnership_of | is_koncernkontoret | appointed_applying_group))
+        | is_on_members_published_agenda
+        | (is_forwarded_to_run & is_run_secretariat)
+    ),
+)
+rules.add_perm("applications.change_application", is_active_user & is_in_applying_group & is_editable_by_group)
+rules.add_perm(
+    "applications.submit_application", is_active_user & leads_applying_group & is_editable_by_group
+)
+rules.add_perm("applications.create_application", is_active_user & is_group_member)
+rules.add_perm("applications.comment_application", is_active_user & is_submitted & is_koncernkontoret)
+rules.add_perm("applications.triage_application", is_active_user & is_submitted & leads_partnership_of)
+
+rules.add_perm(
+    "reviews.view_meeting",
+    is_active_user & ((sits_in_meetings_group & is_published) | leads_meetings_partnership),
+)

@@ -1,0 +1,27 @@
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, render
+
+from . import selectors
+
+
+@permission_required("partnership.view_structure", raise_exception=True)
+def who_is_who(request):
+    return render(
+        request,
+        "partnership/who_is_who.html",
+        {
+            "chart": selectors.organisation_chart(),
+            "partnerships": selectors.partnerships_with_parts(),
+        },
+    )
+
+
+@permission_required("partnership.view_call", raise_exception=True)
+def call_list(request):
+    return render(request, "partnership/call_list.html", {"calls": selectors.calls_overview()})
+
+
+@permission_required("partnership.view_call", raise_exception=True)
+def call_detail(request, pk: int):
+    call = get_object_or_404(selectors.calls_overview(), pk=pk)
+    return render(request, "partnership/call_detail.html", {"call": call})

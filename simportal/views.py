@@ -1,0 +1,69 @@
+"""Pages that gather from every app: the start page per role, health, public pages."""
+
+import redis
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from applications import selectors as application_selectors
+from partnership import selectors as partnership_selectors
+from partnership.rules import roles_of
+from reviews import selectors as review_selectors
+
+
+@login_not_required
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "public/landing.html")
+    roles = roles_of(request.user)
+    context: dict = {"roles": roles}
+    if roles.is_group_member:
+        context["group_applications"] = application_selectors.group_applications(roles)
+        context["open_calls"] = partnership_selectors.open_calls()
+    if roles.is_project_leader:
+        context["awaiting_triage"] = application_selectors.awaiting_triage(roles)
+        context["complete_without_meeting"] = application_selectors.complete_without_meeting(roles)
+    if roles.is_steering_member:
+        context["upcoming_meetings"] = review_selectors.upcoming_meetings(roles)
+    if roles.koncernkontoret:
+        context["recently_submitted"] = application_selectors.submitted_for_koncernkontoret()
+    if roles.run_secretariat:
+        context["at_run"] = application_selectors.at_run()
+    if roles.is_nsv_member:
+        context["nsv_applications"] = application_selectors.followed_by_nsv(roles)
+    return render(request, "home.html", context)
+
+
+@login_not_required
+def accessibility(request):
+    return render(request, "public/accessibility.html")
+
+
+def _redis_answers() -> bool | None:
+    if not settings.REDIS_URL:
+        return None
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request):
+    """200 when the database answers; says whether Redis does (null: not configured)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = True
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        database = False
+    body = {"status": "ok" if database else "error", "database": database, "redis": _redis_answers()}
+    return JsonResponse(body, status=200 if database else 503)
