@@ -66,9 +66,9 @@ class Application(models.Model):
         ordering = ["-updated_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(status="withdrawn", submitted_at__isnull=True) | Q(
-                    submitted_at__isnull=False, reference_number__isnull=False
-                ),
+                condition=Q(status="draft")
+                | Q(status="withdrawn", submitted_at__isnull=True)
+                | Q(submitted_at__isnull=False, reference_number__isnull=False),
                 name="application_registered_when_submitted",
                 violation_error_message=_("En inskickad ansökan har diarienummer och inskickningstid."),
             ),

@@ -35,15 +35,19 @@ def group_applications(roles: Roles) -> QuerySet[Application]:
 
 
 def awaiting_triage(roles: Roles) -> QuerySet[Application]:
-    return _listing().filter(
-        status=Status.SUBMITTED, call__partnership__in=roles.project_leader_partnerships
-    ).order_by("submitted_at")
+    return (
+        _listing()
+        .filter(status=Status.SUBMITTED, call__partnership__in=roles.project_leader_partnerships)
+        .order_by("submitted_at")
+    )
 
 
 def complete_without_meeting(roles: Roles) -> QuerySet[Application]:
-    return _listing().filter(
-        status=Status.COMPLETE, call__partnership__in=roles.project_leader_partnerships
-    ).order_by("submitted_at")
+    return (
+        _listing()
+        .filter(status=Status.COMPLETE, call__partnership__in=roles.project_leader_partnerships)
+        .order_by("submitted_at")
+    )
 
 
 def submitted_for_koncernkontoret(limit: int = 20) -> QuerySet[Application]:
@@ -66,4 +70,3 @@ def followed_by_nsv(roles: Roles) -> QuerySet[Application]:
         .exclude(status=Status.WITHDRAWN)
         .order_by("-submitted_at")
     )
-

@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from simportal.admin import StructureAdminMixin
 
 from .models import Body, Call, Membership, Municipality, Organisation, Part, Partnership, Region, SubRegion, Unit, User
+
+# Roles come from memberships in the structure, never from hand-kept groups.
+admin.site.unregister(Group)
 
 
 class MembershipInline(StructureAdminMixin, admin.TabularInline):
@@ -119,7 +123,15 @@ class PartAdmin(StructureAdminMixin, admin.ModelAdmin):
 
 @admin.register(Call)
 class CallAdmin(StructureAdminMixin, SimpleHistoryAdmin):
-    list_display = ["name", "partnership", "opens_on", "deadline", "steering_group_meeting_on", "run_meeting_on", "budget"]
+    list_display = [
+        "name",
+        "partnership",
+        "opens_on",
+        "deadline",
+        "steering_group_meeting_on",
+        "run_meeting_on",
+        "budget",
+    ]
     list_filter = ["partnership", "parts"]
     search_fields = ["name"]
     filter_horizontal = ["parts"]

@@ -234,9 +234,7 @@ class Part(models.Model):
     number = models.PositiveSmallIntegerField(_("nummer"))
     name = models.CharField(_("namn"), max_length=200)
     description = models.TextField(_("beskrivning"), blank=True)
-    municipalities = models.ManyToManyField(
-        Municipality, verbose_name=_("kommuner"), related_name="parts", blank=True
-    )
+    municipalities = models.ManyToManyField(Municipality, verbose_name=_("kommuner"), related_name="parts", blank=True)
 
     class Meta:
         verbose_name = _("del")
@@ -304,9 +302,7 @@ class Call(models.Model):
             if local_deadline < self.opens_on:
                 errors["deadline"] = _("Sista dag för ansökan måste ligga efter att utlysningen öppnar.")
             if self.steering_group_meeting_on and self.steering_group_meeting_on < local_deadline:
-                errors["steering_group_meeting_on"] = _(
-                    "Styrgruppens möte måste ligga efter sista dag för ansökan."
-                )
+                errors["steering_group_meeting_on"] = _("Styrgruppens möte måste ligga efter sista dag för ansökan.")
         if errors:
             raise ValidationError(errors)
 
@@ -462,9 +458,7 @@ class Membership(models.Model):
                 name="membership_ends_after_start",
                 violation_error_message=_("Slutdatum måste ligga efter startdatum."),
             ),
-            models.UniqueConstraint(
-                fields=["person", "body", "role", "starts_on"], name="membership_unique_start"
-            ),
+            models.UniqueConstraint(fields=["person", "body", "role", "starts_on"], name="membership_unique_start"),
         ]
         indexes = [models.Index(fields=["person", "starts_on", "ends_on"], name="membership_person_period")]
 

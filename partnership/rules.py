@@ -76,7 +76,9 @@ NO_ROLES = Roles()
 
 
 def roles_from_memberships(memberships: list[Membership]) -> Roles:
-    sets: dict[str, set[int]] = {name: set() for name in Roles.__dataclass_fields__ if name not in {"koncernkontoret", "run_secretariat"}}
+    sets: dict[str, set[int]] = {
+        name: set() for name in Roles.__dataclass_fields__ if name not in {"koncernkontoret", "run_secretariat"}
+    }
     koncernkontoret = run_secretariat = False
     for m in memberships:
         body = m.body
@@ -257,9 +259,7 @@ rules.add_perm(
     ),
 )
 rules.add_perm("applications.change_application", is_active_user & is_in_applying_group & is_editable_by_group)
-rules.add_perm(
-    "applications.submit_application", is_active_user & leads_applying_group & is_editable_by_group
-)
+rules.add_perm("applications.submit_application", is_active_user & leads_applying_group & is_editable_by_group)
 rules.add_perm("applications.create_application", is_active_user & is_group_member)
 rules.add_perm("applications.comment_application", is_active_user & is_submitted & is_koncernkontoret)
 rules.add_perm("applications.triage_application", is_active_user & is_submitted & leads_partnership_of)

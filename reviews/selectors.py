@@ -24,15 +24,13 @@ def upcoming_meetings(roles: Roles) -> QuerySet[Meeting]:
 
 
 def get_meeting_for_user(user, pk: int) -> Meeting:
-    meeting = (
-        Meeting.objects.select_related("steering_group__partnership").filter(pk=pk).first()
-    )
+    meeting = Meeting.objects.select_related("steering_group__partnership").filter(pk=pk).first()
     if meeting is None or not user.has_perm("reviews.view_meeting", meeting):
         raise Http404
     return meeting
 
 
 def agenda(meeting: Meeting):
-    return meeting.items.select_related(
-        "application__working_group__municipality", "application__call"
-    ).order_by("position")
+    return meeting.items.select_related("application__working_group__municipality", "application__call").order_by(
+        "position"
+    )

@@ -28,46 +28,64 @@ from partnership.models import (
     UnitKind,
     User,
 )
+from partnership.reference import FYRBODAL_MUNICIPALITIES, ensure_reference_data
 
 DEMO_PASSWORD = "sim-demo-2026"
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 START = datetime.date(2017, 6, 19)  # the project plan was adopted by the steering group
 WG_APPOINTED = datetime.date(2017, 8, 28)
 
-FYRBODAL = [
-    "Bengtsfors", "Dals-Ed", "Färgelanda", "Lilla Edet", "Lysekil", "Mellerud", "Munkedal", "Orust",
-    "Sotenäs", "Strömstad", "Tanum", "Trollhättan", "Uddevalla", "Vänersborg", "Åmål",
-]
+FYRBODAL = FYRBODAL_MUNICIPALITIES
 PARTS = [
-    (1, "Del I – start av insatser", "Insatser startas utifrån den inledande kartläggningen.",
-     ["Uddevalla", "Färgelanda", "Mellerud"]),
-    (2, "Del II – kartläggning och insatser", "Verksamhetsnära kartläggning först, därefter insatser.",
-     ["Trollhättan", "Lysekil", "Munkedal"]),
-    (3, "Del III – spridning och implementering",
-     "Övriga kommuner följer arbetet genom dialogmöten och kan införa insatser som visar resultat.",
-     [m for m in FYRBODAL if m not in {"Uddevalla", "Färgelanda", "Mellerud", "Trollhättan", "Lysekil", "Munkedal"}]),
+    (
+        1,
+        "Del I – start av insatser",
+        "Insatser startas utifrån den inledande kartläggningen.",
+        ["Uddevalla", "Färgelanda", "Mellerud"],
+    ),
+    (
+        2,
+        "Del II – kartläggning och insatser",
+        "Verksamhetsnära kartläggning först, därefter insatser.",
+        ["Trollhättan", "Lysekil", "Munkedal"],
+    ),
+    (
+        3,
+        "Del III – spridning och implementering",
+        "Övriga kommuner följer arbetet genom dialogmöten och kan införa insatser som visar resultat.",
+        [m for m in FYRBODAL if m not in {"Uddevalla", "Färgelanda", "Mellerud", "Trollhättan", "Lysekil", "Munkedal"}],
+    ),
 ]
 WORKING_GROUP_MUNICIPALITIES = ["Uddevalla", "Färgelanda", "Mellerud", "Trollhättan", "Lysekil", "Munkedal"]
 
 REGION_UNITS = [
-    ("NU-sjukvården", [
-        ("BUP NU-sjukvården", UnitKind.BUP, "Trollhättan"),
-        ("Barn- och ungdomsmedicin NU-sjukvården", UnitKind.BUM, "Uddevalla"),
-        ("Logopedmottagningen NU-sjukvården", UnitKind.SPEECH_THERAPY, "Uddevalla"),
-        ("Mödrahälsovården NU-sjukvården", UnitKind.MVC, "Trollhättan"),
-    ]),
-    ("Närhälsan", [
-        ("Närhälsan Dalaberg vårdcentral", UnitKind.PRIMARY_CARE, "Uddevalla"),
-        ("Närhälsan Dalaberg barnavårdscentral", UnitKind.BVC, "Uddevalla"),
-        ("Närhälsan Färgelanda vårdcentral", UnitKind.PRIMARY_CARE, "Färgelanda"),
-        ("Närhälsan Mellerud barnavårdscentral", UnitKind.BVC, "Mellerud"),
-        ("Närhälsan Lysekil barnavårdscentral", UnitKind.BVC, "Lysekil"),
-        ("Närhälsan Munkedal vårdcentral", UnitKind.PRIMARY_CARE, "Munkedal"),
-        ("Närhälsan Trollhättan ungdomsmottagning", UnitKind.YOUTH_CLINIC, "Trollhättan"),
-    ]),
-    ("Capio", [
-        ("Capio Vårdcentral Vänersborg", UnitKind.PRIMARY_CARE, "Vänersborg"),
-    ]),
+    (
+        "NU-sjukvården",
+        [
+            ("BUP NU-sjukvården", UnitKind.BUP, "Trollhättan"),
+            ("Barn- och ungdomsmedicin NU-sjukvården", UnitKind.BUM, "Uddevalla"),
+            ("Logopedmottagningen NU-sjukvården", UnitKind.SPEECH_THERAPY, "Uddevalla"),
+            ("Mödrahälsovården NU-sjukvården", UnitKind.MVC, "Trollhättan"),
+        ],
+    ),
+    (
+        "Närhälsan",
+        [
+            ("Närhälsan Dalaberg vårdcentral", UnitKind.PRIMARY_CARE, "Uddevalla"),
+            ("Närhälsan Dalaberg barnavårdscentral", UnitKind.BVC, "Uddevalla"),
+            ("Närhälsan Färgelanda vårdcentral", UnitKind.PRIMARY_CARE, "Färgelanda"),
+            ("Närhälsan Mellerud barnavårdscentral", UnitKind.BVC, "Mellerud"),
+            ("Närhälsan Lysekil barnavårdscentral", UnitKind.BVC, "Lysekil"),
+            ("Närhälsan Munkedal vårdcentral", UnitKind.PRIMARY_CARE, "Munkedal"),
+            ("Närhälsan Trollhättan ungdomsmottagning", UnitKind.YOUTH_CLINIC, "Trollhättan"),
+        ],
+    ),
+    (
+        "Capio",
+        [
+            ("Capio Vårdcentral Vänersborg", UnitKind.PRIMARY_CARE, "Vänersborg"),
+        ],
+    ),
 ]
 MUNICIPAL_UNITS = [
     ("Socialtjänsten", UnitKind.SOCIAL_SERVICES),
@@ -86,11 +104,23 @@ PEOPLE = [
     ("styrgrupp-soc2", "Johan", "Nyberg", "Socialchef", "Trollhättans stad", None),
     ("styrgrupp-utb1", "Eva", "Strand", "Förvaltningschef utbildning", "Melleruds kommun", None),
     ("styrgrupp-utb2", "Mats", "Dahl", "Förvaltningschef utbildning", "Lysekils kommun", None),
-    ("koncernkontoret", "Maria", "Johansson", "Processansvarig sociala investeringar", "Koncernkontoret VGR",
-     "Koncernkontoret"),
+    (
+        "koncernkontoret",
+        "Maria",
+        "Johansson",
+        "Processansvarig sociala investeringar",
+        "Koncernkontoret VGR",
+        "Koncernkontoret",
+    ),
     ("sekretariat", "Henrik", "Wallin", "Nämndsekreterare", "Regionutvecklingssekretariatet", "RUN:s sekretariat"),
-    ("gruppledare-uddevalla", "Eugenia", "Strand", "Utvecklingsledare", "Uddevalla kommun",
-     "Arbetsgruppsledare Uddevalla"),
+    (
+        "gruppledare-uddevalla",
+        "Eugenia",
+        "Strand",
+        "Utvecklingsledare",
+        "Uddevalla kommun",
+        "Arbetsgruppsledare Uddevalla",
+    ),
     ("gruppmedlem-uddevalla", "Ali", "Hassan", "BVC-sjuksköterska", "Närhälsan", "Arbetsgruppsmedlem Uddevalla"),
     ("gruppledare-munkedal", "Ulla", "Persson", "Rektor", "Munkedals kommun", "Arbetsgruppsledare Munkedal"),
     ("nsv-uddevalla", "Bengt", "Olsson", "Områdeschef", "Närhälsan", "NSV-ordförande Uddevalla"),
@@ -99,11 +129,21 @@ PEOPLE = [
 
 
 MUNICIPAL_ORGANISATIONS = {
-    "Bengtsfors": "Bengtsfors kommun", "Dals-Ed": "Dals-Eds kommun", "Färgelanda": "Färgelanda kommun",
-    "Lilla Edet": "Lilla Edets kommun", "Lysekil": "Lysekils kommun", "Mellerud": "Melleruds kommun",
-    "Munkedal": "Munkedals kommun", "Orust": "Orust kommun", "Sotenäs": "Sotenäs kommun",
-    "Strömstad": "Strömstads kommun", "Tanum": "Tanums kommun", "Trollhättan": "Trollhättans stad",
-    "Uddevalla": "Uddevalla kommun", "Vänersborg": "Vänersborgs kommun", "Åmål": "Åmåls kommun",
+    "Bengtsfors": "Bengtsfors kommun",
+    "Dals-Ed": "Dals-Eds kommun",
+    "Färgelanda": "Färgelanda kommun",
+    "Lilla Edet": "Lilla Edets kommun",
+    "Lysekil": "Lysekils kommun",
+    "Mellerud": "Melleruds kommun",
+    "Munkedal": "Munkedals kommun",
+    "Orust": "Orust kommun",
+    "Sotenäs": "Sotenäs kommun",
+    "Strömstad": "Strömstads kommun",
+    "Tanum": "Tanums kommun",
+    "Trollhättan": "Trollhättans stad",
+    "Uddevalla": "Uddevalla kommun",
+    "Vänersborg": "Vänersborgs kommun",
+    "Åmål": "Åmåls kommun",
 }
 
 
@@ -132,6 +172,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {label:<52} {username:<24} lösenord: {DEMO_PASSWORD}")
 
     def build(self, *, demo_logins: bool) -> None:
+        ensure_reference_data(Region, SubRegion, Municipality)
         region = Region.objects.get(name="Västra Götalandsregionen")
         fyrbodal = SubRegion.objects.get(region=region, name="Fyrbodal")
         municipalities = {m.name: m for m in Municipality.objects.filter(name__in=FYRBODAL)}
@@ -238,24 +279,57 @@ class Command(BaseCommand):
             bodies[key], _ = Body.objects.update_or_create(name=name, defaults={"kind": kind, **fields})
             return bodies[key]
 
-        body("run", "Regionutvecklingsnämnden (RUN)", BodyKind.RUN,
-             description="Beslutar om varje ansökan vid sitt sammanträde.")
-        body("secretariat", "RUN:s sekretariat", BodyKind.RUN_SECRETARIAT,
-             description="Registrerar nämndens beslut, belopp och villkor.")
-        body("steering", "Styrgrupp SIM spår 2 Fyrbodal", BodyKind.STEERING_GROUP, partnership=partnership,
-             description="Bereder kompletta ansökningar och tillstyrker eller avstyrker dem till RUN.")
-        body("kk", "Koncernkontoret VGR – sociala investeringsmedel", BodyKind.KONCERNKONTORET,
-             description="Tar emot ansökningarna och ser att de går i linje med RUN:s intentioner.")
-        body("subregional", "Operativ delregional arbetsgrupp SIM spår 2", BodyKind.SUBREGIONAL_WORKING_GROUP,
-             partnership=partnership, description="Bereder frågor till styrgruppen tillsammans med projektledaren.")
+        body(
+            "run",
+            "Regionutvecklingsnämnden (RUN)",
+            BodyKind.RUN,
+            description="Beslutar om varje ansökan vid sitt sammanträde.",
+        )
+        body(
+            "secretariat",
+            "RUN:s sekretariat",
+            BodyKind.RUN_SECRETARIAT,
+            description="Registrerar nämndens beslut, belopp och villkor.",
+        )
+        body(
+            "steering",
+            "Styrgrupp SIM spår 2 Fyrbodal",
+            BodyKind.STEERING_GROUP,
+            partnership=partnership,
+            description="Bereder kompletta ansökningar och tillstyrker eller avstyrker dem till RUN.",
+        )
+        body(
+            "kk",
+            "Koncernkontoret VGR – sociala investeringsmedel",
+            BodyKind.KONCERNKONTORET,
+            description="Tar emot ansökningarna och ser att de går i linje med RUN:s intentioner.",
+        )
+        body(
+            "subregional",
+            "Operativ delregional arbetsgrupp SIM spår 2",
+            BodyKind.SUBREGIONAL_WORKING_GROUP,
+            partnership=partnership,
+            description="Bereder frågor till styrgruppen tillsammans med projektledaren.",
+        )
         for name, municipality in municipalities.items():
-            body(f"nsv:{name}", f"Lokal närsjukvårdsgrupp {name}", BodyKind.NSV, municipality=municipality,
-                 description="Utser den lokala SIM-arbetsgruppen och dess ledare.")
+            body(
+                f"nsv:{name}",
+                f"Lokal närsjukvårdsgrupp {name}",
+                BodyKind.NSV,
+                municipality=municipality,
+                description="Utser den lokala SIM-arbetsgruppen och dess ledare.",
+            )
         for name in WORKING_GROUP_MUNICIPALITIES:
-            body(f"wg:{name}", f"Lokal SIM-arbetsgrupp {name}", BodyKind.LOCAL_WORKING_GROUP,
-                 partnership=partnership, municipality=municipalities[name], appointed_by=bodies[f"nsv:{name}"],
-                 appointed_on=WG_APPOINTED,
-                 description="Kartlägger behoven hos barn 0–12 år och ansöker om medel för varje insats.")
+            body(
+                f"wg:{name}",
+                f"Lokal SIM-arbetsgrupp {name}",
+                BodyKind.LOCAL_WORKING_GROUP,
+                partnership=partnership,
+                municipality=municipalities[name],
+                appointed_by=bodies[f"nsv:{name}"],
+                appointed_on=WG_APPOINTED,
+                description="Kartlägger behoven hos barn 0–12 år och ansöker om medel för varje insats.",
+            )
         return bodies
 
     def build_people(self, organisations: dict[str, Organisation], *, demo_logins: bool) -> dict[str, User]:
@@ -312,9 +386,24 @@ class Command(BaseCommand):
         # One person may hold several roles: Karin Ek sits in the steering group and is vice chair of an NSV group.
         seat("styrgrupp", "nsv:Uddevalla", MembershipRole.VICE_CHAIR)
         seat("nsv-uddevalla", "nsv:Uddevalla", MembershipRole.CHAIR)
-        seat("gruppledare-uddevalla", "wg:Uddevalla", MembershipRole.LEADER, starts_on=WG_APPOINTED,
-             unit=unit("Socialtjänsten Uddevalla"))
-        seat("gruppmedlem-uddevalla", "wg:Uddevalla", MembershipRole.MEMBER, starts_on=WG_APPOINTED,
-             unit=unit("Närhälsan Dalaberg barnavårdscentral"))
-        seat("gruppledare-munkedal", "wg:Munkedal", MembershipRole.LEADER, starts_on=WG_APPOINTED,
-             unit=unit("Grundskolan Munkedal"))
+        seat(
+            "gruppledare-uddevalla",
+            "wg:Uddevalla",
+            MembershipRole.LEADER,
+            starts_on=WG_APPOINTED,
+            unit=unit("Socialtjänsten Uddevalla"),
+        )
+        seat(
+            "gruppmedlem-uddevalla",
+            "wg:Uddevalla",
+            MembershipRole.MEMBER,
+            starts_on=WG_APPOINTED,
+            unit=unit("Närhälsan Dalaberg barnavårdscentral"),
+        )
+        seat(
+            "gruppledare-munkedal",
+            "wg:Munkedal",
+            MembershipRole.LEADER,
+            starts_on=WG_APPOINTED,
+            unit=unit("Grundskolan Munkedal"),
+        )

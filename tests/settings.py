@@ -1,0 +1,21 @@
+"""Settings for the test suite: the portal's own settings, with fast password hashing.
+
+DATABASE_URL and REDIS_URL still decide which database and broker the tests use
+(CI sets both to this machine's PostgreSQL and Redis).
+"""
+
+import os
+
+os.environ.setdefault("SIMPORTAL_TESTING", "1")
+
+from simportal.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+
+# Whitenoise looks for collected files; tests serve from the finders instead.
+STATIC_ROOT = VAR_DIR / "test-staticfiles"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,191 @@
+"""Every URL pattern, visited as every role and as an anonymous visitor.
+
+A new URL pattern without an entry in EXPECTED fails ``test_it_knows_every_url``,
+so nothing is added without deciding who may use it.
+"""
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from partnership.models import User
+from tests.conftest import PERSONAS
+from tests.factories import AgendaItemFactory, ApplicationFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = "anonymous"
+NO_ROLE = "no_role"  # an account without any current membership
+WITH_ROLE = frozenset(PERSONAS)
+LOGGED_IN = WITH_ROLE | {NO_ROLE}
+EVERYONE = LOGGED_IN | {ANONYMOUS}
+ADMINISTRATORS = frozenset({"project_leader", "secretariat"})
+NOBODY = frozenset()
+
+# name -> (allowed personas, method, kwargs-builder name or None)
+EXPECTED = {
+    "home": (EVERYONE, "get", None),
+    "healthz": (EVERYONE, "get", None),
+    "accessibility": (EVERYONE, "get", None),
+    "login": (EVERYONE, "get", None),
+    "logout": (LOGGED_IN, "post", None),
+    "password_change": (LOGGED_IN, "get", None),
+    "password_change_done": (LOGGED_IN, "get", None),
+    "password_reset": (EVERYONE, "get", None),
+    "password_reset_done": (EVERYONE, "get", None),
+    "password_reset_confirm": (EVERYONE, "get", "reset_token"),
+    "password_reset_complete": (EVERYONE, "get", None),
+    "set_language": (EVERYONE, "post", None),
+    "partnership:who_is_who": (WITH_ROLE, "get", None),
+    "partnership:call_list": (WITH_ROLE, "get", None),
+    "partnership:call_detail": (WITH_ROLE, "get", "call"),
+    "applications:detail": (frozenset({"leader", "member"}), "get", "draft"),
+    "reviews:meeting_detail": (
+        frozenset({"project_leader", "steering_member", "steering_chair", "koncernkontoret"}),
+        "get",
+        "published_meeting",
+    ),
+}
+# Admin pages not tied to a model.
+ADMIN_SITE_PAGES = {
+    "admin:index": ADMINISTRATORS,
+    "admin:login": ADMINISTRATORS,  # they are sent on to the index; others are refused
+    "admin:logout": ADMINISTRATORS,
+    "admin:password_change": ADMINISTRATORS,
+    "admin:password_change_done": ADMINISTRATORS,
+    "admin:jsi18n": ADMINISTRATORS,
+    "admin:autocomplete": ADMINISTRATORS,
+    "admin:app_list": ADMINISTRATORS,
+    "admin:view_on_site": NOBODY,
+    "admin:auth_user_password_change": ADMINISTRATORS,  # no model here has a public page of its own
+}
+SUPERUSER_ONLY_ADMINS = {"applications.application"}
+# People are deactivated, never deleted: only system administrators (superusers) can delete.
+ADMIN_OVERRIDES = {"admin:partnership_user_delete": NOBODY}
+
+
+def url_names(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def model_admin_for(name: str):
+    for model, model_admin in admin.site._registry.items():
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+        if name.startswith(prefix):
+            return model, model_admin, name[len(prefix) :]
+    return None, None, None
+
+
+@pytest.fixture
+def objects(demo):
+    draft = ApplicationFactory(call=demo.call(), working_group=demo.working_group("Uddevalla"))
+    meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
+    AgendaItemFactory(
+        meeting=meeting,
+        application=ApplicationFactory(call=demo.call(), working_group=demo.working_group("Munkedal"), submitted=True),
+    )
+    User.objects.create_user("utan-uppdrag", email="utan@example.se", password="x")  # noqa: S106
+    return {
+        "call": {"pk": demo.call().pk},
+        "draft": {"pk": draft.pk},
+        "published_meeting": {"pk": meeting.pk},
+        "reset_token": {"uidb64": "MQ", "token": "set-password"},
+    }
+
+
+def expectation(name: str, objects) -> tuple[frozenset, str, dict, dict]:
+    """(allowed personas, method, kwargs, query) for a URL name."""
+    if name in EXPECTED:
+        allowed, method, builder = EXPECTED[name]
+        return allowed, method, objects[builder] if builder else {}, {}
+    if name in ADMIN_SITE_PAGES:
+        method = "post" if name == "admin:logout" else "get"
+        kwargs = {"app_label": "partnership"} if name == "admin:app_list" else {}
+        query = {}
+        if name == "admin:autocomplete":
+            query = {"app_label": "partnership", "model_name": "membership", "field_name": "person", "term": "a"}
+        if name == "admin:auth_user_password_change":
+            kwargs = {"id": User.objects.get(username="utan-uppdrag").pk}
+        if name == "admin:view_on_site":
+            from django.contrib.contenttypes.models import ContentType
+
+            kwargs = {
+                "content_type_id": ContentType.objects.get_for_model(User).pk,
+                "object_id": User.objects.first().pk,
+            }
+        return ADMIN_SITE_PAGES[name], method, kwargs, query
+    model, _model_admin, view = model_admin_for(name)
+    assert model is not None, f"no expectation for URL name {name!r}: add it to EXPECTED"
+    allowed = NOBODY if model._meta.label_lower in SUPERUSER_ONLY_ADMINS else ADMINISTRATORS
+    allowed = ADMIN_OVERRIDES.get(name, allowed)
+    obj = model.objects.order_by("pk").first()
+    assert obj is not None, f"no {model._meta.label} to visit for {name}"
+    if view in {"changelist", "add"}:
+        return allowed, "get", {}, {}
+    if view == "simple_history":
+        return allowed, "get", [obj.pk, obj.history.first().history_id], {}
+    assert view in {"change", "delete", "history"}, f"unknown admin view {name!r}"
+    return allowed, "get", {"object_id": obj.pk}, {}
+
+
+def visit(client, name, method, kwargs, query):
+    url = reverse(name, args=kwargs) if isinstance(kwargs, list) else reverse(name, kwargs=kwargs)
+    if method == "post":
+        data = {"language": "sv", "next": "/"} if name == "set_language" else {}
+        return client.post(url, data)
+    return client.get(url, query)
+
+
+def answered(response) -> bool:
+    """Allowed: the page answers (200) or sends the person on somewhere other than the login page."""
+    if response.status_code == 200:
+        return True
+    if response.status_code == 302:
+        return not response.url.startswith((reverse("login"), reverse("admin:login")))
+    return False
+
+
+def test_it_knows_every_url(objects):
+    for name in url_names():
+        expectation(name, objects)  # raises for a URL nobody has decided about
+
+
+@pytest.mark.parametrize("persona", sorted(EVERYONE))
+def test_it_allows_each_role_exactly_what_the_rules_say(client, demo, objects, persona):
+    if persona == NO_ROLE:
+        client.force_login(User.objects.get(username="utan-uppdrag"))
+    elif persona != ANONYMOUS:
+        client.force_login(demo.person(persona))
+    mismatches = []
+    for name in sorted(set(url_names())):
+        allowed, method, kwargs, query = expectation(name, objects)
+        if name in {"logout", "admin:logout"}:
+            continue  # checked on its own below: logging out ends the session for the rest of the walk
+        response = visit(client, name, method, kwargs, query)
+        if answered(response) != (persona in allowed):
+            mismatches.append(f"{name}: {response.status_code} (allowed: {persona in allowed})")
+        if persona not in allowed and persona != ANONYMOUS:
+            assert response.status_code in {403, 404}, f"{name} refused {persona} without 403/404"
+    assert mismatches == []
+
+
+@pytest.mark.parametrize("name", ["logout", "admin:logout"])
+@pytest.mark.parametrize("persona", sorted(EVERYONE - {NO_ROLE}))
+def test_it_logs_out_only_those_allowed(client, demo, objects, persona, name):
+    if persona != ANONYMOUS:
+        client.force_login(demo.person(persona))
+    allowed, method, kwargs, query = expectation(name, objects)
+    response = visit(client, name, method, kwargs, query)
+    assert answered(response) == (persona in allowed)
+
+
+def test_it_gives_404_not_403_for_another_groups_application(client, demo, objects):
+    client.force_login(demo.person("outsider"))
+    response = client.get(reverse("applications:detail", kwargs=objects["draft"]))
+    assert response.status_code == 404
