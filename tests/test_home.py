@@ -1,0 +1,124 @@
+"""The start page: what needs each person now, and only what their roles allow."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Status
+from tests.factories import AgendaItemFactory, ApplicationFactory, MeetingFactory, submitted_application
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client) -> str:
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_it_shows_anonymous_visitors_the_public_landing_page(client):
+    html = page(client)
+    assert "Logga in" in html
+    assert "Din arbetsgrupps ansökningar" not in html
+
+
+def test_it_shows_the_group_its_drafts_and_the_open_call(as_persona, demo):
+    ApplicationFactory(call=demo.call(), working_group=demo.working_group("Uddevalla"), title="Språkpaket i förskolan")
+    ApplicationFactory(call=demo.call(), working_group=demo.working_group("Munkedal"), title="Munkedals egen insats")
+    html = page(as_persona("member"))
+    assert "Språkpaket i förskolan" in html
+    assert "Munkedals egen insats" not in html
+    assert "SIM spår 2 – ansökningsomgång våren 2027" in html
+    assert "2027-02-01 12:00" in html
+    assert "Inskickade ansökningar att granska" not in html
+
+
+def test_it_tells_an_empty_group_what_will_appear(as_persona):
+    html = page(as_persona("outsider"))
+    assert "Din arbetsgrupp har inga ansökningar ännu" in html
+
+
+def test_it_shows_the_project_leader_what_waits_for_triage(as_persona, demo):
+    submitted_application(call=demo.call(), working_group=demo.working_group("Uddevalla"), title="PALS i Färgelanda")
+    ApplicationFactory(call=demo.call(), working_group=demo.working_group("Uddevalla"), title="Hemligt utkast")
+    html = page(as_persona("project_leader"))
+    assert "PALS i Färgelanda" in html
+    assert "Hemligt utkast" not in html
+    assert "Inga kompletta ansökningar väntar" in html
+
+
+def test_it_shows_steering_members_their_published_meetings_only(as_persona, demo):
+    unpublished = MeetingFactory(steering_group=demo.steering_group(), place="Opublicerat rum")
+    published = MeetingFactory(
+        steering_group=demo.steering_group(), place="Stadshuset, Uddevalla", published_at=timezone.now()
+    )
+    AgendaItemFactory(
+        meeting=published,
+        application=submitted_application(call=demo.call(), working_group=demo.working_group("Munkedal")),
+    )
+    html = page(as_persona("steering_chair"))
+    assert "Stadshuset, Uddevalla" in html
+    assert "1 ansökan på dagordningen" in html
+    assert unpublished.place not in html
+
+
+def test_it_shows_the_secretariat_the_cases_at_run(as_persona, demo):
+    application = submitted_application(
+        call=demo.call(), working_group=demo.working_group("Lysekil"), title="Familjecentral Lysekil"
+    )
+    html = page(as_persona("secretariat"))
+    assert "Familjecentral Lysekil" not in html
+    assert "Inga ärenden väntar på beslut i RUN" in html
+    application.status = Status.AT_RUN
+    application.save()
+    assert "Familjecentral Lysekil" in page(as_persona("secretariat"))
+
+
+def test_it_shows_koncernkontoret_what_was_submitted(as_persona, demo):
+    submitted_application(call=demo.call(), working_group=demo.working_group("Mellerud"), title="Språkombud Mellerud")
+    assert "Språkombud Mellerud" in page(as_persona("koncernkontoret"))
+
+
+def test_it_shows_a_person_with_two_roles_both_sections(as_persona, demo):
+    submitted_application(
+        call=demo.call(), working_group=demo.working_group("Uddevalla"), title="Family Check-Up Dalaberg"
+    )
+    html = page(as_persona("steering_member"))  # steering-group member and vice chair of Uddevalla's NSV
+    assert "Kommande styrgruppsmöten" in html
+    assert "Ansökningar från arbetsgrupper ni har utsett" in html
+    assert "Family Check-Up Dalaberg" in html
+
+
+def test_it_shows_only_the_navigation_a_role_allows(as_persona):
+    admin_link = f'href="{reverse("admin:index")}"'
+    assert admin_link in page(as_persona("project_leader"))
+    assert admin_link in page(as_persona("secretariat"))
+    assert admin_link not in page(as_persona("leader"))
+    assert reverse("partnership:who_is_who") in page(as_persona("leader"))
+
+
+@pytest.mark.parametrize("persona", ["project_leader", "member", "koncernkontoret", "secretariat", "steering_member"])
+def test_it_uses_the_same_number_of_queries_for_5_and_50_applications(
+    as_persona, demo, django_assert_max_num_queries, persona
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def make(n):
+        for i in range(n):
+            app = submitted_application(call=demo.call(), working_group=demo.working_group("Uddevalla"))
+            if persona == "secretariat":
+                app.status = Status.AT_RUN
+                app.save()
+            if persona == "member":
+                app.status = Status.DRAFT
+                app.save()
+
+    client = as_persona(persona)
+    make(5)
+    with CaptureQueriesContext(connection) as small:
+        page(client)
+    make(45)
+    with CaptureQueriesContext(connection) as large:
+        page(client)
+    assert len(large) == len(small)
