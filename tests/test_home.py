@@ -105,7 +105,7 @@ def test_it_uses_the_same_number_of_queries_for_5_and_50_applications(
     from django.test.utils import CaptureQueriesContext
 
     def make(n):
-        for i in range(n):
+        for _ in range(n):
             app = submitted_application(call=demo.call(), working_group=demo.working_group("Uddevalla"))
             if persona == "secretariat":
                 app.status = Status.AT_RUN

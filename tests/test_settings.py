@@ -6,12 +6,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# What the test run itself sets, and a deployment never would.
+TEST_ONLY = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SIMPORTAL_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SIMPORTAL_TESTING"}
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
     clean["DJANGO_SETTINGS_MODULE"] = "simportal.settings"
     clean.update(env)
     return subprocess.run(  # noqa: S603 - our own manage.py
@@ -45,7 +45,7 @@ def test_it_runs_on_the_embedded_default_with_nothing_set():
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "SIMPORTAL_TESTING", *env}}
+    clean = {k: v for k, v in os.environ.items() if k not in {*TEST_ONLY, *env}}
     clean["DJANGO_SETTINGS_MODULE"] = "simportal.settings"
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-c", script], cwd=ROOT, env=clean, capture_output=True, text=True, check=True
@@ -59,7 +59,7 @@ def test_it_switches_to_postgresql_redis_and_smtp_from_the_environment():
         "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, "
         "s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE)"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SIMPORTAL_TESTING"}}
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
     clean.update(
         DJANGO_SETTINGS_MODULE="simportal.settings",
         SECRET_KEY="k" * 60,
