@@ -66,8 +66,12 @@ class Demo:
     def steering_group(self) -> Body:
         return Body.objects.get(kind="steering_group")
 
-    def call(self, year: int = 2027) -> Call:
-        return Call.objects.get(name__contains=str(year))
+    def call(self) -> Call:
+        """The current, open application round."""
+        return Call.objects.exclude(name__contains="2017").get()
+
+    def call_2017(self) -> Call:
+        return Call.objects.get(name__contains="2017")
 
 
 @pytest.fixture

@@ -53,7 +53,10 @@ def test_it_sends_a_reset_link_in_swedish_that_sets_a_new_password(client, demo)
     new_password = "Ny-lösen-för-2027!"
     done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
     assert done.status_code == 302
-    assert client.login(username="gruppledare-uddevalla", password=new_password)
+    assert (
+        client.post(reverse("login"), {"username": "gruppledare-uddevalla", "password": new_password}).status_code
+        == 302
+    )
 
 
 def test_it_does_not_reveal_whether_an_address_has_an_account(client, demo):
@@ -94,3 +97,19 @@ def test_it_switches_language_to_english_and_back(client):
     assert '<html lang="en">' in response.content.decode()
     response = client.post(reverse("set_language"), {"language": "sv", "next": "/"}, follow=True)
     assert '<html lang="sv">' in response.content.decode()
+
+
+def test_it_locks_out_a_username_after_five_wrong_passwords(client, demo):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "projektledare", "password": "gissning"})
+    response = client.post(reverse("login"), {"username": "projektledare", "password": demo.password})
+    assert response.status_code == 429
+    assert "För många misslyckade inloggningar" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_lets_others_log_in_while_one_username_is_locked_out(client, demo):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "projektledare", "password": "gissning"})
+    response = client.post(reverse("login"), {"username": "sekretariat", "password": demo.password})
+    assert response.status_code == 302

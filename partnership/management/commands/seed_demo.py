@@ -10,6 +10,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from partnership.models import (
     Body,
@@ -147,6 +148,20 @@ MUNICIPAL_ORGANISATIONS = {
 }
 
 
+def current_round_dates(today: datetime.date) -> dict:
+    """An application round open today: deadline in ten weeks at 12:00, then the meetings."""
+    deadline_day = today + datetime.timedelta(weeks=10)
+    run_meeting = deadline_day + datetime.timedelta(weeks=6)
+    season = "våren" if run_meeting.month <= 6 else "hösten"
+    return {
+        "name": f"SIM spår 2 – ansökningsomgång {season} {run_meeting.year}",
+        "opens_on": today - datetime.timedelta(weeks=3),
+        "deadline": datetime.datetime.combine(deadline_day, datetime.time(12, 0), tzinfo=STOCKHOLM),
+        "steering_group_meeting_on": deadline_day + datetime.timedelta(weeks=2),
+        "run_meeting_on": run_meeting,
+    }
+
+
 class Command(BaseCommand):
     help = "Bygger partnerskapets verkliga struktur med demoinloggningar (idempotent)."
 
@@ -255,22 +270,22 @@ class Command(BaseCommand):
             },
         )
         call_2017.parts.set([parts[1]])
-        call_2027, _ = Call.objects.update_or_create(
+        # The current round is created once, from the day the demo is first built, so that a
+        # fresh demo always has an open call; later runs leave its dates alone.
+        dates = current_round_dates(timezone.localdate())
+        current, _ = Call.objects.get_or_create(
             partnership=partnership,
-            name="SIM spår 2 – ansökningsomgång våren 2027",
+            name=dates.pop("name"),
             defaults={
                 "description": "Ansökningar för insatser i Del I och Del II.",
                 "target_age_min": 0,
                 "target_age_max": 12,
-                "opens_on": datetime.date(2026, 11, 2),
-                "deadline": datetime.datetime(2027, 2, 1, 12, 0, tzinfo=STOCKHOLM),
-                "steering_group_meeting_on": datetime.date(2027, 2, 17),
-                "run_meeting_on": datetime.date(2027, 3, 18),
                 "budget": 9_000_000,
                 "max_duration_months": 36,
+                **dates,
             },
         )
-        call_2027.parts.set([parts[1], parts[2]])
+        current.parts.set([parts[1], parts[2]])
 
     def build_bodies(self, partnership: Partnership, municipalities: dict[str, Municipality]) -> dict[str, Body]:
         bodies: dict[str, Body] = {}
