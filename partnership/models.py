@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -211,7 +212,7 @@ class Partnership(models.Model):
 
     class Meta:
         verbose_name = _("partnerskap")
-        verbose_name_plural = _("partnerskap")
+        verbose_name_plural = pgettext_lazy("plural", "partnerskap")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -352,13 +353,13 @@ class Body(models.Model):
         related_name="appointed_bodies",
     )
     appointed_on = models.DateField(_("utsedd datum"), null=True, blank=True)
-    description = models.TextField(_("uppdrag"), blank=True)
+    description = models.TextField(pgettext_lazy("a body's remit", "uppdrag"), blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organ")
-        verbose_name_plural = _("organ")
+        verbose_name_plural = pgettext_lazy("plural", "organ")
         ordering = ["kind", "name"]
         constraints = [
             models.CheckConstraint(
@@ -450,7 +451,7 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = _("uppdrag")
-        verbose_name_plural = _("uppdrag")
+        verbose_name_plural = pgettext_lazy("plural", "uppdrag")
         ordering = ["body__name", "role", "person__last_name"]
         constraints = [
             models.CheckConstraint(
