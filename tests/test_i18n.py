@@ -35,3 +35,12 @@ def test_it_speaks_swedish_to_a_browser_that_asks_for_nothing(client):
     html = client.get(reverse("home")).content.decode()
     assert '<html lang="sv">' in html
     assert "Logga in" in html
+
+
+@pytest.mark.django_db
+def test_it_speaks_swedish_even_to_an_english_browser_until_english_is_chosen(client):
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="sv">' in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="en">' in html
