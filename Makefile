@@ -10,10 +10,11 @@ run: ## Set up and start the portal on the embedded default with demo data (http
 test: ## Set up and run the whole test suite (PostgreSQL, Redis and Chromium in CI)
 	scripts/test
 
-lint: ## Lint Python and templates
+lint: ## Lint Python and templates, type-check rules and selectors
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/djlint templates --lint
+	DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/mypy
 
 format: ## Format Python code
 	.venv/bin/ruff check --fix .

@@ -1,10 +1,12 @@
 """Reads of applications. Each selector owns its joins, so a list's query count
 is decided here."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from partnership.models import User
 from partnership.rules import Roles
 
 from .models import Application, Status
@@ -16,7 +18,7 @@ def _listing() -> QuerySet[Application]:
     )
 
 
-def get_application_for_user(user, pk: int, *, write: bool = False) -> Application:
+def get_application_for_user(user: User | AnonymousUser, pk: int, *, write: bool = False) -> Application:
     """Fetch an application and check access in one step.
 
     Someone who may not see it gets 404 (its existence is not revealed); someone

@@ -13,11 +13,17 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 import rules
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from .models import BodyKind, Membership, MembershipRole
+from .models import BodyKind, Membership, MembershipRole, User
+
+# Application and Meeting live in higher apps: they are read through their attributes.
+UserLike = User | AnonymousUser | None
+Obj = Any
 
 _CACHE_ATTR = "_simportal_roles"
 VOTING_ROLES = frozenset({MembershipRole.CHAIR, MembershipRole.VICE_CHAIR, MembershipRole.MEMBER})
@@ -109,21 +115,21 @@ def roles_from_memberships(memberships: list[Membership]) -> Roles:
     )
 
 
-def roles_of(user, on: datetime.date | None = None) -> Roles:
+def roles_of(user: UserLike, on: datetime.date | None = None) -> Roles:
     """The roles a user holds today (cached on the user object for the request)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ROLES
     today = on or timezone.localdate()
-    cached = getattr(user, _CACHE_ATTR, None)
+    cached: tuple[datetime.date, Roles] | None = getattr(user, _CACHE_ATTR, None)
     if cached is not None and cached[0] == today:
         return cached[1]
-    memberships = list(Membership.objects.current(today).filter(person=user).select_related("body"))
+    memberships = list(Membership.objects.current(today).filter(person_id=user.pk).select_related("body"))
     roles = roles_from_memberships(memberships)
     setattr(user, _CACHE_ATTR, (today, roles))
     return roles
 
 
-def forget_roles(user) -> None:
+def forget_roles(user: UserLike) -> None:
     """Drop the cached roles, e.g. after memberships changed within a request."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
@@ -133,42 +139,42 @@ def forget_roles(user) -> None:
 
 
 @rules.predicate
-def is_active_user(user) -> bool:
+def is_active_user(user: UserLike) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
 @rules.predicate
-def has_any_role(user) -> bool:
+def has_any_role(user: UserLike) -> bool:
     return roles_of(user).has_any
 
 
 @rules.predicate
-def is_project_leader(user) -> bool:
+def is_project_leader(user: UserLike) -> bool:
     return roles_of(user).is_project_leader
 
 
 @rules.predicate
-def is_run_secretariat(user) -> bool:
+def is_run_secretariat(user: UserLike) -> bool:
     return roles_of(user).run_secretariat
 
 
 @rules.predicate
-def is_koncernkontoret(user) -> bool:
+def is_koncernkontoret(user: UserLike) -> bool:
     return roles_of(user).koncernkontoret
 
 
 @rules.predicate
-def is_group_member(user) -> bool:
+def is_group_member(user: UserLike) -> bool:
     return roles_of(user).is_group_member
 
 
 @rules.predicate
-def is_steering_member(user) -> bool:
+def is_steering_member(user: UserLike) -> bool:
     return roles_of(user).is_steering_member
 
 
 @rules.predicate
-def is_nsv_member(user) -> bool:
+def is_nsv_member(user: UserLike) -> bool:
     return roles_of(user).is_nsv_member
 
 
@@ -176,47 +182,49 @@ def is_nsv_member(user) -> bool:
 
 
 @rules.predicate
-def is_in_applying_group(user, application) -> bool:
+def is_in_applying_group(user: UserLike, application: Obj) -> bool:
     return application is not None and application.working_group_id in roles_of(user).working_groups
 
 
 @rules.predicate
-def leads_applying_group(user, application) -> bool:
+def leads_applying_group(user: UserLike, application: Obj) -> bool:
     return application is not None and application.working_group_id in roles_of(user).led_working_groups
 
 
 @rules.predicate
-def is_editable_by_group(user, application) -> bool:
+def is_editable_by_group(user: UserLike, application: Obj) -> bool:
     return application is not None and application.is_editable_by_group
 
 
 @rules.predicate
-def is_submitted(user, application) -> bool:
+def is_submitted(user: UserLike, application: Obj) -> bool:
     return application is not None and application.is_submitted
 
 
 @rules.predicate
-def is_forwarded_to_run(user, application) -> bool:
+def is_forwarded_to_run(user: UserLike, application: Obj) -> bool:
     return application is not None and application.is_forwarded_to_run
 
 
 @rules.predicate
-def leads_partnership_of(user, application) -> bool:
+def leads_partnership_of(user: UserLike, application: Obj) -> bool:
     return application is not None and application.call.partnership_id in roles_of(user).project_leader_partnerships
 
 
 @rules.predicate
-def is_on_members_published_agenda(user, application) -> bool:
+def is_on_members_published_agenda(user: UserLike, application: Obj) -> bool:
     groups = roles_of(user).steering_groups
     if application is None or not groups:
         return False
-    return application.agenda_items.filter(
-        meeting__steering_group_id__in=groups, meeting__published_at__isnull=False
-    ).exists()
+    return bool(
+        application.agenda_items.filter(
+            meeting__steering_group_id__in=groups, meeting__published_at__isnull=False
+        ).exists()
+    )
 
 
 @rules.predicate
-def appointed_applying_group(user, application) -> bool:
+def appointed_applying_group(user: UserLike, application: Obj) -> bool:
     """NSV members follow the applications of the working group their NSV appointed."""
     groups = roles_of(user).nsv_groups
     return application is not None and bool(groups) and application.working_group.appointed_by_id in groups
@@ -226,17 +234,17 @@ def appointed_applying_group(user, application) -> bool:
 
 
 @rules.predicate
-def sits_in_meetings_group(user, meeting) -> bool:
+def sits_in_meetings_group(user: UserLike, meeting: Obj) -> bool:
     return meeting is not None and meeting.steering_group_id in roles_of(user).steering_groups
 
 
 @rules.predicate
-def is_published(user, meeting) -> bool:
+def is_published(user: UserLike, meeting: Obj) -> bool:
     return meeting is not None and meeting.published_at is not None
 
 
 @rules.predicate
-def leads_meetings_partnership(user, meeting) -> bool:
+def leads_meetings_partnership(user: UserLike, meeting: Obj) -> bool:
     return meeting is not None and meeting.steering_group.partnership_id in roles_of(user).project_leader_partnerships
 
 

@@ -37,7 +37,7 @@ def organisation_chart(on: datetime.date | None = None) -> list[tuple[str, str, 
     by_kind: dict[str, list[Body]] = {kind: [] for kind in FIG2_ORDER}
     for body in bodies_with_current_members(on).order_by("name"):
         by_kind.setdefault(body.kind, []).append(body)
-    return [(kind, BodyKind(kind).label, by_kind[kind]) for kind in FIG2_ORDER if by_kind[kind]]
+    return [(str(kind), str(BodyKind(kind).label), by_kind[kind]) for kind in FIG2_ORDER if by_kind[kind]]
 
 
 def partnerships_with_parts() -> QuerySet[Partnership]:

@@ -1,12 +1,14 @@
 import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from partnership.models import User
 from partnership.rules import Roles
 
-from .models import Meeting
+from .models import AgendaItem, Meeting
 
 
 def upcoming_meetings(roles: Roles) -> QuerySet[Meeting]:
@@ -23,14 +25,14 @@ def upcoming_meetings(roles: Roles) -> QuerySet[Meeting]:
     )
 
 
-def get_meeting_for_user(user, pk: int) -> Meeting:
+def get_meeting_for_user(user: User | AnonymousUser, pk: int) -> Meeting:
     meeting = Meeting.objects.select_related("steering_group__partnership").filter(pk=pk).first()
     if meeting is None or not user.has_perm("reviews.view_meeting", meeting):
         raise Http404
     return meeting
 
 
-def agenda(meeting: Meeting):
+def agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
     return meeting.items.select_related("application__working_group__municipality", "application__call").order_by(
         "position"
     )
