@@ -227,7 +227,9 @@ def is_on_members_published_agenda(user: UserLike, application: Obj) -> bool:
 def appointed_applying_group(user: UserLike, application: Obj) -> bool:
     """NSV members follow the applications of the working group their NSV appointed."""
     groups = roles_of(user).nsv_groups
-    return application is not None and bool(groups) and application.working_group.appointed_by_id in groups
+    if application is None or not groups or application.working_group_id is None:
+        return False
+    return bool(application.working_group.appointed_by_id in groups)
 
 
 # --- meeting predicates -----------------------------------------------------------

@@ -1,0 +1,392 @@
+"""The forms of the application's sections. They validate input; saving is the
+services' work (``applications.services``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partnership.models import Municipality, Organisation, Unit
+
+from .models import (
+    Application,
+    Criterion,
+    Fulfilment,
+    LogicLevel,
+    LogicModelRow,
+    Partner,
+)
+from .validators import no_personal_identity_number
+
+TEXTAREA = forms.Textarea(attrs={"rows": 6})
+
+
+class VersionedForm(forms.Form):
+    """Every section form carries the version it was opened at (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+def _guard_text_fields(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField):
+            field.validators.append(no_personal_identity_number)
+
+
+class SectionModelForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _guard_text_fields(self)
+
+
+class BasicsForm(SectionModelForm):
+    class Meta:
+        model = Application
+        fields = ["title", "municipalities", "project_owner"]
+        widgets = {"municipalities": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "title": _("Ett kort namn som beskriver insatsen, t.ex. ”Tidig språkutveckling i förskolan”."),
+            "project_owner": _("Den organisation som äger projektet och ansvarar för ekonomin."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        application: Application = self.instance
+        sub_region = application.call.partnership.sub_region_id
+        municipalities = Municipality.objects.order_by("name")
+        if sub_region:
+            municipalities = municipalities.filter(sub_region_id=sub_region)
+        self.fields["municipalities"].queryset = municipalities
+        self.fields["municipalities"].required = False
+        self.fields["project_owner"].queryset = Organisation.objects.order_by("name")
+
+
+class PurposeForm(SectionModelForm):
+    class Meta:
+        model = Application
+        fields = ["purpose", "problem"]
+        widgets = {"purpose": TEXTAREA, "problem": TEXTAREA}
+        help_texts = {
+            "purpose": _("Vad ska insatsen åstadkomma för barnen?"),
+            "problem": _(
+                "Vilket problem har er kartläggning visat, och vilka är orsakerna? Beskriv grupper och antal, "
+                "aldrig enskilda barn."
+            ),
+        }
+
+
+class TargetGroupForm(SectionModelForm):
+    class Meta:
+        model = Application
+        fields = ["target_group", "target_age_min", "target_age_max", "expected_children", "expected_families"]
+        widgets = {"target_group": TEXTAREA}
+        help_texts = {"target_group": _("Vilka barn och familjer insatsen vänder sig till.")}
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("target_age_min"), data.get("target_age_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("target_age_max", _("Den högsta åldern måste vara minst lika hög som den lägsta."))
+        return data
+
+
+class ContentForm(SectionModelForm):
+    class Meta:
+        model = Application
+        fields = ["content", "evidence", "child_rights"]
+        widgets = {"content": TEXTAREA, "evidence": TEXTAREA, "child_rights": TEXTAREA}
+        help_texts = {
+            "content": _("Vad görs, av vem och med vilken metod?"),
+            "evidence": _("Vilket stöd finns för att metoden fungerar? Ange källor."),
+            "child_rights": _("Hur tas barnens åsikter och barnets bästa till vara (barnkonventionen)?"),
+        }
+
+
+class PeriodForm(SectionModelForm):
+    class Meta:
+        model = Application
+        fields = ["starts_on", "ends_on"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "starts_on": _("Skriv datum som 2027-04-01."),
+            "ends_on": _("Sista dagen med finansiering från RUN."),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end <= start:
+            self.add_error("ends_on", _("Slutdatum måste ligga efter startdatum."))
+        return data
+
+
+class FollowUpForm(SectionModelForm):
+    class Meta:
+        model = Application
+        fields = ["follow_up", "implementation"]
+        widgets = {"follow_up": TEXTAREA, "implementation": TEXTAREA}
+        help_texts = {
+            "follow_up": _("Hur följs insatsen upp: enkäter före och efter, antal barn som nåtts, vem gör det."),
+            "implementation": _("Hur blir insatsen ordinarie verksamhet när finansieringen från RUN tar slut?"),
+        }
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["unit", "role"]
+        widgets = {"role": forms.Textarea(attrs={"rows": 2})}
+        labels = {"unit": _("Enhet"), "role": _("Roll i insatsen")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.select_related("organisation").order_by(
+            "organisation__principal", "organisation__name", "name"
+        )
+        self.fields["unit"].required = True
+        _guard_text_fields(self)
+
+
+PartnerFormSet = forms.inlineformset_factory(
+    Application, Partner, form=PartnerForm, extra=1, can_delete=True, max_num=30, validate_max=True
+)
+
+
+class LogicRowForm(forms.ModelForm):
+    class Meta:
+        model = LogicModelRow
+        fields = ["level", "description", "indicator", "measurement"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "indicator": forms.Textarea(attrs={"rows": 2}),
+            "measurement": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = LogicLevel.choices
+        _guard_text_fields(self)
+
+
+LogicRowFormSet = forms.inlineformset_factory(
+    Application, LogicModelRow, form=LogicRowForm, extra=1, can_delete=True, max_num=60, validate_max=True
+)
+
+
+class CriteriaForm(VersionedForm):
+    """The nine criteria: how well each is met, and why."""
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        answers = {a.criterion: a for a in application.criterion_answers.all()}
+        for criterion in Criterion:
+            answer = answers.get(criterion.value)
+            self.fields[f"{criterion.value}_fulfilment"] = forms.ChoiceField(
+                label=_("%(criterion)s: uppfylls kriteriet?") % {"criterion": criterion.label},
+                choices=[("", "–"), *Fulfilment.choices],
+                required=False,
+                initial=answer.fulfilment if answer else "",
+            )
+            self.fields[f"{criterion.value}_justification"] = forms.CharField(
+                label=_("%(criterion)s: motivering") % {"criterion": criterion.label},
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+                initial=answer.justification if answer else "",
+            )
+        _guard_text_fields(self)
+
+    def answers(self) -> list[tuple[str, str, str]]:
+        return [
+            (c.value, self.cleaned_data[f"{c.value}_fulfilment"], self.cleaned_data[f"{c.value}_justification"])
+            for c in Criterion
+        ]
+
+    def rows(self):
+        for criterion in Criterion:
+            yield criterion, self[f"{criterion.value}_fulfilment"], self[f"{criterion.value}_justification"]
+
+
+def budget_years(application: Application) -> list[int]:
+    """The years of the budget follow the period; without a period, the call's RUN year and two more."""
+    if application.starts_on and application.ends_on:
+        return list(range(application.starts_on.year, application.ends_on.year + 1))
+    first = application.call.run_meeting_on.year
+    return [first, first + 1, first + 2]
+
+
+class BudgetForm(VersionedForm):
+    """Cost, amount requested from RUN and each partner's co-financing, per year."""
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.years = budget_years(application)
+        self.partners = list(application.partners.select_related("unit"))
+        existing = {b.year: b for b in application.budget_years.prefetch_related("co_financing")}
+        for year in self.years:
+            row = existing.get(year)
+            cofinancing = {c.partner_id: c.amount for c in row.co_financing.all()} if row else {}
+            self.fields[f"cost_{year}"] = self._amount(_("Kostnad %(year)s") % {"year": year}, row.cost if row else None)
+            self.fields[f"requested_{year}"] = self._amount(
+                _("Sökt från RUN %(year)s") % {"year": year}, row.requested if row else None
+            )
+            for partner in self.partners:
+                self.fields[f"cofinancing_{year}_{partner.pk}"] = self._amount(
+                    _("Medfinansiering %(partner)s %(year)s") % {"partner": partner.display_name, "year": year},
+                    cofinancing.get(partner.pk),
+                )
+
+    @staticmethod
+    def _amount(label, initial) -> forms.IntegerField:
+        return forms.IntegerField(
+            label=label,
+            required=False,
+            min_value=0,
+            max_value=1_000_000_000,
+            initial=initial,
+            widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1, "min": 0}),
+            error_messages={
+                "min_value": _("Beloppet kan inte vara negativt."),
+                "invalid": _("Skriv beloppet i hela kronor, utan mellanslag, t.ex. 250000."),
+                "max_value": _("Beloppet är orimligt stort; kontrollera antalet nollor."),
+            },
+        )
+
+    def clean(self):
+        data = super().clean()
+        for year in self.years:
+            cost = data.get(f"cost_{year}") or 0
+            requested = data.get(f"requested_{year}") or 0
+            if requested > cost:
+                self.add_error(
+                    f"requested_{year}",
+                    _("Det sökta beloppet för %(year)s är större än kostnaden.") % {"year": year},
+                )
+        return data
+
+    def rows(self) -> list[dict]:
+        rows = []
+        for year in self.years:
+            rows.append(
+                {
+                    "year": year,
+                    "cost": self[f"cost_{year}"],
+                    "requested": self[f"requested_{year}"],
+                    "cofinancing": [self[f"cofinancing_{year}_{p.pk}"] for p in self.partners],
+                }
+            )
+        return rows
+
+    def values(self) -> dict[int, dict]:
+        """{year: {"cost": int, "requested": int, "cofinancing": {partner_id: int}}} from cleaned data."""
+        return {
+            year: {
+                "cost": self.cleaned_data.get(f"cost_{year}") or 0,
+                "requested": self.cleaned_data.get(f"requested_{year}") or 0,
+                "cofinancing": {
+                    p.pk: self.cleaned_data.get(f"cofinancing_{year}_{p.pk}") or 0 for p in self.partners
+                },
+            }
+            for year in self.years
+        }
+
+
+def budget_totals(form_data, years: list[int], partner_ids: list[int]) -> dict:
+    """Totals for the live budget summary; tolerant of half-typed numbers."""
+
+    def number(key: str) -> int:
+        raw = str(form_data.get(key, "") or "").replace(" ", "").replace("\u00a0", "")
+        try:
+            return max(int(raw), 0)
+        except ValueError:
+            return 0
+
+    per_year = []
+    for year in years:
+        cost = number(f"cost_{year}")
+        requested = number(f"requested_{year}")
+        cofinancing = sum(number(f"cofinancing_{year}_{pid}") for pid in partner_ids)
+        per_year.append(
+            {
+                "year": year,
+                "cost": cost,
+                "requested": requested,
+                "cofinancing": cofinancing,
+                "difference": cost - requested - cofinancing,
+            }
+        )
+    return {
+        "years": per_year,
+        "cost": sum(r["cost"] for r in per_year),
+        "requested": sum(r["requested"] for r in per_year),
+        "cofinancing": sum(r["cofinancing"] for r in per_year),
+        "difference": sum(r["difference"] for r in per_year),
+    }
+
+
+class NewApplicationForm(forms.Form):
+    title = forms.CharField(
+        label=_("Insatsens namn"),
+        max_length=200,
+        help_text=_("Du kan ändra namnet senare."),
+        validators=[no_personal_identity_number],
+    )
+    call = forms.ModelChoiceField(label=_("Utlysning"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, calls, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].queryset = calls
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Meddelande"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        validators=[no_personal_identity_number],
+    )
+
+
+class TransitionForm(forms.Form):
+    message = forms.CharField(
+        label=_("Meddelande"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=10_000,
+        validators=[no_personal_identity_number],
+    )
+
+    def __init__(self, *args, needs_message: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["message"].required = needs_message
+        if needs_message:
+            self.fields["message"].error_messages["required"] = _(
+                "Skriv ett meddelande som förklarar varför – det visas för arbetsgruppen."
+            )
+
+
+class DeadlineExtensionForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Ny sista dag och tid"),
+        help_text=_("Skriv som 2027-02-15 12:00."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+
+    def clean_deadline(self):
+        deadline: datetime.datetime = self.cleaned_data["deadline"]
+        if deadline <= self.call.deadline:
+            raise forms.ValidationError(_("Den nya tiden måste ligga efter utlysningens sista dag."))
+        return deadline
+

@@ -1,0 +1,256 @@
+"""The submission rules: what must be true before an application can be submitted.
+
+Each rule is its own function returning the problems it finds; every problem
+names the section and the field so that the page can link straight to it.
+The services run ``problems`` before the submit transition.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from simportal.formatting import format_kronor
+
+from .models import Application, Criterion, DeadlineExtension, LogicLevel
+
+
+@dataclass(frozen=True)
+class Problem:
+    section: str
+    field: str  # the id of the field to link to, without "#"
+    message: str
+
+
+def _months_between(start: datetime.date, end: datetime.date) -> float:
+    """Length of a period in months, counting the end day (2027-01-01 – 2029-12-31 is 36)."""
+    end_exclusive = end + datetime.timedelta(days=1)
+    months = (end_exclusive.year - start.year) * 12 + (end_exclusive.month - start.month)
+    return months + (end_exclusive.day - start.day) / 31
+
+
+def required_fields(application: Application) -> list[Problem]:
+    labels = {
+        ("basics", "title"): _("Skriv insatsens namn."),
+        ("basics", "project_owner"): _("Välj projektägare."),
+        ("purpose", "purpose"): _("Beskriv insatsens syfte."),
+        ("purpose", "problem"): _("Beskriv problemet och dess orsaker från er kartläggning."),
+        ("target_group", "target_group"): _("Beskriv målgruppen."),
+        ("target_group", "expected_children"): _("Ange hur många barn insatsen väntas nå."),
+        ("content", "content"): _("Beskriv insatsens innehåll och metod."),
+        ("content", "evidence"): _("Beskriv vilket stöd (evidens) metoden har."),
+        ("content", "child_rights"): _("Beskriv hur barnrättsperspektivet tas till vara."),
+        ("follow_up", "follow_up"): _("Beskriv hur insatsen följs upp."),
+        ("follow_up", "implementation"): _("Beskriv hur insatsen blir ordinarie verksamhet efter finansieringen."),
+    }
+    problems = []
+    for (section, name), message in labels.items():
+        value = getattr(application, f"{name}_id" if name == "project_owner" else name)
+        if value in (None, "") or (isinstance(value, str) and not value.strip()):
+            problems.append(Problem(section, f"id_{name}", message))
+    if not application.municipalities.exists():
+        problems.append(Problem("basics", "id_municipalities_0", _("Välj minst en kommun.")))
+    return problems
+
+
+def partners_from_both_principals(application: Application) -> list[Problem]:
+    principals = {p.unit.organisation.principal for p in application.partners.all() if p.unit_id}
+    problems = []
+    if "region" not in principals:
+        problems.append(
+            Problem("partners", "id_partners-0-unit", _("Lägg till minst en samverkanspart från regionens hälso- och sjukvård."))
+        )
+    if "municipality" not in principals:
+        problems.append(Problem("partners", "id_partners-0-unit", _("Lägg till minst en samverkanspart från kommunen.")))
+    for index, partner in enumerate(application.partners.all()):
+        if not partner.role.strip():
+            problems.append(
+                Problem(
+                    "partners",
+                    f"id_partners-{index}-role",
+                    _("Beskriv vilken roll %(partner)s har i insatsen.") % {"partner": partner.display_name},
+                )
+            )
+    return problems
+
+
+def age_span_inside_call(application: Application) -> list[Problem]:
+    call = application.call
+    low, high = application.target_age_min, application.target_age_max
+    if low is None or high is None:
+        return [Problem("target_group", "id_target_age_min", _("Ange målgruppens ålder, från och till."))]
+    if low < call.target_age_min or high > call.target_age_max:
+        return [
+            Problem(
+                "target_group",
+                "id_target_age_max" if high > call.target_age_max else "id_target_age_min",
+                _("Utlysningen gäller barn %(min)s–%(max)s år; målgruppen är %(low)s–%(high)s år.")
+                % {"min": call.target_age_min, "max": call.target_age_max, "low": low, "high": high},
+            )
+        ]
+    return []
+
+
+def period_within_call(application: Application) -> list[Problem]:
+    call = application.call
+    start, end = application.starts_on, application.ends_on
+    if start is None or end is None:
+        return [Problem("period", "id_starts_on", _("Ange insatsens start- och slutdatum."))]
+    problems = []
+    if start <= call.run_meeting_on:
+        problems.append(
+            Problem(
+                "period",
+                "id_starts_on",
+                _("Insatsen kan starta tidigast dagen efter RUN:s beslut (%(date)s).")
+                % {"date": call.run_meeting_on.isoformat()},
+            )
+        )
+    if end <= start:
+        problems.append(Problem("period", "id_ends_on", _("Slutdatum måste ligga efter startdatum.")))
+    elif _months_between(start, end) > call.max_duration_months:
+        problems.append(
+            Problem(
+                "period",
+                "id_ends_on",
+                _("Insatsen får vara högst %(months)s månader; korta perioden.") % {"months": call.max_duration_months},
+            )
+        )
+    return problems
+
+
+def budget_consistent(application: Application) -> list[Problem]:
+    years = list(application.budget_years.all())
+    if not years:
+        return [Problem("budget", "budget-table", _("Fyll i budgeten: kostnad och sökt belopp per år."))]
+    problems = []
+    if application.starts_on and application.ends_on:
+        outside = [b.year for b in years if not application.starts_on.year <= b.year <= application.ends_on.year]
+        for year in outside:
+            if any(b.year == year and (b.cost or b.requested) for b in years):
+                problems.append(
+                    Problem(
+                        "budget",
+                        f"id_cost_{year}",
+                        _("Budgeten har belopp för %(year)s, som ligger utanför insatsens period.") % {"year": year},
+                    )
+                )
+    for budget_year in years:
+        cofinancing = sum(c.amount for c in budget_year.co_financing.all())
+        if budget_year.cost <= 0 and budget_year.requested <= 0:
+            continue
+        if budget_year.requested + cofinancing != budget_year.cost:
+            problems.append(
+                Problem(
+                    "budget",
+                    f"id_cost_{budget_year.year}",
+                    _(
+                        "%(year)s går inte ihop: kostnaden är %(cost)s men sökt belopp och medfinansiering är "
+                        "tillsammans %(sum)s."
+                    )
+                    % {
+                        "year": budget_year.year,
+                        "cost": format_kronor(budget_year.cost),
+                        "sum": format_kronor(budget_year.requested + cofinancing),
+                    },
+                )
+            )
+    total = sum(b.requested for b in years)
+    if total <= 0:
+        problems.append(Problem("budget", f"id_requested_{years[0].year}", _("Ange hur mycket ni söker från RUN.")))
+    elif total > application.call.budget:
+        problems.append(
+            Problem(
+                "budget",
+                f"id_requested_{years[0].year}",
+                _("Ni söker %(total)s, men utlysningens hela budget är %(budget)s.")
+                % {"total": format_kronor(total), "budget": format_kronor(application.call.budget)},
+            )
+        )
+    return problems
+
+
+def logic_model_complete(application: Application) -> list[Problem]:
+    with_indicator = {r.level for r in application.logic_rows.all() if r.indicator.strip()}
+    return [
+        Problem(
+            "logic_model",
+            "id_logic_rows-0-level",
+            _("Logikmodellen saknar en rad med indikator för ”%(level)s”.") % {"level": level.label},
+        )
+        for level in LogicLevel
+        if level.value not in with_indicator
+    ]
+
+
+def criteria_answered(application: Application) -> list[Problem]:
+    answers = {a.criterion: a for a in application.criterion_answers.all()}
+    problems = []
+    for criterion in Criterion:
+        answer = answers.get(criterion.value)
+        if answer is None or not answer.fulfilment:
+            problems.append(
+                Problem(
+                    "criteria",
+                    f"id_{criterion.value}_fulfilment",
+                    _("Ta ställning till kriteriet ”%(criterion)s”.") % {"criterion": criterion.label},
+                )
+            )
+        elif not answer.justification.strip():
+            problems.append(
+                Problem(
+                    "criteria",
+                    f"id_{criterion.value}_justification",
+                    _("Motivera er bedömning av kriteriet ”%(criterion)s”.") % {"criterion": criterion.label},
+                )
+            )
+    return problems
+
+
+def deadline_for(application: Application) -> datetime.datetime:
+    """The call's deadline, or the later one the project leader gave this group."""
+    extension = DeadlineExtension.objects.filter(
+        call_id=application.call_id, working_group_id=application.working_group_id
+    ).first()
+    return extension.deadline if extension else application.call.deadline
+
+
+def before_deadline(application: Application, at: datetime.datetime | None = None) -> list[Problem]:
+    at = at or timezone.now()
+    deadline = deadline_for(application)
+    if at > deadline:
+        return [
+            Problem(
+                "basics",
+                "id_title",
+                _(
+                    "Sista dag för ansökan var %(deadline)s. Kontakta projektledaren om ni behöver mer tid – "
+                    "projektledaren kan förlänga tiden för er arbetsgrupp."
+                )
+                % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+            )
+        ]
+    return []
+
+
+RULES = (
+    required_fields,
+    partners_from_both_principals,
+    age_span_inside_call,
+    period_within_call,
+    budget_consistent,
+    logic_model_complete,
+    criteria_answered,
+)
+
+
+def problems(application: Application, at: datetime.datetime | None = None) -> list[Problem]:
+    """Every reason the application cannot be submitted now; empty when it can."""
+    found = [problem for rule in RULES for problem in rule(application)]
+    # A resubmission answers a request for completion and is not bound by the call's deadline.
+    if application.status == "draft":
+        found += before_deadline(application, at)
+    return found

@@ -1,0 +1,95 @@
+"""The application's workflow: every state change, where it may start, where it
+ends, and who may make it. Services ask this module; views ask the services.
+
+Who may make a transition is a permission in ``partnership.rules``; the table
+below names it, so the two never drift apart. Extra guards (the submission rules,
+the deadline) live in ``applications.submission`` and are called by the
+services before a transition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from partnership.models import User
+
+from .models import Application, Status
+
+# Before a decision the group may withdraw; after one, nobody can.
+WITHDRAWABLE = frozenset(
+    {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.RETURNED,
+        Status.COMPLETE,
+        Status.ON_AGENDA,
+        Status.RECOMMENDED,
+        Status.NOT_RECOMMENDED,
+        Status.AT_RUN,
+        Status.REFERRED_BACK,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[Status]
+    target: Status
+    permission: str
+    label: str
+    needs_message: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        Transition("submit", frozenset({Status.DRAFT}), Status.SUBMITTED, "applications.submit_application",
+                   _("Skicka in")),
+        Transition("resubmit", frozenset({Status.RETURNED}), Status.SUBMITTED, "applications.submit_application",
+                   _("Skicka in kompletteringen")),
+        Transition("request_completion", frozenset({Status.SUBMITTED}), Status.RETURNED,
+                   "applications.triage_application", _("Begär komplettering"), needs_message=True),
+        Transition("accept", frozenset({Status.SUBMITTED}), Status.COMPLETE, "applications.triage_application",
+                   _("Godkänn som komplett")),
+        Transition("withdraw", WITHDRAWABLE, Status.WITHDRAWN, "applications.withdraw_application",
+                   _("Återta ansökan"), needs_message=True),
+    ]
+}
+
+
+class TransitionNotAllowed(Exception):
+    """The transition cannot be made from this state, or not by this person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def transition_for(name: str) -> Transition:
+    return TRANSITIONS[name]
+
+
+def can(user: User, application: Application, name: str) -> bool:
+    transition = TRANSITIONS[name]
+    return application.status in transition.sources and user.has_perm(transition.permission, application)
+
+
+def check(user: User, application: Application, name: str) -> Transition:
+    """The transition, if this person may make it now; otherwise TransitionNotAllowed."""
+    transition = TRANSITIONS[name]
+    if application.status not in transition.sources:
+        raise TransitionNotAllowed(
+            _("Det går inte att %(action)s när ansökan har status ”%(status)s”.")
+            % {"action": str(transition.label).lower(), "status": application.get_status_display()}
+        )
+    if not user.has_perm(transition.permission, application):
+        raise TransitionNotAllowed(_("Du har inte behörighet att %(action)s.") % {"action": str(transition.label).lower()})
+    return transition
+
+
+def available(user: User, application: Application) -> list[Transition]:
+    """The transitions this person can make now, for the buttons on the page."""
+    return [t for name, t in TRANSITIONS.items() if can(user, application, name)]
