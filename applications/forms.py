@@ -233,7 +233,9 @@ class BudgetForm(VersionedForm):
         for year in self.years:
             row = existing.get(year)
             cofinancing = {c.partner_id: c.amount for c in row.co_financing.all()} if row else {}
-            self.fields[f"cost_{year}"] = self._amount(_("Kostnad %(year)s") % {"year": year}, row.cost if row else None)
+            self.fields[f"cost_{year}"] = self._amount(
+                _("Kostnad %(year)s") % {"year": year}, row.cost if row else None
+            )
             self.fields[f"requested_{year}"] = self._amount(
                 _("Sökt från RUN %(year)s") % {"year": year}, row.requested if row else None
             )
@@ -290,9 +292,7 @@ class BudgetForm(VersionedForm):
             year: {
                 "cost": self.cleaned_data.get(f"cost_{year}") or 0,
                 "requested": self.cleaned_data.get(f"requested_{year}") or 0,
-                "cofinancing": {
-                    p.pk: self.cleaned_data.get(f"cofinancing_{year}_{p.pk}") or 0 for p in self.partners
-                },
+                "cofinancing": {p.pk: self.cleaned_data.get(f"cofinancing_{year}_{p.pk}") or 0 for p in self.partners},
             }
             for year in self.years
         }
@@ -389,4 +389,3 @@ class DeadlineExtensionForm(forms.Form):
         if deadline <= self.call.deadline:
             raise forms.ValidationError(_("Den nya tiden måste ligga efter utlysningens sista dag."))
         return deadline
-

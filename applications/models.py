@@ -67,9 +67,7 @@ class Application(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     reference_number = models.CharField(_("diarienummer"), max_length=20, unique=True, null=True, blank=True)
     submitted_at = models.DateTimeField(_("inskickad"), null=True, blank=True)
-    run_status = models.CharField(
-        _("genomförande"), max_length=10, choices=RunStatus.choices, null=True, blank=True
-    )
+    run_status = models.CharField(_("genomförande"), max_length=10, choices=RunStatus.choices, null=True, blank=True)
 
     # Basics
     title = models.CharField(_("insatsens namn"), max_length=200)
@@ -312,9 +310,7 @@ class Section(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="sections")
     key = models.CharField(_("avsnitt"), max_length=30)
     version = models.PositiveIntegerField(_("version"), default=0)
-    state = models.CharField(
-        _("läge"), max_length=20, choices=SectionState.choices, default=SectionState.NOT_STARTED
-    )
+    state = models.CharField(_("läge"), max_length=20, choices=SectionState.choices, default=SectionState.NOT_STARTED)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -9,7 +9,9 @@ from django.http import Http404
 from partnership.models import User
 from partnership.rules import Roles
 
-from .models import Application, Status
+from .models import Application, Event, Message, Section, Status
+from .sections import SECTIONS, SectionSpec
+from .snapshots import Change, changes
 
 
 def _listing() -> QuerySet[Application]:
@@ -72,3 +74,26 @@ def followed_by_nsv(roles: Roles) -> QuerySet[Application]:
         .exclude(status=Status.WITHDRAWN)
         .order_by("-submitted_at")
     )
+
+
+def section_overview(application: Application) -> list[tuple[SectionSpec, Section | None]]:
+    """Every section in order with its saved state (None: never opened)."""
+    saved = {s.key: s for s in application.sections.select_related("updated_by")}
+    return [(spec, saved.get(spec.key)) for spec in SECTIONS]
+
+
+def timeline(application: Application) -> QuerySet[Event]:
+    return application.events.select_related("actor").order_by("at", "pk")
+
+
+def thread(application: Application) -> QuerySet[Message]:
+    return application.messages.select_related("author").order_by("created_at", "pk")
+
+
+def changes_since_return(application: Application) -> list[Change]:
+    """What changed between the version the project leader returned and the resubmitted one."""
+    snapshots = list(application.snapshots.order_by("-number")[:2])
+    if len(snapshots) < 2:
+        return []
+    latest, returned = snapshots
+    return changes(returned.data, latest.data)

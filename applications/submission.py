@@ -61,10 +61,16 @@ def partners_from_both_principals(application: Application) -> list[Problem]:
     problems = []
     if "region" not in principals:
         problems.append(
-            Problem("partners", "id_partners-0-unit", _("Lägg till minst en samverkanspart från regionens hälso- och sjukvård."))
+            Problem(
+                "partners",
+                "id_partners-0-unit",
+                _("Lägg till minst en samverkanspart från regionens hälso- och sjukvård."),
+            )
         )
     if "municipality" not in principals:
-        problems.append(Problem("partners", "id_partners-0-unit", _("Lägg till minst en samverkanspart från kommunen.")))
+        problems.append(
+            Problem("partners", "id_partners-0-unit", _("Lägg till minst en samverkanspart från kommunen."))
+        )
     for index, partner in enumerate(application.partners.all()):
         if not partner.role.strip():
             problems.append(

@@ -5,5 +5,14 @@ from . import views
 app_name = "applications"
 
 urlpatterns = [
+    path("ny/", views.application_new, name="new"),
     path("<int:pk>/", views.application_detail, name="detail"),
+    path("<int:pk>/avsnitt/<slug:key>/", views.section_edit, name="section"),
+    path("<int:pk>/budget/summa/", views.budget_totals, name="budget_totals"),
+    path("<int:pk>/skicka-in/", views.application_submit, name="submit"),
+    path("<int:pk>/atgard/<slug:name>/", views.application_transition, name="transition"),
+    path("<int:pk>/meddelanden/", views.message_create, name="message"),
+    path("<int:pk>/bilagor/", views.attachments, name="attachments"),
+    path("<int:pk>/bilagor/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/andringar/", views.changes_view, name="changes"),
 ]

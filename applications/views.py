@@ -1,15 +1,283 @@
-from django.shortcuts import render
+"""Pages for writing, reading and moving an application. Views parse input, call
+one service and render; permissions come from the rules, transitions from the workflow."""
 
-from .selectors import get_application_for_user
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partnership.models import Body
+from partnership.rules import roles_of
+from partnership.selectors import open_calls
+
+from . import forms, selectors, services, submission, workflow
+from .attachments import AttachmentForm
+from .models import Application, Section
+from .sections import BY_KEY, SECTIONS
+from .snapshots import snapshot_data
+
+
+def application_new(request):
+    roles = roles_of(request.user)
+    groups = Body.objects.filter(pk__in=roles.working_groups).order_by("name")
+    if not groups:
+        raise PermissionDenied
+    group = groups[0]
+    form = forms.NewApplicationForm(request.POST or None, calls=open_calls())
+    if request.method == "POST" and form.is_valid():
+        application = services.application_create(
+            call=form.cleaned_data["call"], working_group=group, title=form.cleaned_data["title"], by=request.user
+        )
+        messages.success(request, _("Ansökan är skapad. Fyll i avsnitten i den ordning som passar er."))
+        return redirect("applications:detail", application.pk)
+    return render(request, "applications/new.html", {"form": form, "group": group})
 
 
 def application_detail(request, pk: int):
-    application = get_application_for_user(request.user, pk)
+    application = selectors.get_application_for_user(request.user, pk)
+    can_change = request.user.has_perm("applications.change_application", application)
+    document = snapshot_data(application)
+    context = {
+        "application": application,
+        "can_change": can_change,
+        "sections": [
+            {"spec": spec, "section": section, "content": document.get(spec.key, {}).items()}
+            for spec, section in selectors.section_overview(application)
+        ],
+        "section_states": selectors.section_overview(application),
+        "transitions": workflow.available(request.user, application),
+        "events": selectors.timeline(application),
+        "thread": selectors.thread(application),
+        "message_form": forms.MessageForm(),
+        "can_post": request.user.has_perm("applications.post_message", application)
+        or request.user.has_perm("applications.comment_application", application),
+        "changes": selectors.changes_since_return(application),
+        "deadline": submission.deadline_for(application) if application.working_group_id else None,
+    }
+    return render(request, "applications/detail.html", context)
+
+
+def _section_form(application: Application, key: str, data=None, files=None, version: int | None = None):
+    spec = BY_KEY[key]
+    initial_version = {"version": version}
+    if spec.kind == "fields":
+        form_class = {
+            "basics": forms.BasicsForm,
+            "purpose": forms.PurposeForm,
+            "target_group": forms.TargetGroupForm,
+            "content": forms.ContentForm,
+            "period": forms.PeriodForm,
+            "follow_up": forms.FollowUpForm,
+        }[key]
+        return form_class(data, instance=application, initial=initial_version)
+    if spec.kind == "partners":
+        return forms.PartnerFormSet(data, instance=application, prefix="partners")
+    if spec.kind == "logic":
+        return forms.LogicRowFormSet(data, instance=application, prefix="logic_rows")
+    if spec.kind == "budget":
+        return forms.BudgetForm(data, application=application, initial=initial_version)
+    if spec.kind == "criteria":
+        return forms.CriteriaForm(data, application=application, initial=initial_version)
+    raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+def section_edit(request, pk: int, key: str):
+    application = selectors.get_application_for_user(request.user, pk, write=True)
+    spec = BY_KEY.get(key)
+    if spec is None:
+        raise Http404
+    if spec.kind == "attachments":
+        return redirect("applications:attachments", pk)
+    section, _created = Section.objects.get_or_create(application=application, key=key)
+    conflict = None
+    if request.method == "POST":
+        posted_version = _posted_version(request)
+        form = _section_form(application, key, request.POST, version=posted_version)
+        if form.is_valid():
+            try:
+                services.section_save(
+                    application=application, key=key, version=posted_version, by=request.user, form=form
+                )
+            except services.EditConflict as error:
+                conflict = error.section
+                form = _section_form(
+                    application, key, _with_version(request.POST, conflict.version), version=conflict.version
+                )
+                form.is_valid()
+            else:
+                messages.success(request, _("Avsnittet ”%(title)s” är sparat.") % {"title": spec.title})
+                if "save_and_next" in request.POST:
+                    return redirect(_next_section_url(application, key))
+                return redirect("applications:section", pk, key)
+    else:
+        form = _section_form(application, key, version=section.version)
+    context = {
+        "application": application,
+        "spec": spec,
+        "form": form,
+        "version": conflict.version if conflict else section.version,
+        "section": section,
+        "conflict": conflict,
+        "saved_now": snapshot_data(application).get(key, {}) if conflict else None,
+        "sections": SECTIONS,
+    }
+    return render(request, "applications/section.html", context)
+
+
+def _posted_version(request) -> int:
+    try:
+        return int(request.POST.get("version", "-1"))
+    except ValueError:
+        return -1
+
+
+def _with_version(data, version: int):
+    data = data.copy()
+    data["version"] = str(version)
+    return data
+
+
+def _next_section_url(application: Application, key: str) -> str:
+    keys = [s.key for s in SECTIONS]
+    index = keys.index(key)
+    if index + 1 < len(keys):
+        return reverse("applications:section", args=[application.pk, keys[index + 1]])
+    return reverse("applications:detail", args=[application.pk])
+
+
+@require_POST
+def budget_totals(request, pk: int):
+    """The live summary under the budget table (htmx), computed from what is typed."""
+    application = selectors.get_application_for_user(request.user, pk, write=True)
+    years = forms.budget_years(application)
+    partner_ids = list(application.partners.values_list("pk", flat=True))
+    totals = forms.budget_totals(request.POST, years, partner_ids)
+    return render(request, "applications/partials/budget_totals.html", {"totals": totals, "application": application})
+
+
+@require_http_methods(["GET", "POST"])
+def application_submit(request, pk: int):
+    application = selectors.get_application_for_user(request.user, pk)
+    name = "resubmit" if application.status == "returned" else "submit"
+    if not workflow.can(request.user, application, name):
+        raise PermissionDenied
+    problems = submission.problems(application)
+    if request.method == "POST" and not problems:
+        try:
+            application = services.application_submit(application=application, by=request.user)
+        except services.SubmissionRefused as refused:
+            problems = refused.problems
+        else:
+            messages.success(
+                request,
+                _("Ansökan är inskickad med diarienummer %(number)s. Projektledaren har fått den.")
+                % {"number": application.reference_number},
+            )
+            return redirect("applications:detail", pk)
     return render(
         request,
-        "applications/application_detail.html",
+        "applications/submit.html",
+        {"application": application, "problems": problems, "transition": workflow.transition_for(name)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def application_transition(request, pk: int, name: str):
+    application = selectors.get_application_for_user(request.user, pk)
+    if name not in {"request_completion", "accept", "withdraw"}:
+        raise Http404
+    if not workflow.can(request.user, application, name):
+        raise PermissionDenied
+    transition = workflow.transition_for(name)
+    form = forms.TransitionForm(request.POST or None, needs_message=transition.needs_message)
+    if request.method == "POST" and form.is_valid():
+        service = {
+            "request_completion": services.application_request_completion,
+            "accept": services.application_accept,
+            "withdraw": services.application_withdraw,
+        }[name]
+        try:
+            service(application=application, by=request.user, message=form.cleaned_data["message"])
+        except workflow.TransitionNotAllowed as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("Klart: %(action)s.") % {"action": transition.label})
+            return redirect("applications:detail", pk)
+    return render(
+        request, "applications/transition.html", {"application": application, "transition": transition, "form": form}
+    )
+
+
+@require_POST
+def message_create(request, pk: int):
+    application = selectors.get_application_for_user(request.user, pk)
+    form = forms.MessageForm(request.POST)
+    if form.is_valid():
+        services.message_post(application=application, by=request.user, body=form.cleaned_data["body"])
+        messages.success(request, _("Meddelandet är skickat."))
+        return redirect(reverse("applications:detail", args=[pk]) + "#meddelanden")
+    messages.error(request, " ".join(form.errors.get("body", [])))
+    return redirect(reverse("applications:detail", args=[pk]) + "#meddelanden")
+
+
+@require_http_methods(["GET", "POST"])
+def attachments(request, pk: int):
+    application = selectors.get_application_for_user(request.user, pk)
+    can_change = request.user.has_perm("applications.change_application", application)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            services.attachment_add(
+                application=application,
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                checked=form.checked,
+                description=form.cleaned_data["description"],
+            )
+            messages.success(request, _("Bilagan är uppladdad."))
+            return redirect("applications:attachments", pk)
+    return render(
+        request,
+        "applications/attachments.html",
         {
             "application": application,
-            "can_change": request.user.has_perm("applications.change_application", application),
+            "form": form,
+            "can_change": can_change,
+            "attachments": application.attachments.select_related("uploaded_by"),
+            "spec": BY_KEY["attachments"],
+            "sections": SECTIONS,
         },
+    )
+
+
+def attachment_download(request, pk: int, attachment_pk: int):
+    application = selectors.get_application_for_user(request.user, pk)
+    attachment = application.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def changes_view(request, pk: int) -> HttpResponse:
+    application = selectors.get_application_for_user(request.user, pk)
+    return render(
+        request,
+        "applications/changes.html",
+        {"application": application, "changes": selectors.changes_since_return(application)},
     )

@@ -46,16 +46,39 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
-        Transition("submit", frozenset({Status.DRAFT}), Status.SUBMITTED, "applications.submit_application",
-                   _("Skicka in")),
-        Transition("resubmit", frozenset({Status.RETURNED}), Status.SUBMITTED, "applications.submit_application",
-                   _("Skicka in kompletteringen")),
-        Transition("request_completion", frozenset({Status.SUBMITTED}), Status.RETURNED,
-                   "applications.triage_application", _("Begär komplettering"), needs_message=True),
-        Transition("accept", frozenset({Status.SUBMITTED}), Status.COMPLETE, "applications.triage_application",
-                   _("Godkänn som komplett")),
-        Transition("withdraw", WITHDRAWABLE, Status.WITHDRAWN, "applications.withdraw_application",
-                   _("Återta ansökan"), needs_message=True),
+        Transition(
+            "submit", frozenset({Status.DRAFT}), Status.SUBMITTED, "applications.submit_application", _("Skicka in")
+        ),
+        Transition(
+            "resubmit",
+            frozenset({Status.RETURNED}),
+            Status.SUBMITTED,
+            "applications.submit_application",
+            _("Skicka in kompletteringen"),
+        ),
+        Transition(
+            "request_completion",
+            frozenset({Status.SUBMITTED}),
+            Status.RETURNED,
+            "applications.triage_application",
+            _("Begär komplettering"),
+            needs_message=True,
+        ),
+        Transition(
+            "accept",
+            frozenset({Status.SUBMITTED}),
+            Status.COMPLETE,
+            "applications.triage_application",
+            _("Godkänn som komplett"),
+        ),
+        Transition(
+            "withdraw",
+            WITHDRAWABLE,
+            Status.WITHDRAWN,
+            "applications.withdraw_application",
+            _("Återta ansökan"),
+            needs_message=True,
+        ),
     ]
 }
 
@@ -86,7 +109,9 @@ def check(user: User, application: Application, name: str) -> Transition:
             % {"action": str(transition.label).lower(), "status": application.get_status_display()}
         )
     if not user.has_perm(transition.permission, application):
-        raise TransitionNotAllowed(_("Du har inte behörighet att %(action)s.") % {"action": str(transition.label).lower()})
+        raise TransitionNotAllowed(
+            _("Du har inte behörighet att %(action)s.") % {"action": str(transition.label).lower()}
+        )
     return transition
 
 

@@ -232,6 +232,21 @@ def appointed_applying_group(user: UserLike, application: Obj) -> bool:
     return bool(application.working_group.appointed_by_id in groups)
 
 
+@rules.predicate
+def is_public_investment(user: UserLike, application: Obj) -> bool:
+    return application is not None and bool(application.is_public)
+
+
+@rules.predicate
+def is_member_of_group(user: UserLike, working_group: Obj) -> bool:
+    return working_group is not None and working_group.pk in roles_of(user).working_groups
+
+
+@rules.predicate
+def leads_partnership_of_call(user: UserLike, call: Obj) -> bool:
+    return call is not None and call.partnership_id in roles_of(user).project_leader_partnerships
+
+
 # --- meeting predicates -----------------------------------------------------------
 
 
@@ -269,10 +284,19 @@ rules.add_perm(
     ),
 )
 rules.add_perm("applications.change_application", is_active_user & is_in_applying_group & is_editable_by_group)
-rules.add_perm("applications.submit_application", is_active_user & leads_applying_group & is_editable_by_group)
-rules.add_perm("applications.create_application", is_active_user & is_group_member)
+# Which states a submission or withdrawal may start from is the workflow's business; this is who.
+rules.add_perm("applications.submit_application", is_active_user & leads_applying_group)
+rules.add_perm("applications.withdraw_application", is_active_user & leads_applying_group)
+rules.add_perm("applications.create_application", is_active_user & is_member_of_group)
 rules.add_perm("applications.comment_application", is_active_user & is_submitted & is_koncernkontoret)
 rules.add_perm("applications.triage_application", is_active_user & is_submitted & leads_partnership_of)
+rules.add_perm(
+    "applications.post_message",
+    is_active_user & (is_in_applying_group | (is_submitted & leads_partnership_of)),
+)
+rules.add_perm("applications.extend_deadline", is_active_user & leads_partnership_of_call)
+rules.add_perm("applications.view_inbox", is_active_user & is_project_leader)
+rules.add_perm("applications.view_public_investment", is_public_investment)
 
 rules.add_perm(
     "reviews.view_meeting",

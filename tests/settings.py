@@ -19,3 +19,5 @@ CSRF_COOKIE_SECURE = False
 STATIC_ROOT = VAR_DIR / "test-staticfiles"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

@@ -6,9 +6,11 @@ so nothing is added without deciding who may use it.
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from applications.models import Attachment
 from partnership.models import User
 from tests.conftest import PERSONAS
 from tests.factories import AgendaItemFactory, ApplicationFactory, MeetingFactory
@@ -22,6 +24,7 @@ LOGGED_IN = WITH_ROLE | {NO_ROLE}
 EVERYONE = LOGGED_IN | {ANONYMOUS}
 ADMINISTRATORS = frozenset({"project_leader", "secretariat"})
 NOBODY = frozenset()
+GROUP = frozenset({"leader", "member"})  # Uddevalla's working group, whose draft is visited
 
 # name -> (allowed personas, method, kwargs-builder name or None)
 EXPECTED = {
@@ -40,7 +43,16 @@ EXPECTED = {
     "partnership:who_is_who": (WITH_ROLE, "get", None),
     "partnership:call_list": (WITH_ROLE, "get", None),
     "partnership:call_detail": (WITH_ROLE, "get", "call"),
-    "applications:detail": (frozenset({"leader", "member"}), "get", "draft"),
+    "applications:detail": (GROUP, "get", "draft"),
+    "applications:new": (frozenset({"leader", "member", "outsider"}), "get", None),
+    "applications:section": (GROUP, "get", "draft_section"),
+    "applications:budget_totals": (GROUP, "post", "draft"),
+    "applications:submit": (frozenset({"leader"}), "get", "draft"),
+    "applications:transition": (frozenset({"leader"}), "get", "draft_withdraw"),
+    "applications:message": (GROUP, "post", "draft"),
+    "applications:attachments": (GROUP, "get", "draft"),
+    "applications:attachment": (GROUP, "get", "draft_attachment"),
+    "applications:changes": (GROUP, "get", "draft"),
     "reviews:meeting_detail": (
         frozenset({"project_leader", "steering_member", "steering_chair", "koncernkontoret"}),
         "get",
@@ -91,7 +103,19 @@ def objects(demo):
         application=ApplicationFactory(call=demo.call(), working_group=demo.working_group("Munkedal"), submitted=True),
     )
     User.objects.create_user("utan-uppdrag", email="utan@example.se", password="x")  # noqa: S106
+    attachment = Attachment(
+        application=draft,
+        original_name="kartläggning.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        uploaded_by=demo.person("leader"),
+    )
+    attachment.file.save("kartlaggning", ContentFile(b"%PDF-1.4\n"), save=True)
     return {
+        "draft_section": {"pk": draft.pk, "key": "basics"},
+        "draft_withdraw": {"pk": draft.pk, "name": "withdraw"},
+        "draft_attachment": {"pk": draft.pk, "attachment_pk": attachment.pk},
         "call": {"pk": demo.call().pk},
         "draft": {"pk": draft.pk},
         "published_meeting": {"pk": meeting.pk},

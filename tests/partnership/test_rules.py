@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from applications import workflow
 from applications.models import Status
 from partnership.models import Membership
 from partnership.rules import forget_roles, roles_of
@@ -49,8 +50,8 @@ def test_it_lets_the_group_see_and_edit_its_own_draft(demo, draft):
 
 
 def test_it_lets_only_the_leader_submit(demo, draft):
-    assert can(demo, "leader", "applications.submit_application", draft)
-    assert not can(demo, "member", "applications.submit_application", draft)
+    assert workflow.can(demo.person("leader"), draft, "submit")
+    assert not workflow.can(demo.person("member"), draft, "submit")
 
 
 @pytest.mark.parametrize(
@@ -84,7 +85,7 @@ def test_it_lets_the_nsv_follow_the_group_it_appointed(demo, submitted):
 def test_it_freezes_a_submitted_application_for_the_group(demo, submitted):
     assert can(demo, "leader", "applications.view_application", submitted)
     assert not can(demo, "leader", "applications.change_application", submitted)
-    assert not can(demo, "leader", "applications.submit_application", submitted)
+    assert not workflow.can(demo.person("leader"), submitted, "submit")
 
 
 def test_it_opens_a_returned_application_for_the_group_again(demo, submitted):

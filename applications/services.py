@@ -1,0 +1,269 @@
+"""Every write to an application: one function each, keyword-only, one transaction.
+
+A state change locks the application row, asks the workflow whether this person
+may make it now, and writes its timeline entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnership.models import Body, Call, User
+
+from . import submission, workflow
+from .models import (
+    Application,
+    Attachment,
+    BudgetYear,
+    CoFinancing,
+    CriterionAnswer,
+    DeadlineExtension,
+    Event,
+    EventKind,
+    Message,
+    MessageKind,
+    ReferenceCounter,
+    Section,
+    SectionState,
+    Snapshot,
+    Status,
+)
+from .sections import BY_KEY
+from .snapshots import snapshot_data
+
+
+class EditConflict(Exception):
+    """Someone else saved the section after this person opened it."""
+
+    def __init__(self, section: Section) -> None:
+        super().__init__(f"section {section.key} is at version {section.version}")
+        self.section = section
+
+
+class SubmissionRefused(Exception):
+    def __init__(self, problems: list[submission.Problem]) -> None:
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class SectionSaved:
+    section: Section
+    application: Application
+
+
+def _locked(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("call", "working_group")
+        .get(pk=application.pk)
+    )
+
+
+def _event(application: Application, *, by: User | None, kind: str, **fields: Any) -> Event:
+    return Event.objects.create(application=application, actor=by, at=timezone.now(), kind=kind, **fields)
+
+
+@transaction.atomic(durable=True)
+def application_create(*, call: Call, working_group: Body, title: str, by: User) -> Application:
+    if not by.has_perm("applications.create_application", working_group):
+        raise PermissionDenied
+    application = Application.objects.create(call=call, working_group=working_group, title=title, created_by=by)
+    application.municipalities.set([working_group.municipality_id])
+    Section.objects.bulk_create([Section(application=application, key=key) for key in BY_KEY])
+    return application
+
+
+@transaction.atomic(durable=True)
+def section_save(*, application: Application, key: str, version: int, by: User, form: Any) -> SectionSaved:
+    """Save one section from a valid form, unless someone saved it since ``version``.
+
+    ``form`` is the section's validated form or formset; the budget and the criteria
+    are written here, the rest by the form's own ``save``.
+    """
+    application = _locked(application)
+    if not by.has_perm("applications.change_application", application):
+        raise PermissionDenied
+    section, _created = Section.objects.select_for_update().get_or_create(application=application, key=key)
+    if section.version != version:
+        raise EditConflict(section)
+    if key == "budget":
+        _save_budget(application, form.values())
+    elif key == "criteria":
+        _save_criteria(application, form.answers())
+    else:
+        form.save()
+    spec = BY_KEY[key]
+    application.refresh_from_db()
+    section.version += 1
+    section.state = SectionState.COMPLETE if spec.complete(application) else SectionState.IN_PROGRESS
+    section.updated_by = by
+    section.updated_at = timezone.now()
+    section.save()
+    Application.objects.filter(pk=application.pk).update(updated_at=section.updated_at)
+    if application.status != Status.DRAFT:
+        _event(application, by=by, kind=EventKind.EDIT, section=key, message=str(spec.title))
+    return SectionSaved(section=section, application=application)
+
+
+def _save_budget(application: Application, values: dict[int, dict]) -> None:
+    application.budget_years.exclude(year__in=values).delete()
+    for year, row in values.items():
+        budget_year, _created = BudgetYear.objects.update_or_create(
+            application=application, year=year, defaults={"cost": row["cost"], "requested": row["requested"]}
+        )
+        for partner_id, amount in row["cofinancing"].items():
+            CoFinancing.objects.update_or_create(
+                budget_year=budget_year, partner_id=partner_id, defaults={"amount": amount}
+            )
+
+
+def _save_criteria(application: Application, answers: list[tuple[str, str, str]]) -> None:
+    for criterion, fulfilment, justification in answers:
+        CriterionAnswer.objects.update_or_create(
+            application=application,
+            criterion=criterion,
+            defaults={"fulfilment": fulfilment, "justification": justification},
+        )
+
+
+def next_reference_number(year: int) -> str:
+    """The next diarienummer of the year, e.g. ``SIM 2026/0007``: no gaps, no duplicates.
+
+    The counter row is locked until the submitting transaction ends, so concurrent
+    submissions take numbers one after the other, and a rolled-back one gives its back.
+    """
+    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
+    counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"SIM {year}/{counter.last_number:04d}"
+
+
+@transaction.atomic(durable=True)
+def application_submit(*, application: Application, by: User, at: datetime.datetime | None = None) -> Application:
+    application = _locked(application)
+    name = "resubmit" if application.status == Status.RETURNED else "submit"
+    transition = workflow.check(by, application, name)
+    found = submission.problems(application, at)
+    if found:
+        raise SubmissionRefused(found)
+    now = at or timezone.now()
+    from_status = application.status
+    if not application.reference_number:
+        application.reference_number = next_reference_number(timezone.localtime(now).year)
+        application.submitted_at = now
+    application.status = transition.target
+    application.save(update_fields=["status", "reference_number", "submitted_at", "updated_at"])
+    number = application.snapshots.count() + 1
+    Snapshot.objects.create(
+        application=application, number=number, created_at=now, created_by=by, data=snapshot_data(application)
+    )
+    _event(
+        application,
+        by=by,
+        kind=EventKind.TRANSITION,
+        transition=name,
+        from_status=from_status,
+        to_status=application.status,
+    )
+    return application
+
+
+def _transition(application: Application, *, name: str, by: User, message: str = "") -> Application:
+    application = _locked(application)
+    transition = workflow.check(by, application, name)
+    if transition.needs_message and not message.strip():
+        raise workflow.TransitionNotAllowed(_("Skriv ett meddelande som förklarar varför."))
+    from_status = application.status
+    application.status = transition.target
+    application.save(update_fields=["status", "updated_at"])
+    _event(
+        application,
+        by=by,
+        kind=EventKind.TRANSITION,
+        transition=name,
+        from_status=from_status,
+        to_status=application.status,
+        message=message,
+    )
+    return application
+
+
+@transaction.atomic(durable=True)
+def application_request_completion(*, application: Application, by: User, message: str) -> Application:
+    application = _transition(application, name="request_completion", by=by, message=message)
+    Message.objects.create(application=application, author=by, body=message)
+    return application
+
+
+@transaction.atomic(durable=True)
+def application_accept(*, application: Application, by: User, message: str = "") -> Application:
+    return _transition(application, name="accept", by=by, message=message)
+
+
+@transaction.atomic(durable=True)
+def application_withdraw(*, application: Application, by: User, message: str) -> Application:
+    return _transition(application, name="withdraw", by=by, message=message)
+
+
+@transaction.atomic(durable=True)
+def deadline_extend(
+    *, call: Call, working_group: Body, deadline: datetime.datetime, reason: str, by: User
+) -> DeadlineExtension:
+    if not by.has_perm("applications.extend_deadline", call):
+        raise PermissionDenied
+    extension, _created = DeadlineExtension.objects.update_or_create(
+        call=call, working_group=working_group, defaults={"deadline": deadline, "reason": reason, "granted_by": by}
+    )
+    text = _("Ny sista dag för arbetsgruppen: %(deadline)s. %(reason)s") % {
+        "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M"),
+        "reason": reason,
+    }
+    for application in Application.objects.filter(call=call, working_group=working_group):
+        _event(application, by=by, kind=EventKind.DEADLINE, message=text)
+    return extension
+
+
+@transaction.atomic(durable=True)
+def message_post(*, application: Application, by: User, body: str) -> Message:
+    if by.has_perm("applications.post_message", application):
+        kind = MessageKind.MESSAGE
+    elif by.has_perm("applications.comment_application", application):
+        kind = MessageKind.COMMENT
+    else:
+        raise PermissionDenied
+    return Message.objects.create(application=application, author=by, body=body, kind=kind)
+
+
+@transaction.atomic(durable=True)
+def attachment_add(
+    *, application: Application, by: User, upload: Any, checked: Any, description: str = ""
+) -> Attachment:
+    application = _locked(application)
+    if not by.has_perm("applications.change_application", application):
+        raise PermissionDenied
+    existing = application.attachments.filter(sha256=checked.sha256).first()
+    if existing:
+        return existing
+    attachment = Attachment(
+        application=application,
+        original_name=upload.name[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        description=description,
+        uploaded_by=by,
+    )
+    attachment.file.save(checked.sha256, upload, save=False)
+    attachment.save()
+    if application.status != Status.DRAFT:
+        _event(application, by=by, kind=EventKind.EDIT, section="attachments", message=upload.name)
+    return attachment
