@@ -65,8 +65,17 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
 
 def complete_application(call, working_group, *, by=None, title="Språkstöd i förskolan", **overrides):
     """A draft with every section filled in so that it can be submitted."""
-    from applications.models import BudgetYear, CoFinancing, Criterion, CriterionAnswer, LogicLevel, LogicModelRow
-    from applications.models import Partner, Section, SectionState
+    from applications.models import (
+        BudgetYear,
+        CoFinancing,
+        Criterion,
+        CriterionAnswer,
+        LogicLevel,
+        LogicModelRow,
+        Partner,
+        Section,
+        SectionState,
+    )
     from partnership.models import Organisation, Unit
 
     start = call.run_meeting_on + datetime.timedelta(days=14)

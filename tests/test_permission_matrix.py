@@ -53,6 +53,8 @@ EXPECTED = {
     "applications:attachments": (GROUP, "get", "draft"),
     "applications:attachment": (GROUP, "get", "draft_attachment"),
     "applications:changes": (GROUP, "get", "draft"),
+    # -- the project leader's inbox --
+    # -- the public portfolio --
     "reviews:meeting_detail": (
         frozenset({"project_leader", "steering_member", "steering_chair", "koncernkontoret"}),
         "get",
