@@ -138,17 +138,27 @@ class FollowUpForm(SectionModelForm):
         }
 
 
+class UnitChoiceField(forms.ModelChoiceField):
+    """Units named with their organisation and principal, so that both sides are easy to find."""
+
+    def label_from_instance(self, obj: Unit) -> str:
+        side = _("region") if obj.organisation.principal == "region" else _("kommun")
+        return f"{obj.name} – {obj.organisation.name} ({side})"
+
+
 class PartnerForm(forms.ModelForm):
     class Meta:
         model = Partner
         fields = ["unit", "role"]
+        field_classes = {"unit": UnitChoiceField}
         widgets = {"role": forms.Textarea(attrs={"rows": 2})}
         labels = {"unit": _("Enhet"), "role": _("Roll i insatsen")}
+        help_texts = {"unit": _("Välj enheten i listan; regionens enheter står först.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.select_related("organisation").order_by(
-            "organisation__principal", "organisation__name", "name"
+            "-organisation__principal", "organisation__name", "name"
         )
         self.fields["unit"].required = True
         _guard_text_fields(self)
@@ -171,7 +181,8 @@ class LogicRowForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = LogicLevel.choices
+        # A blank first choice keeps an untouched extra row empty (and ignored).
+        self.fields["level"].choices = [("", "–"), *LogicLevel.choices]
         _guard_text_fields(self)
 
 
