@@ -124,7 +124,8 @@ def section_edit(request, pk: int, key: str):
         "version": conflict.version if conflict else section.version,
         "section": section,
         "conflict": conflict,
-        "saved_now": snapshot_data(application).get(key, {}) if conflict else None,
+        # The form has written the person's input onto ``application``; show what is really saved.
+        "saved_now": snapshot_data(Application.objects.get(pk=application.pk)).get(key, {}) if conflict else None,
         "sections": SECTIONS,
     }
     return render(request, "applications/section.html", context)

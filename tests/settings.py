@@ -5,6 +5,8 @@ DATABASE_URL and REDIS_URL still decide which database and broker the tests use
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SIMPORTAL_TESTING", "1")
 
@@ -20,4 +22,5 @@ STATIC_ROOT = VAR_DIR / "test-staticfiles"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
-MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# Uploaded files of a test run go to a fresh folder of their own.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="simportal-test-media-"))

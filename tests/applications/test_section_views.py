@@ -1,0 +1,101 @@
+"""The section pages: drafts survive failed validation and a second editor."""
+
+import pytest
+from django.urls import reverse
+
+from applications import services
+from applications.models import Section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(demo):
+    return services.application_create(
+        call=demo.call(),
+        working_group=demo.working_group("Uddevalla"),
+        title="Läsfrämjande BVC",
+        by=demo.person("leader"),
+    )
+
+
+def url(draft, key="purpose"):
+    return reverse("applications:section", args=[draft.pk, key])
+
+
+def test_it_keeps_the_text_and_explains_when_validation_fails(client, demo, draft):
+    client.force_login(demo.person("member"))
+    response = client.post(url(draft, "period"), {"version": 0, "starts_on": "2027-05-01", "ends_on": "2027-04-01"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="error-summary"' in html
+    assert 'href="#id_ends_on"' in html
+    assert "Slutdatum måste ligga efter startdatum." in html
+    assert 'value="2027-05-01"' in html
+    assert Section.objects.get(application=draft, key="period").version == 0
+
+
+def test_it_tells_the_second_editor_what_changed_and_keeps_their_text(client, demo, draft):
+    first, second = demo.person("member"), demo.person("leader")
+    client.force_login(first)
+    client.post(url(draft), {"version": 0, "purpose": "Medlemmens syfte.", "problem": ""})
+    client.force_login(second)
+    response = client.post(url(draft), {"version": 0, "purpose": "Ledarens syfte.", "problem": "Ledarens problem."})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Någon annan har sparat det här avsnittet medan du skrev" in html
+    assert "Ali Hassan sparade" in html
+    assert "Medlemmens syfte." in html  # what is saved now
+    assert "Ledarens syfte.</textarea>" in html  # what they wrote, kept in the form
+    assert 'name="version" value="1"' in html
+    draft.refresh_from_db()
+    assert draft.purpose == "Medlemmens syfte."
+    # Saving again, knowingly, replaces the saved version.
+    client.post(url(draft), {"version": 1, "purpose": "Ledarens syfte.", "problem": "Ledarens problem."})
+    draft.refresh_from_db()
+    assert draft.purpose == "Ledarens syfte."
+
+
+def test_it_refuses_to_edit_a_submitted_application(client, demo, draft):
+    from applications.models import Status
+
+    type(draft).objects.filter(pk=draft.pk).update(
+        status=Status.SUBMITTED, reference_number="SIM 2026/0042", submitted_at=draft.created_at
+    )
+    client.force_login(demo.person("leader"))
+    assert client.get(url(draft)).status_code == 403
+
+
+def test_it_hides_another_groups_draft(client, demo, draft):
+    client.force_login(demo.person("outsider"))
+    assert client.get(url(draft)).status_code == 404
+    assert client.get(reverse("applications:detail", args=[draft.pk])).status_code == 404
+
+
+def test_it_sums_the_budget_as_the_user_types(client, demo, draft):
+    client.force_login(demo.person("member"))
+    response = client.post(
+        reverse("applications:budget_totals", args=[draft.pk]),
+        {"cost_2027": "250000", "requested_2027": "200000", "cost_2028": "250000", "requested_2028": "abc"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<td class="text-end" data-total="cost"><span class="text-nowrap">500 000 kr</span></td>' in html
+    assert '<span class="text-nowrap">250 000 kr</span> saknar finansiering' in html
+
+
+def test_it_lets_koncernkontoret_comment_once_submitted(client, demo):
+    from tests.factories import complete_application
+
+    application = complete_application(demo.call(), demo.working_group("Uddevalla"))
+    services.application_submit(application=application, by=demo.person("leader"))
+    client.force_login(demo.person("koncernkontoret"))
+    client.post(reverse("applications:message", args=[application.pk]), {"body": "Passar RUN:s inriktning väl."})
+    message = application.messages.get()
+    assert (message.kind, message.author) == ("comment", demo.person("koncernkontoret"))
+    client.force_login(demo.person("leader"))
+    assert (
+        "Passar RUN:s inriktning väl."
+        in client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    )
