@@ -389,7 +389,12 @@ class DeadlineExtensionForm(forms.Form):
         help_text=_("Skriv som 2027-02-15 12:00."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    reason = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Skäl"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        validators=[no_personal_identity_number],
+    )
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnership.models import Body, Call, User
+from partnership.models import Body, BodyKind, Call, User
 
 from . import submission, workflow
 from .models import (
@@ -220,6 +220,8 @@ def deadline_extend(
 ) -> DeadlineExtension:
     if not by.has_perm("applications.extend_deadline", call):
         raise PermissionDenied
+    if working_group.kind != BodyKind.LOCAL_WORKING_GROUP or working_group.partnership_id != call.partnership_id:
+        raise ValueError("the deadline of a call can be extended only for a working group of its partnership")
     extension, _created = DeadlineExtension.objects.update_or_create(
         call=call, working_group=working_group, defaults={"deadline": deadline, "reason": reason, "granted_by": by}
     )

@@ -7,13 +7,17 @@ from .rules import roles_of
 
 def _navigation_items(request) -> list[dict]:
     user = request.user
+    portfolio = {"url": reverse("portfolio:list"), "label": _("Investeringar"), "name": "portfolio"}
     if not user.is_authenticated:
-        return []
+        return [portfolio]
     items = [{"url": reverse("home"), "label": _("Start"), "name": "home"}]
+    if user.has_perm("applications.view_inbox"):
+        items.append({"url": reverse("inbox:list"), "label": _("Inkorg"), "name": "inbox"})
     if user.has_perm("partnership.view_call"):
         items.append({"url": reverse("partnership:call_list"), "label": _("Utlysningar"), "name": "calls"})
     if user.has_perm("partnership.view_structure"):
         items.append({"url": reverse("partnership:who_is_who"), "label": _("Vem är vem"), "name": "who_is_who"})
+    items.append(portfolio)
     if user.has_perm("partnership.administer_structure") or user.is_superuser:
         items.append({"url": reverse("admin:index"), "label": _("Administrera"), "name": "admin"})
     return items

@@ -48,7 +48,9 @@ urlpatterns = [
     path("konto/", include(account_patterns)),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("partnership.urls")),
+    path("ansokningar/inkorg/", include("applications.inbox_urls")),
     path("ansokningar/", include("applications.urls")),
+    path("investeringar/", include("applications.public_urls")),
     path("styrgrupp/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -54,7 +54,12 @@ EXPECTED = {
     "applications:attachment": (GROUP, "get", "draft_attachment"),
     "applications:changes": (GROUP, "get", "draft"),
     # -- the project leader's inbox --
+    "inbox:list": (frozenset({"project_leader"}), "get", None),
+    "inbox:export": (frozenset({"project_leader"}), "get", None),
+    "inbox:extend_deadline": (frozenset({"project_leader"}), "get", None),
     # -- the public portfolio --
+    "portfolio:list": (EVERYONE, "get", None),
+    "portfolio:detail": (EVERYONE, "get", "public_investment"),
     "reviews:meeting_detail": (
         frozenset({"project_leader", "steering_member", "steering_chair", "koncernkontoret"}),
         "get",
@@ -121,6 +126,10 @@ def objects(demo):
         "call": {"pk": demo.call().pk},
         "draft": {"pk": draft.pk},
         "published_meeting": {"pk": meeting.pk},
+        # An investment as the importer stores it: granted, without a working group.
+        "public_investment": {
+            "pk": ApplicationFactory(call=demo.call(), source="import", status="approved", run_status="ongoing").pk
+        },
         "reset_token": {"uidb64": "MQ", "token": "set-password"},
     }
 

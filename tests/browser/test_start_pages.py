@@ -62,7 +62,7 @@ def test_it_shows_each_persona_the_sections_of_its_roles(portal, demo, persona):
         expect(call_link).to_have_count(0)
 
     navigation = page.get_by_role("navigation", name="Huvudmeny")
-    for label in ("Start", "Utlysningar", "Vem är vem"):
+    for label in ("Start", "Utlysningar", "Vem är vem", "Investeringar"):
         expect(navigation.get_by_role("link", name=label, exact=True)).to_be_visible()
     expect(navigation.get_by_role("link", name="Start", exact=True)).to_have_attribute("aria-current", "page")
     expect(navigation.get_by_role("link", name="Administrera", exact=True)).to_have_count(1 if administers else 0)
@@ -74,7 +74,9 @@ def test_it_welcomes_an_anonymous_visitor_on_the_landing_page(portal):
 
     expect(page.get_by_role("heading", level=1)).to_have_text("SIM-portalen")
     expect(page.get_by_role("main").get_by_role("link", name="Logga in", exact=True)).to_be_visible()
-    expect(page.get_by_role("navigation", name="Huvudmeny")).to_have_count(0)
+    navigation = page.get_by_role("navigation", name="Huvudmeny")
+    expect(navigation.get_by_role("link")).to_have_count(1)
+    expect(navigation.get_by_role("link", name="Investeringar", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Logga ut")).to_have_count(0)
     assert_accessible(page)
 

@@ -124,6 +124,8 @@ PEOPLE = [
     ),
     ("gruppmedlem-uddevalla", "Ali", "Hassan", "BVC-sjuksköterska", "Närhälsan", "Arbetsgruppsmedlem Uddevalla"),
     ("gruppledare-munkedal", "Ulla", "Persson", "Rektor", "Munkedals kommun", "Arbetsgruppsledare Munkedal"),
+    ("gruppledare-fargelanda", "Lars", "Nilsson", "Biträdande rektor", "Färgelanda kommun", None),
+    ("gruppledare-mellerud", "Fatima", "Ali", "Utvecklingsledare", "Melleruds kommun", None),
     ("nsv-uddevalla", "Bengt", "Olsson", "Områdeschef", "Närhälsan", "NSV-ordförande Uddevalla"),
     ("run-ordf", "Birgitta", "Lund", "Ordförande RUN", "Västra Götalandsregionen", None),
 ]
@@ -422,3 +424,11 @@ class Command(BaseCommand):
             starts_on=WG_APPOINTED,
             unit=unit("Grundskolan Munkedal"),
         )
+        for municipality, username in [("Färgelanda", "gruppledare-fargelanda"), ("Mellerud", "gruppledare-mellerud")]:
+            seat(
+                username,
+                f"wg:{municipality}",
+                MembershipRole.LEADER,
+                starts_on=WG_APPOINTED,
+                unit=unit(f"Grundskolan {municipality}"),
+            )

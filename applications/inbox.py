@@ -1,0 +1,458 @@
+"""The project leader's inbox: every submitted application of the partnerships they
+lead, filtered, sorted, counted per state, paged and exported.
+
+All reads start from ``inbox_applications``, which owns the joins and the
+requested-total annotation, so the page costs the same number of queries whatever
+the number of applications. Who may see the inbox is ``applications.view_inbox``
+in ``partnership.rules``; which triage step a row offers is ``applications.workflow``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import BigIntegerField, Case, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from partnership.models import Body, BodyKind, Call, Municipality, Part, User
+from partnership.rules import Roles, roles_of
+
+from . import workflow
+from .forms import DeadlineExtensionForm
+from .models import Application, BudgetYear, DeadlineExtension, Source, Status
+
+PAGE_SIZE = 25
+TRIAGE_TRANSITIONS = ("request_completion", "accept")
+# Every state an application can have once it is registered; a draft is the group's own.
+INBOX_STATES = [status for status in Status if status != Status.DRAFT]
+
+
+# --- the one selector ---------------------------------------------------------------
+
+
+def inbox_applications(roles: Roles) -> QuerySet[Application]:
+    """Registered applications in the calls of the partnerships this person leads as
+    project leader, with call and working group joined and the total requested from
+    RUN (the sum of the budget years) annotated as ``requested_total``.
+
+    Drafts never appear, nor withdrawn drafts (they never got a diarienummer), nor
+    investments imported from the published list (they were never applied for here).
+    """
+    requested = (
+        BudgetYear.objects.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(total=Sum("requested"))
+        .values("total")
+    )
+    return (
+        Application.objects.filter(
+            call__partnership__in=roles.project_leader_partnerships, source=Source.PORTAL, submitted_at__isnull=False
+        )
+        .exclude(status=Status.DRAFT)
+        .select_related("call", "working_group__municipality")
+        .annotate(
+            requested_total=Coalesce(
+                Subquery(requested, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()
+            )
+        )
+    )
+
+
+# --- filters -----------------------------------------------------------------------
+
+
+def _calls(roles: Roles) -> QuerySet[Call]:
+    return Call.objects.filter(partnership__in=roles.project_leader_partnerships).order_by("-deadline")
+
+
+class InboxFilter(django_filters.FilterSet):
+    """The filters above the inbox table. Without a state, withdrawn applications are left out."""
+
+    call = django_filters.ModelChoiceFilter(
+        label=_("Utlysning"), field_name="call", queryset=Call.objects.none(), empty_label=_("Alla utlysningar")
+    )
+    part = django_filters.ModelChoiceFilter(
+        label=_("Del"),
+        # The part of the partnership that the applying group's municipality belongs to.
+        field_name="working_group__municipality__parts",
+        queryset=Part.objects.none(),
+        empty_label=_("Alla delar"),
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Kommun"),
+        field_name="working_group__municipality",
+        queryset=Municipality.objects.none(),
+        empty_label=_("Alla kommuner"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(status.value, status.label) for status in INBOX_STATES],
+        empty_label=_("Alla utom återtagna"),
+    )
+    min_amount = django_filters.NumberFilter(
+        label=_("Sökt belopp från (kr)"), field_name="requested_total", lookup_expr="gte", min_value=0
+    )
+    max_amount = django_filters.NumberFilter(
+        label=_("Sökt belopp till (kr)"), field_name="requested_total", lookup_expr="lte", min_value=0
+    )
+    q = django_filters.CharFilter(
+        label=_("Sök"),
+        method="filter_text",
+        help_text=_("Ord ur insatsens namn, diarienummer eller syfte."),
+    )
+
+    class Meta:
+        model = Application
+        fields: list[str] = []
+
+    def __init__(self, data: Mapping[str, Any] | None = None, queryset: QuerySet | None = None, *, roles: Roles):
+        super().__init__(data, queryset)
+        partnerships = roles.project_leader_partnerships
+        self.filters["call"].queryset = _calls(roles)
+        self.filters["part"].queryset = Part.objects.filter(partnership__in=partnerships).order_by(
+            "partnership", "number"
+        )
+        self.filters["municipality"].queryset = (
+            Municipality.objects.filter(bodies__kind=BodyKind.LOCAL_WORKING_GROUP, bodies__partnership__in=partnerships)
+            .distinct()
+            .order_by("name")
+        )
+        for name, field in self.form.fields.items():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            if name in {"min_amount", "max_amount"}:
+                field.widget.attrs.update({"inputmode": "numeric", "step": 1, "min": 0})
+
+    def filter_text(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=text) | Q(reference_number__icontains=text) | Q(purpose__icontains=text)
+        )
+
+    def _apply(self, queryset: QuerySet[Application], *, with_state: bool) -> QuerySet[Application]:
+        cleaned: dict[str, Any] = {}
+        if self.is_bound:
+            self.form.is_valid()  # validates; cleaned_data then holds the filters that are valid
+            cleaned = self.form.cleaned_data
+        state = cleaned.get("status")
+        for name, value in cleaned.items():
+            if name == "status" and not with_state:
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        if with_state and not state:
+            queryset = queryset.exclude(status=Status.WITHDRAWN)
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet[Application]) -> QuerySet[Application]:
+        return self._apply(queryset, with_state=True)
+
+    def without_state(self) -> QuerySet[Application]:
+        """Every filter but the state: what the counts per state are taken over."""
+        return self._apply(self.queryset.all(), with_state=False)
+
+
+# --- sorting -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Any
+    numeric: bool = False
+
+
+COLUMNS = [
+    Column("reference", _("Diarienummer")),
+    Column("title", _("Insats")),
+    Column("group", _("Arbetsgrupp")),
+    Column("call", _("Utlysning")),
+    Column("status", _("Status")),
+    Column("requested", _("Sökt belopp"), numeric=True),
+    Column("submitted", _("Inskickad")),
+]
+DEFAULT_SORT = "-submitted"
+
+
+def _order_by(key: str) -> list[Any]:
+    if key == "status":
+        # The workflow's order, not the alphabet of the codes.
+        return [Case(*[When(status=s.value, then=Value(i)) for i, s in enumerate(Status)], default=Value(99))]
+    return [
+        {
+            "reference": "reference_number",
+            "title": "title",
+            "group": "working_group__municipality__name",
+            # Calls are rounds: in time order, not by the alphabet of their names.
+            "call": "call__deadline",
+            "requested": "requested_total",
+            "submitted": "submitted_at",
+        }[key]
+    ]
+
+
+def parse_sort(value: str | None) -> tuple[str, bool]:
+    """(column key, descending) from ``?sort=``; unknown values fall back to the newest first."""
+    value = (value or "").strip()
+    key = value.removeprefix("-")
+    if key not in {c.key for c in COLUMNS}:
+        value = DEFAULT_SORT
+        key = value.removeprefix("-")
+    return key, value.startswith("-")
+
+
+def sorted_applications(queryset: QuerySet[Application], sort: str | None) -> QuerySet[Application]:
+    key, descending = parse_sort(sort)
+    terms = [
+        (term.desc() if descending else term.asc()) if hasattr(term, "asc") else (f"-{term}" if descending else term)
+        for term in _order_by(key)
+    ]
+    return queryset.order_by(*terms, "-pk" if descending else "pk")
+
+
+@dataclass(frozen=True)
+class SortHeader:
+    key: str
+    label: Any
+    numeric: bool
+    aria_sort: str  # "ascending", "descending" or "" for a column not sorted on
+    next_sort: str  # the ?sort= value a click on the header asks for
+
+
+def sort_headers(sort: str | None) -> list[SortHeader]:
+    active, descending = parse_sort(sort)
+    headers = []
+    for column in COLUMNS:
+        if column.key == active:
+            aria = "descending" if descending else "ascending"
+            next_sort = column.key if descending else f"-{column.key}"
+        else:
+            aria, next_sort = "", column.key
+        headers.append(SortHeader(column.key, column.label, column.numeric, aria, next_sort))
+    return headers
+
+
+# --- the page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StateCount:
+    status: str
+    label: Any
+    count: int
+
+
+@dataclass(frozen=True)
+class Inbox:
+    filterset: InboxFilter
+    page: Page
+    counts: list[StateCount]
+    headers: list[SortHeader]
+    sort: str
+    page_range: list[Any]
+
+    @property
+    def counted(self) -> int:
+        return sum(state.count for state in self.counts)
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter narrows the list (for the right empty-state text)."""
+        data = getattr(self.filterset.form, "cleaned_data", {})
+        return any(value not in (None, "") for value in data.values())
+
+
+def state_counts(queryset: QuerySet[Application]) -> list[StateCount]:
+    """How many applications are in each state, in one aggregate query."""
+    totals = queryset.order_by().aggregate(
+        **{f"n_{status.value}": Count("pk", filter=Q(status=status.value)) for status in INBOX_STATES}
+    )
+    return [StateCount(status.value, status.label, totals[f"n_{status.value}"] or 0) for status in INBOX_STATES]
+
+
+def triage_actions(user: User, application: Application) -> list[workflow.Transition]:
+    """The triage steps the workflow allows this person now, for the row's links."""
+    return [workflow.transition_for(name) for name in TRIAGE_TRANSITIONS if workflow.can(user, application, name)]
+
+
+def inbox_page(*, user: User, params: Mapping[str, Any]) -> Inbox:
+    """One page of the inbox, with the filter form, the counts per state and the sort headers."""
+    roles = roles_of(user)
+    filterset = InboxFilter(params, queryset=inbox_applications(roles), roles=roles)
+    key, descending = parse_sort(params.get("sort"))
+    sort = f"-{key}" if descending else key
+    paginator = Paginator(sorted_applications(filterset.qs, sort), PAGE_SIZE)
+    page = paginator.get_page(params.get("page"))
+    page.object_list = list(page.object_list)
+    for application in page.object_list:
+        application.triage_actions = triage_actions(user, application)
+    return Inbox(
+        filterset=filterset,
+        page=page,
+        counts=state_counts(filterset.without_state()),
+        headers=sort_headers(sort),
+        sort=sort,
+        page_range=list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+    )
+
+
+def inbox_for_export(*, user: User, params: Mapping[str, Any]) -> QuerySet[Application]:
+    """Every application the inbox shows with these filters and this sort, all pages."""
+    roles = roles_of(user)
+    filterset = InboxFilter(params, queryset=inbox_applications(roles), roles=roles)
+    return sorted_applications(filterset.qs, params.get("sort"))
+
+
+# --- export ----------------------------------------------------------------------------
+
+
+def export_header() -> list[str]:
+    return [
+        gettext("Diarienummer"),
+        gettext("Insats"),
+        gettext("Arbetsgrupp"),
+        gettext("Kommun"),
+        gettext("Utlysning"),
+        gettext("Status"),
+        gettext("Sökt belopp (kr)"),
+        gettext("Inskickad"),
+    ]
+
+
+def export_rows(applications: Iterable[Application]) -> Iterator[list[Any]]:
+    """One row per application: text, the amount as a whole number, the date as a date."""
+    for application in applications:
+        group = application.working_group
+        yield [
+            application.reference_number or "",
+            application.title,
+            group.name if group else "",
+            group.municipality.name if group and group.municipality else "",
+            application.call.name,
+            str(application.get_status_display()),
+            int(application.requested_total),
+            timezone.localtime(application.submitted_at).date() if application.submitted_at else None,
+        ]
+
+
+# A cell that starts with one of these is run as a formula by spreadsheet programs
+# (CSV injection): such text is written with a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+    return str(value)
+
+
+def export_csv(applications: Iterable[Application]) -> bytes:
+    """CSV as Swedish Excel opens it: UTF-8 with a byte-order mark, ``;`` between fields."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(export_header())
+    for row in export_rows(applications):
+        writer.writerow([_csv_cell(value) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_xlsx(applications: Iterable[Application]) -> bytes:
+    """An Excel workbook: a bold header row, amounts as numbers, dates as dates."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = gettext("Inkorg")
+    sheet.append(export_header())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row_number, row in enumerate(export_rows(applications), start=2):
+        for column_number, value in enumerate(row, start=1):
+            cell = sheet.cell(row=row_number, column=column_number, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+            elif isinstance(value, int):
+                cell.number_format = "#,##0"
+            elif isinstance(value, datetime.date):
+                cell.number_format = "yyyy-mm-dd"
+    for letter, width in zip("ABCDEFGH", (16, 48, 32, 16, 40, 28, 18, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", export_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", export_xlsx),
+}
+
+
+# --- deadline extensions --------------------------------------------------------------
+
+
+def deadline_extensions(roles: Roles) -> QuerySet[DeadlineExtension]:
+    return (
+        DeadlineExtension.objects.filter(call__partnership__in=roles.project_leader_partnerships)
+        .select_related("call", "working_group__municipality", "granted_by")
+        .order_by("-call__deadline", "working_group__name")
+    )
+
+
+class GroupDeadlineForm(DeadlineExtensionForm):
+    """A later deadline for one working group: the call and the group are chosen here too."""
+
+    call = forms.ModelChoiceField(label=_("Utlysning"), queryset=Call.objects.none(), empty_label=None)
+    working_group = forms.ModelChoiceField(
+        label=_("Arbetsgrupp"), queryset=Body.objects.none(), empty_label=_("Välj arbetsgrupp")
+    )
+    field_order = ["call", "working_group", "deadline", "reason"]
+
+    def __init__(self, *args: Any, roles: Roles, **kwargs: Any) -> None:
+        super().__init__(*args, call=None, **kwargs)
+        self.fields["call"].queryset = _calls(roles)
+        self.fields["working_group"].queryset = (
+            Body.objects.filter(kind=BodyKind.LOCAL_WORKING_GROUP, partnership__in=roles.project_leader_partnerships)
+            .select_related("municipality")
+            .order_by("name")
+        )
+        self.fields["working_group"].error_messages["required"] = _("Välj den arbetsgrupp som ska få mer tid.")
+        self.fields["deadline"].error_messages["required"] = _("Skriv den nya sista dagen och tiden.")
+        self.fields["reason"].error_messages["required"] = _("Skriv varför arbetsgruppen får mer tid.")
+
+    def clean_deadline(self) -> datetime.datetime:
+        # Compared with the call's deadline in clean(), once the call is known.
+        deadline: datetime.datetime = self.cleaned_data["deadline"]
+        return deadline
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        call, group, deadline = data.get("call"), data.get("working_group"), data.get("deadline")
+        if call and group and group.partnership_id != call.partnership_id:
+            self.add_error("working_group", _("Arbetsgruppen hör inte till utlysningens partnerskap."))
+        if call and deadline and deadline <= call.deadline:
+            self.add_error(
+                "deadline",
+                _("Den nya tiden måste ligga efter utlysningens sista dag, %(deadline)s.")
+                % {"deadline": timezone.localtime(call.deadline).strftime("%Y-%m-%d %H:%M")},
+            )
+        return data
