@@ -247,6 +247,14 @@ def leads_partnership_of_call(user: UserLike, call: Obj) -> bool:
     return call is not None and call.partnership_id in roles_of(user).project_leader_partnerships
 
 
+@rules.predicate
+def chairs_a_meeting_of(user: UserLike, application: Obj) -> bool:
+    chaired = roles_of(user).chaired_steering_groups
+    if application is None or not chaired:
+        return False
+    return bool(application.agenda_items.filter(meeting__steering_group_id__in=chaired).exists())
+
+
 # --- meeting predicates -----------------------------------------------------------
 
 
@@ -263,6 +271,34 @@ def is_published(user: UserLike, meeting: Obj) -> bool:
 @rules.predicate
 def leads_meetings_partnership(user: UserLike, meeting: Obj) -> bool:
     return meeting is not None and meeting.steering_group.partnership_id in roles_of(user).project_leader_partnerships
+
+
+@rules.predicate
+def chairs_meetings_group(user: UserLike, meeting: Obj) -> bool:
+    return meeting is not None and meeting.steering_group_id in roles_of(user).chaired_steering_groups
+
+
+@rules.predicate
+def leads_partnership_of_body(user: UserLike, body: Obj) -> bool:
+    return body is not None and body.partnership_id in roles_of(user).project_leader_partnerships
+
+
+@rules.predicate
+def votes_in_items_group(user: UserLike, item: Obj) -> bool:
+    return item is not None and item.meeting.steering_group_id in roles_of(user).voting_steering_groups
+
+
+@rules.predicate
+def item_meeting_published(user: UserLike, item: Obj) -> bool:
+    return item is not None and item.meeting.published_at is not None
+
+
+@rules.predicate
+def is_chair_or_adjuster_of(user: UserLike, minutes: Obj) -> bool:
+    if minutes is None or user is None or not user.is_authenticated:
+        return False
+    chairs = minutes.meeting.steering_group_id in roles_of(user).chaired_steering_groups
+    return bool(chairs or minutes.adjuster_id == user.pk)
 
 
 # --- the permissions -----------------------------------------------------------------
@@ -296,9 +332,26 @@ rules.add_perm(
 )
 rules.add_perm("applications.extend_deadline", is_active_user & leads_partnership_of_call)
 rules.add_perm("applications.view_inbox", is_active_user & is_project_leader)
+rules.add_perm("applications.close_agenda_item", is_active_user & chairs_a_meeting_of)
+rules.add_perm("applications.record_decision", is_active_user & is_forwarded_to_run & is_run_secretariat)
 rules.add_perm("applications.view_public_investment", is_public_investment)
 
 rules.add_perm(
     "reviews.view_meeting",
     is_active_user & ((sits_in_meetings_group & is_published) | leads_meetings_partnership),
+)
+
+# Steering-group meetings, minutes, RUN and the budget.
+rules.add_perm("reviews.schedule_meeting", is_active_user & leads_partnership_of_body)
+rules.add_perm("reviews.manage_meeting", is_active_user & leads_meetings_partnership)
+rules.add_perm("reviews.chair_meeting", is_active_user & chairs_meetings_group & is_published)
+rules.add_perm("reviews.vote", is_active_user & votes_in_items_group & item_meeting_published)
+rules.add_perm("reviews.declare_recusal", is_active_user & votes_in_items_group & item_meeting_published)
+rules.add_perm("reviews.approve_minutes", is_active_user & is_chair_or_adjuster_of)
+rules.add_perm("reviews.view_run_cases", is_active_user & (is_run_secretariat | is_project_leader | is_koncernkontoret))
+rules.add_perm("reviews.record_decision", is_active_user & is_run_secretariat)
+rules.add_perm("reviews.adjust_budget", is_active_user & is_run_secretariat)
+rules.add_perm(
+    "reviews.view_ledger",
+    is_active_user & (is_run_secretariat | is_project_leader | is_koncernkontoret | is_steering_member),
 )

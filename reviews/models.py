@@ -1,8 +1,18 @@
-"""Steering-group meetings and their agendas."""
+"""Steering-group meetings (agenda, attendance, recusals, votes, minutes), RUN's board
+meetings and decisions, and the budget's own recorded acts.
 
+Public-sector decisions must be correct, traceable and impossible to change quietly:
+votes are one per member and item (a database constraint), a recorded decision is
+never edited (a correction is a new row pointing at the one it corrects), and
+approved minutes are locked.
+"""
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -15,9 +25,13 @@ class Meeting(models.Model):
         limit_choices_to={"kind": "steering_group"},
     )
     starts_at = models.DateTimeField(_("tid"))
-    place = models.CharField(_("plats eller länk"), max_length=300, blank=True)
+    place = models.CharField(_("plats"), max_length=300, blank=True)
+    video_link = models.URLField(_("videolänk"), blank=True)
     published_at = models.DateTimeField(
         _("dagordning publicerad"), null=True, blank=True, help_text=_("Ledamöterna ser mötet när det är publicerat.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     history = HistoricalRecords()
@@ -26,17 +40,64 @@ class Meeting(models.Model):
         verbose_name = _("styrgruppsmöte")
         verbose_name_plural = _("styrgruppsmöten")
         ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(place="") | ~Q(video_link=""),
+                name="meeting_has_place_or_link",
+                violation_error_message=_("Ange plats eller videolänk."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.steering_group} {timezone.localtime(self.starts_at):%Y-%m-%d}"
 
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Attendance(models.Model):
+    """Who was present at a meeting (recorded by the chair or the project leader)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    present = models.BooleanField(_("närvarande"), default=True)
+
+    class Meta:
+        verbose_name = _("närvaro")
+        verbose_name_plural = _("närvaro")
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.meeting}"
+
+
+class ItemOutcome(models.TextChoices):
+    RECOMMENDED = "recommended", _("Tillstyrks")
+    NOT_RECOMMENDED = "not_recommended", _("Avstyrks")
+    RETURNED = "returned", _("Återförvisas till arbetsgruppen")
+
 
 class AgendaItem(models.Model):
+    """One application on a meeting's agenda; its position is its paragraph (§) in the minutes."""
+
     meeting = models.ForeignKey(Meeting, verbose_name=_("möte"), on_delete=models.CASCADE, related_name="items")
     application = models.ForeignKey(
         "applications.Application", verbose_name=_("ansökan"), on_delete=models.PROTECT, related_name="agenda_items"
     )
-    position = models.PositiveSmallIntegerField(_("ordning"))
+    position = models.PositiveSmallIntegerField(_("paragraf"))
+    summary = models.TextField(_("projektledarens sammanfattning"), blank=True)
+    closed_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(_("beslut"), max_length=20, choices=ItemOutcome.choices, blank=True)
+    casting_vote_used = models.BooleanField(_("ordförandens utslagsröst"), default=False)
+    recommended_amount = models.PositiveBigIntegerField(_("tillstyrkt belopp (kr)"), null=True, blank=True)
+    conditions = models.TextField(_("villkor"), blank=True)
+    questions = models.TextField(_("styrgruppens frågor"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("punkt på dagordningen")
@@ -45,7 +106,240 @@ class AgendaItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "application"], name="agendaitem_once_per_meeting"),
             models.UniqueConstraint(fields=["meeting", "position"], name="agendaitem_unique_position"),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True, outcome="") | Q(closed_at__isnull=False) & ~Q(outcome=""),
+                name="agendaitem_closed_with_outcome",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.position}. {self.application}"
+        return f"§ {self.position}. {self.application}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class Recusal(models.Model):
+    """A declared conflict of interest (jäv): the member does not take part in the item."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="recusals")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("skäl"))
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("jäv")
+        verbose_name_plural = _("jäv")
+        constraints = [models.UniqueConstraint(fields=["item", "member"], name="recusal_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.item}"
+
+
+class VoteChoice(models.TextChoices):
+    RECOMMEND = "recommend", _("Tillstyrker")
+    NOT_RECOMMEND = "not_recommend", _("Avstyrker")
+    ABSTAIN = "abstain", _("Avstår")
+
+
+class Vote(models.Model):
+    """One member's vote on one item, which they may change until the chair closes the item."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(_("röst"), max_length=20, choices=VoteChoice.choices)
+    comment = models.TextField(_("kommentar"), blank=True)
+    cast_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("röst")
+        verbose_name_plural = _("röster")
+        constraints = [models.UniqueConstraint(fields=["item", "member"], name="vote_once_per_member_and_item")]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_choice_display()}"
+
+
+class RecommendedYear(models.Model):
+    """The amount the steering group recommends for one budget year (at most what was requested)."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="recommended_years")
+    year = models.PositiveSmallIntegerField(_("år"))
+    amount = models.PositiveBigIntegerField(_("belopp (kr)"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "year"], name="recommendedyear_once")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount}"
+
+
+class Minutes(models.Model):
+    """The minutes (protokoll) of a meeting: approved (justerat) by the chair and one appointed
+    member; locked from the second approval on."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="minutes")
+    adjuster = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("justerare"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    chair_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    chair_approved_at = models.DateTimeField(null=True, blank=True)
+    adjuster_approved_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to="minutes/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("protokoll")
+        verbose_name_plural = pgettext_lazy("plural", "protokoll")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(locked_at__isnull=True)
+                | Q(chair_approved_at__isnull=False, adjuster_approved_at__isnull=False),
+                name="minutes_locked_only_when_approved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Protokoll')} {self.meeting}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class RunMeeting(models.Model):
+    """A meeting (sammanträde) of the board RUN."""
+
+    board = models.ForeignKey(
+        "partnership.Body",
+        verbose_name=_("nämnd"),
+        on_delete=models.PROTECT,
+        related_name="run_meetings",
+        limit_choices_to={"kind": "run"},
+    )
+    held_on = models.DateField(_("sammanträdesdag"))
+    place = models.CharField(_("plats"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("RUN-sammanträde")
+        verbose_name_plural = _("RUN-sammanträden")
+        ordering = ["held_on"]
+        constraints = [models.UniqueConstraint(fields=["board", "held_on"], name="runmeeting_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"RUN {self.held_on.isoformat()}"
+
+
+class RunCase(models.Model):
+    """An application forwarded to a RUN meeting, with the steering group's recommendation."""
+
+    run_meeting = models.ForeignKey(RunMeeting, on_delete=models.PROTECT, related_name="cases")
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="run_cases")
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="run_cases")
+    forwarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    forwarded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ärende till RUN")
+        verbose_name_plural = _("ärenden till RUN")
+        ordering = ["run_meeting", "forwarded_at"]
+        constraints = [models.UniqueConstraint(fields=["run_meeting", "application"], name="runcase_once_per_meeting")]
+
+    def __str__(self) -> str:
+        return f"{self.application} – {self.run_meeting}"
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Bifall")
+    REJECTED = "rejected", _("Avslag")
+    REFERRED_BACK = "referred_back", _("Återremiss")
+
+
+class Decision(models.Model):
+    """RUN's decision on one case, recorded by the secretariat. Never edited: a correction
+    is a new decision that names the one it corrects and why."""
+
+    case = models.ForeignKey(RunCase, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(_("beslut"), max_length=20, choices=DecisionOutcome.choices)
+    paragraph = models.CharField(_("paragraf (§)"), max_length=20)
+    decided_on = models.DateField(_("beslutsdatum"))
+    reasons = models.TextField(_("skäl"), blank=True)
+    conditions = models.TextField(_("villkor"), blank=True)
+    payment_schedule = models.TextField(_("utbetalningsplan"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    corrects = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrected_by"
+    )
+    correction_reason = models.TextField(_("skäl för rättelsen"), blank=True)
+
+    class Meta:
+        verbose_name = _("beslut")
+        verbose_name_plural = _("beslut")
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="approved") | ~Q(reasons=""),
+                name="decision_reasons_unless_approved",
+                violation_error_message=_("Ett avslag eller en återremiss ska ha skäl."),
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
+                name="decision_correction_has_reason",
+                violation_error_message=_("En rättelse ska ha ett skäl."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"§ {self.paragraph} {self.get_outcome_display()}"
+
+    @property
+    def is_current(self) -> bool:
+        return not hasattr(self, "corrected_by")
+
+
+class GrantedYear(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="granted_years")
+    year = models.PositiveSmallIntegerField(_("år"))
+    amount = models.PositiveBigIntegerField(_("beviljat belopp (kr)"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decision", "year"], name="grantedyear_once")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount}"
+
+
+class BudgetAdjustment(models.Model):
+    """A recorded act that raises (or lowers) a call's earmarked budget."""
+
+    call = models.ForeignKey("partnership.Call", on_delete=models.PROTECT, related_name="budget_adjustments")
+    amount = models.BigIntegerField(_("ändring (kr)"))
+    reason = models.TextField(_("skäl"))
+    decided_on = models.DateField(_("beslutsdatum"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("budgetändring")
+        verbose_name_plural = _("budgetändringar")
+        ordering = ["recorded_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="budgetadjustment_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call}: {self.amount}"

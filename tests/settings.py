@@ -24,3 +24,8 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploaded files of a test run go to a fresh folder of their own.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="simportal-test-media-"))
+
+# Ordinary tests run Celery tasks in-process; the tests about background work start a
+# real worker on Redis themselves (see tests/conftest.py's ``celery_worker``).
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

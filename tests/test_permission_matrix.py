@@ -60,6 +60,9 @@ EXPECTED = {
     # -- the public portfolio --
     "portfolio:list": (EVERYONE, "get", None),
     "portfolio:detail": (EVERYONE, "get", "public_investment"),
+    # -- steering-group meetings --
+    # -- minutes --
+    # -- RUN and the budget --
     "reviews:meeting_detail": (
         frozenset({"project_leader", "steering_member", "steering_chair", "koncernkontoret"}),
         "get",

@@ -1,11 +1,12 @@
 """Every transition, tried by every role: only the one the workflow names may make it."""
 
 import pytest
+from django.utils import timezone
 
 from applications import workflow
 from applications.models import Status
 from tests.conftest import PERSONAS
-from tests.factories import complete_application
+from tests.factories import AgendaItemFactory, MeetingFactory, complete_application
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +17,15 @@ WHO_MAY = {
     "request_completion": (Status.SUBMITTED, {"project_leader"}),
     "accept": (Status.SUBMITTED, {"project_leader"}),
     "withdraw": (Status.SUBMITTED, {"leader"}),
+    "put_on_agenda": (Status.COMPLETE, {"project_leader"}),
+    "take_off_agenda": (Status.ON_AGENDA, {"project_leader"}),
+    "recommend": (Status.ON_AGENDA, {"steering_chair"}),
+    "not_recommend": (Status.ON_AGENDA, {"steering_chair"}),
+    "return_from_meeting": (Status.ON_AGENDA, {"steering_chair"}),
+    "forward_to_run": (Status.RECOMMENDED, {"project_leader"}),
+    "approve": (Status.AT_RUN, {"secretariat"}),
+    "reject": (Status.AT_RUN, {"secretariat"}),
+    "refer_back": (Status.AT_RUN, {"secretariat"}),
 }
 
 
@@ -33,6 +43,9 @@ def test_it_lets_only_the_named_role_make_each_transition(demo, name, persona):
             status=state, reference_number="SIM 2026/0099", submitted_at=application.created_at
         )
         application.refresh_from_db()
+    if state == Status.ON_AGENDA:
+        meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
+        AgendaItemFactory(meeting=meeting, application=application)
     assert workflow.can(demo.person(persona), application, name) == (persona in allowed)
 
 
