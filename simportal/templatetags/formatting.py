@@ -19,3 +19,11 @@ def thousands(value):
     if value is None or value == "":
         return ""
     return group_thousands(value)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, param: str, number) -> str:
+    """The current address with one query parameter (the page number) replaced."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return f"?{query.urlencode()}"
