@@ -50,7 +50,7 @@ def application_detail(request, pk: int):
             for spec, section in selectors.section_overview(application)
         ],
         "section_states": selectors.section_overview(application),
-        "transitions": workflow.available(request.user, application),
+        "actions": _actions(request.user, application),
         "events": selectors.timeline(application),
         "thread": selectors.thread(application),
         "message_form": forms.MessageForm(),
@@ -60,6 +60,43 @@ def application_detail(request, pk: int):
         "deadline": submission.deadline_for(application) if application.working_group_id else None,
     }
     return render(request, "applications/detail.html", context)
+
+
+# Where each transition is made: the application's own pages, the meeting, or RUN's case.
+APPLICATION_PAGES = {"request_completion", "accept", "withdraw"}
+MEETING_TRANSITIONS = {"recommend", "not_recommend", "return_from_meeting", "take_off_agenda"}
+RUN_DECISIONS = {"approve", "reject", "refer_back"}
+
+
+def _actions(user, application: Application) -> list[dict]:
+    """The buttons on the application's page: one per transition this person can make now,
+    each leading to the page where it is made."""
+    actions = []
+    for transition in workflow.available(user, application):
+        name, label = transition.name, transition.label
+        if name in {"submit", "resubmit"}:
+            url = reverse("applications:submit", args=[application.pk])
+        elif name in APPLICATION_PAGES:
+            url = reverse("applications:transition", args=[application.pk, name])
+        elif name == "put_on_agenda":
+            url = reverse("reviews:meeting_list")
+        elif name in MEETING_TRANSITIONS:
+            item = application.agenda_items.order_by("-meeting__starts_at").first()
+            url = reverse("reviews:meeting_detail", args=[item.meeting_id]) if item else None
+            label = _("Till styrgruppsmötet")
+        elif name == "forward_to_run":
+            url = reverse("run:forward", args=[application.pk])
+        elif name in RUN_DECISIONS:
+            case = application.run_cases.order_by("-pk").first()
+            url = reverse("run:case_detail", args=[case.pk]) if case else None
+            label = _("Registrera RUN:s beslut")
+        else:
+            url = None
+        if url:
+            actions.append({"name": name, "label": label, "url": url})
+    # The meeting and RUN pages handle several transitions each: one button per page.
+    seen: set[str] = set()
+    return [a for a in actions if not (a["url"] in seen or seen.add(a["url"]))]
 
 
 def _section_form(application: Application, key: str, data=None, files=None, version: int | None = None):

@@ -13,6 +13,12 @@ def _navigation_items(request) -> list[dict]:
     items = [{"url": reverse("home"), "label": _("Start"), "name": "home"}]
     if user.has_perm("applications.view_inbox"):
         items.append({"url": reverse("inbox:list"), "label": _("Inkorg"), "name": "inbox"})
+    if user.has_perm("reviews.view_meeting_list"):
+        items.append({"url": reverse("reviews:meeting_list"), "label": _("Möten"), "name": "meetings"})
+    if user.has_perm("reviews.view_run_cases"):
+        items.append({"url": reverse("run:meeting_list"), "label": _("RUN"), "name": "run"})
+    if user.has_perm("reviews.view_ledger"):
+        items.append({"url": reverse("run:ledger"), "label": _("Budget"), "name": "ledger"})
     if user.has_perm("partnership.view_call"):
         items.append({"url": reverse("partnership:call_list"), "label": _("Utlysningar"), "name": "calls"})
     if user.has_perm("partnership.view_structure"):

@@ -342,6 +342,7 @@ rules.add_perm(
 )
 
 # Steering-group meetings, minutes, RUN and the budget.
+rules.add_perm("reviews.view_meeting_list", is_active_user & (is_steering_member | is_project_leader))
 rules.add_perm("reviews.schedule_meeting", is_active_user & leads_partnership_of_body)
 rules.add_perm("reviews.manage_meeting", is_active_user & leads_meetings_partnership)
 rules.add_perm("reviews.chair_meeting", is_active_user & chairs_meetings_group & is_published)

@@ -1,14 +1,25 @@
+"""Reads of steering-group meetings. Each selector owns its joins, so a page's query
+count is decided here."""
+
 import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from applications.models import Message, MessageKind
 from partnership.models import User
 from partnership.rules import Roles
 
-from .models import AgendaItem, Meeting
+from .models import AgendaItem, Meeting, Recusal, Vote
+
+# A meeting counts as upcoming until half a day after it started.
+UPCOMING_GRACE = datetime.timedelta(hours=12)
+
+
+def _upcoming_from() -> datetime.datetime:
+    return timezone.now() - UPCOMING_GRACE
 
 
 def upcoming_meetings(roles: Roles) -> QuerySet[Meeting]:
@@ -17,7 +28,7 @@ def upcoming_meetings(roles: Roles) -> QuerySet[Meeting]:
         Meeting.objects.filter(
             steering_group__in=roles.steering_groups,
             published_at__isnull=False,
-            starts_at__gte=timezone.now() - datetime.timedelta(hours=12),
+            starts_at__gte=_upcoming_from(),
         )
         .select_related("steering_group")
         .annotate(item_count=Count("items"))
@@ -25,14 +36,68 @@ def upcoming_meetings(roles: Roles) -> QuerySet[Meeting]:
     )
 
 
+def visible_meetings(roles: Roles) -> QuerySet[Meeting]:
+    """The meetings a person may see: every meeting of the project leader's partnerships,
+    and the published meetings of the person's steering groups."""
+    return (
+        Meeting.objects.filter(
+            Q(steering_group__partnership__in=roles.project_leader_partnerships)
+            | Q(steering_group__in=roles.steering_groups, published_at__isnull=False)
+        )
+        .select_related("steering_group")
+        .annotate(item_count=Count("items", distinct=True))
+    )
+
+
+def meetings_by_time(roles: Roles) -> tuple[QuerySet[Meeting], QuerySet[Meeting]]:
+    """(upcoming, soonest first; past, latest first)."""
+    meetings = visible_meetings(roles)
+    since = _upcoming_from()
+    return (
+        meetings.filter(starts_at__gte=since).order_by("starts_at", "pk"),
+        meetings.filter(starts_at__lt=since).order_by("-starts_at", "-pk"),
+    )
+
+
 def get_meeting_for_user(user: User | AnonymousUser, pk: int) -> Meeting:
+    """The meeting, or 404 for anyone who may not see it (its existence is not revealed)."""
     meeting = Meeting.objects.select_related("steering_group__partnership").filter(pk=pk).first()
     if meeting is None or not user.has_perm("reviews.view_meeting", meeting):
         raise Http404
     return meeting
 
 
+def get_item_for_user(user: User | AnonymousUser, meeting_pk: int, item_pk: int) -> AgendaItem:
+    meeting = get_meeting_for_user(user, meeting_pk)
+    item = (
+        AgendaItem.objects.select_related("application__working_group__municipality", "application__call")
+        .filter(pk=item_pk, meeting=meeting)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    item.meeting = meeting
+    return item
+
+
 def agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
-    return meeting.items.select_related("application__working_group__municipality", "application__call").order_by(
-        "position"
+    """The agenda in paragraph order, with everything the meeting page shows of each item."""
+    return (
+        meeting.items.select_related("application__working_group__municipality", "application__call", "closed_by")
+        .prefetch_related(
+            Prefetch("recusals", queryset=Recusal.objects.select_related("member").order_by("declared_at", "pk")),
+            Prefetch("votes", queryset=Vote.objects.select_related("member").order_by("member__last_name", "pk")),
+            Prefetch(
+                "application__messages",
+                queryset=Message.objects.filter(kind=MessageKind.COMMENT)
+                .select_related("author")
+                .order_by("created_at", "pk"),
+                to_attr="comments",
+            ),
+            "application__partners__unit",
+            "application__municipalities",
+            "application__budget_years",
+            "recommended_years",
+        )
+        .order_by("position")
     )

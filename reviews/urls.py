@@ -5,5 +5,15 @@ from . import views
 app_name = "reviews"
 
 urlpatterns = [
+    path("moten/", views.meeting_list, name="meeting_list"),
+    path("moten/nytt/", views.meeting_new, name="meeting_new"),
     path("moten/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("moten/<int:pk>/dagordning/", views.agenda, name="agenda"),
+    path("moten/<int:pk>/dagordning/<int:item_pk>/", views.agenda_item, name="agenda_item"),
+    path("moten/<int:pk>/publicera/", views.publish, name="publish"),
+    path("moten/<int:pk>/narvaro/", views.attendance, name="attendance"),
+    path("moten/<int:pk>/punkter/<int:item_pk>/rosta/", views.vote, name="vote"),
+    path("moten/<int:pk>/punkter/<int:item_pk>/jav/", views.recusal, name="recusal"),
+    path("moten/<int:pk>/punkter/<int:item_pk>/avsluta/", views.close, name="close"),
+    path("moten/<int:pk>/punkter/<int:item_pk>/aterforvisa/", views.return_item, name="return_item"),
 ]

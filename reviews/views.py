@@ -1,8 +1,350 @@
-from django.shortcuts import render
+"""Pages of the steering group's meetings. Views parse input, call one service and render;
+who may do what comes from the rules, state changes from the workflow."""
 
-from . import selectors
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from applications import workflow
+from partnership.models import Body, BodyKind, User
+from partnership.rules import roles_of
+
+from . import forms, meetings, selectors
+from .models import AgendaItem, Meeting
+
+
+def _refused(form, error: Exception) -> None:
+    """Show a service's refusal on the form: on its field when it names one."""
+    message = getattr(error, "message", str(error))
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields else None, message)
+
+
+def _posted(request):
+    """The posted data, or None for a GET: an empty POST still binds the form and shows its errors."""
+    return request.POST if request.method == "POST" else None
+
+
+def _item_url(item: AgendaItem) -> str:
+    return reverse("reviews:meeting_detail", args=[item.meeting_id]) + f"#punkt-{item.position}"
+
+
+def meeting_list(request):
+    if not request.user.has_perm("reviews.view_meeting_list"):
+        raise PermissionDenied
+    upcoming, past = selectors.meetings_by_time(roles_of(request.user))
+    return render(
+        request,
+        "reviews/meeting_list.html",
+        {"upcoming": upcoming, "past": past, "may_schedule": bool(_schedulable_groups(request.user))},
+    )
+
+
+def _schedulable_groups(user: User) -> list[Body]:
+    roles = roles_of(user)
+    groups = Body.objects.filter(kind=BodyKind.STEERING_GROUP, partnership__in=roles.project_leader_partnerships)
+    return [group for group in groups.order_by("name") if user.has_perm("reviews.schedule_meeting", group)]
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_new(request):
+    groups = _schedulable_groups(request.user)
+    if not groups:
+        raise PermissionDenied
+    queryset = Body.objects.filter(pk__in=[g.pk for g in groups]).order_by("name")
+    form = forms.MeetingForm(_posted(request), steering_groups=queryset)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = meetings.meeting_schedule(
+                steering_group=form.cleaned_data["steering_group"],
+                starts_at=form.cleaned_data["starts_at"],
+                place=form.cleaned_data["place"],
+                video_link=form.cleaned_data["video_link"],
+                by=request.user,
+            )
+        except meetings.MeetingRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, _("Mötet är inlagt. Lägg nu till ansökningar på dagordningen."))
+            return redirect("reviews:agenda", meeting.pk)
+    return render(request, "reviews/meeting_new.html", {"form": form})
 
 
 def meeting_detail(request, pk: int):
     meeting = selectors.get_meeting_for_user(request.user, pk)
-    return render(request, "reviews/meeting_detail.html", {"meeting": meeting, "items": selectors.agenda(meeting)})
+    user = request.user
+    items = list(selectors.agenda(meeting))
+    voters = meetings.voting_member_ids(meeting.steering_group_id)
+    present = meetings.present_ids(meeting)
+    membership = meetings.voting_memberships(meeting.steering_group_id).filter(person=user.pk)
+    membership = membership.select_related("unit__organisation__municipality", "organisation__municipality").first()
+    manages = user.has_perm("reviews.manage_meeting", meeting)
+    chairs = user.has_perm("reviews.chair_meeting", meeting)
+    sees_votes = manages or chairs
+    for item in items:
+        item.meeting = meeting
+        item.my_vote = next((v for v in item.votes.all() if v.member_id == user.pk), None)
+        item.my_recusal = next((r for r in item.recusals.all() if r.member_id == user.pk), None)
+        open_for_me = not item.is_closed and item.my_recusal is None
+        item.can_vote = open_for_me and user.has_perm("reviews.vote", item)
+        item.can_recuse = open_for_me and user.has_perm("reviews.declare_recusal", item)
+        item.conflicts = meetings.conflict_reasons(membership, item.application) if item.can_recuse else []
+        if item.can_vote:
+            initial = {"choice": item.my_vote.choice, "comment": item.my_vote.comment} if item.my_vote else None
+            item.vote_form = forms.VoteForm(initial=initial, prefix=f"punkt-{item.pk}", position=item.position)
+        item.count = meetings.count_item(item, voters=voters, present=present) if sees_votes else None
+        item.requested_total = sum(b.requested for b in item.application.budget_years.all())
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "manages": manages,
+        "chairs": chairs,
+        "sees_votes": sees_votes,
+        "may_record_attendance": meetings.may_record_attendance(user, meeting),
+        "attendance": meeting.attendance.filter(present=True).select_related("person").order_by("person__last_name"),
+        "attendance_recorded": meeting.attendance.exists(),
+    }
+    return render(request, "reviews/meeting_detail.html", context)
+
+
+def _manageable_meeting(request, pk: int) -> Meeting:
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    if not request.user.has_perm("reviews.manage_meeting", meeting):
+        raise PermissionDenied
+    return meeting
+
+
+@require_http_methods(["GET", "POST"])
+def agenda(request, pk: int):
+    """The project leader's agenda builder: add, summarise, reorder and remove items, then publish."""
+    meeting = _manageable_meeting(request, pk)
+    add_form = forms.AgendaAddForm(
+        _posted(request), applications=meetings.complete_applications_for(meeting), prefix="ny"
+    )
+    if request.method == "POST" and add_form.is_valid():
+        try:
+            item = meetings.agenda_add(
+                meeting=meeting,
+                application=add_form.cleaned_data["application"],
+                summary=add_form.cleaned_data["summary"],
+                by=request.user,
+            )
+        except (meetings.MeetingRefused, workflow.TransitionNotAllowed) as refused:
+            _refused(add_form, refused)
+        else:
+            messages.success(
+                request,
+                _("”%(title)s” är § %(position)s på dagordningen.")
+                % {"title": item.application.title, "position": item.position},
+            )
+            return redirect("reviews:agenda", pk)
+    items = list(selectors.agenda(meeting))
+    for item in items:
+        item.summary_form = forms.SummaryForm(
+            initial={"summary": item.summary}, prefix=f"punkt-{item.pk}", position=item.position
+        )
+    return render(
+        request,
+        "reviews/agenda.html",
+        {"meeting": meeting, "items": items, "add_form": add_form},
+    )
+
+
+@require_POST
+def agenda_item(request, pk: int, item_pk: int):
+    """One change to one item of the agenda: save its summary, move it, or take it off."""
+    meeting = _manageable_meeting(request, pk)
+    item = selectors.get_item_for_user(request.user, meeting.pk, item_pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "summary":
+            form = forms.SummaryForm(request.POST, prefix=f"punkt-{item.pk}")
+            if not form.is_valid():
+                for error in form.errors.get("summary", []):
+                    messages.error(request, f"§ {item.position}: {error}")
+                return redirect("reviews:agenda", pk)
+            meetings.agenda_item_summarise(item=item, summary=form.cleaned_data["summary"], by=request.user)
+            messages.success(request, _("Sammanfattningen för § %(position)s är sparad.") % {"position": item.position})
+        elif action in {"up", "down"}:
+            meetings.agenda_move(item=item, up=action == "up", by=request.user)
+            messages.success(request, _("Dagordningen är ändrad."))
+        elif action == "remove":
+            meetings.agenda_remove(item=item, by=request.user)
+            messages.success(
+                request,
+                _("”%(title)s” är borttagen från dagordningen och är komplett igen.")
+                % {"title": item.application.title},
+            )
+        else:
+            messages.error(request, _("Välj vad som ska göras med punkten."))
+    except (meetings.MeetingRefused, workflow.TransitionNotAllowed) as refused:
+        messages.error(request, refused.message)
+    return redirect("reviews:agenda", pk)
+
+
+@require_POST
+def publish(request, pk: int):
+    meeting = _manageable_meeting(request, pk)
+    try:
+        meetings.meeting_publish(meeting=meeting, by=request.user)
+    except meetings.MeetingRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("reviews:agenda", pk)
+    messages.success(request, _("Dagordningen är publicerad. Styrgruppens ledamöter ser nu mötet och ansökningarna."))
+    return redirect("reviews:meeting_detail", pk)
+
+
+@require_http_methods(["GET", "POST"])
+def attendance(request, pk: int):
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    if not meetings.may_record_attendance(request.user, meeting):
+        raise PermissionDenied
+    members = meetings.current_members(meeting.steering_group_id)
+    initial = {"present": [str(pk) for pk in meetings.present_ids(meeting)]}
+    form = forms.AttendanceForm(_posted(request), members=members, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meetings.attendance_record(meeting=meeting, present=form.present_ids(), by=request.user)
+        except meetings.MeetingRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, _("Närvaron är sparad."))
+            return redirect("reviews:meeting_detail", pk)
+    return render(request, "reviews/attendance.html", {"meeting": meeting, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def vote(request, pk: int, item_pk: int):
+    item = selectors.get_item_for_user(request.user, pk, item_pk)
+    if not request.user.has_perm("reviews.vote", item):
+        raise PermissionDenied
+    mine = item.votes.filter(member=request.user).first()
+    initial = {"choice": mine.choice, "comment": mine.comment} if mine else None
+    form = forms.VoteForm(_posted(request), initial=initial, prefix=f"punkt-{item.pk}", position=item.position)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cast = meetings.vote_cast(
+                item=item,
+                member=request.user,
+                choice=form.cleaned_data["choice"],
+                comment=form.cleaned_data["comment"],
+            )
+        except meetings.MeetingRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(
+                request,
+                _("Din röst på § %(position)s är sparad: %(choice)s.")
+                % {"position": item.position, "choice": cast.get_choice_display().lower()},
+            )
+            return redirect(_item_url(item))
+    context = {
+        "meeting": item.meeting,
+        "item": item,
+        "form": form,
+        "mine": mine,
+        "recused": item.recusals.filter(member=request.user).exists(),
+    }
+    return render(request, "reviews/vote.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def recusal(request, pk: int, item_pk: int):
+    item = selectors.get_item_for_user(request.user, pk, item_pk)
+    if not request.user.has_perm("reviews.declare_recusal", item):
+        raise PermissionDenied
+    membership = (
+        meetings.voting_memberships(item.meeting.steering_group_id)
+        .filter(person=request.user.pk)
+        .select_related("unit__organisation__municipality", "organisation__municipality")
+        .first()
+    )
+    form = forms.RecusalForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meetings.recusal_declare(item=item, member=request.user, reason=form.cleaned_data["reason"])
+        except meetings.MeetingRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(
+                request,
+                _("Ditt jäv i § %(position)s är anmält. Du deltar inte i beslutet om punkten.")
+                % {"position": item.position},
+            )
+            return redirect(_item_url(item))
+    context = {
+        "meeting": item.meeting,
+        "item": item,
+        "form": form,
+        "conflicts": meetings.conflict_reasons(membership, item.application),
+        "declared": item.recusals.filter(member=request.user).exists(),
+        "has_voted": item.votes.filter(member=request.user).exists(),
+    }
+    return render(request, "reviews/recusal.html", context)
+
+
+def _chaired_item(request, pk: int, item_pk: int) -> AgendaItem:
+    item = selectors.get_item_for_user(request.user, pk, item_pk)
+    if not request.user.has_perm("reviews.chair_meeting", item.meeting):
+        raise PermissionDenied
+    return item
+
+
+@require_http_methods(["GET", "POST"])
+def close(request, pk: int, item_pk: int):
+    item = _chaired_item(request, pk, item_pk)
+    count = meetings.count_item(item)
+    budget_years = list(item.application.budget_years.order_by("year"))
+    form = forms.CloseForm(_posted(request), budget_years=budget_years, tie=count.tally.is_tie)
+    if request.method == "POST" and form.is_valid():
+        try:
+            closed = meetings.agenda_item_close(
+                item=item,
+                by=request.user,
+                casting_vote=form.cleaned_data.get("casting_vote"),
+                recommended_years=form.amounts(),
+                conditions=form.cleaned_data["conditions"],
+            )
+        except (meetings.MeetingRefused, workflow.TransitionNotAllowed) as refused:
+            _refused(form, refused)
+        else:
+            messages.success(
+                request,
+                _("§ %(position)s är avslutad: %(outcome)s.")
+                % {"position": closed.position, "outcome": closed.get_outcome_display().lower()},
+            )
+            return redirect(_item_url(closed))
+    context = {
+        "meeting": item.meeting,
+        "item": item,
+        "form": form,
+        "count": count,
+        "votes": item.votes.select_related("member").order_by("member__last_name"),
+        "recusals": item.recusals.select_related("member"),
+        "requested_total": sum(b.requested for b in budget_years),
+    }
+    return render(request, "reviews/close.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def return_item(request, pk: int, item_pk: int):
+    item = _chaired_item(request, pk, item_pk)
+    form = forms.ReturnForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meetings.agenda_item_return(item=item, by=request.user, questions=form.cleaned_data["questions"])
+        except (meetings.MeetingRefused, workflow.TransitionNotAllowed) as refused:
+            _refused(form, refused)
+        else:
+            messages.success(
+                request,
+                _("§ %(position)s är återförvisad till arbetsgruppen med styrgruppens frågor.")
+                % {"position": item.position},
+            )
+            return redirect(_item_url(item))
+    return render(request, "reviews/return.html", {"meeting": item.meeting, "item": item, "form": form})

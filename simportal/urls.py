@@ -51,6 +51,8 @@ urlpatterns = [
     path("ansokningar/inkorg/", include("applications.inbox_urls")),
     path("ansokningar/", include("applications.urls")),
     path("investeringar/", include("applications.public_urls")),
+    path("run/", include("reviews.urls_run")),
+    path("styrgrupp/protokoll/", include("reviews.urls_minutes")),
     path("styrgrupp/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -83,3 +83,82 @@ def as_persona(client, demo):
         return client
 
     return login
+
+
+@pytest.fixture
+def celery_worker(transactional_db, settings, tmp_path):
+    """A real Celery worker (``--pool=solo``) on Redis, reading the test database.
+
+    Needs REDIS_URL and PostgreSQL (the worker is another process: it cannot see an
+    in-memory SQLite database). Tasks queued by the test go to Redis, not in-process,
+    for as long as the fixture lives. Yields the worker's ``subprocess.Popen``.
+    """
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.db import connection
+
+    from simportal.celery import app
+
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs a real Redis broker: set REDIS_URL (CI always does)")
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL: the worker is another process and must reach the test database")
+
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "SIMPORTAL_CELERY_EAGER": "0",
+        "SIMPORTAL_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "DATABASE_URL": f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "CONN_MAX_AGE": "0",
+    }
+    root = Path(__file__).resolve().parent.parent
+    log = tmp_path / "celery-worker.log"
+    was_eager = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    app.control.purge()  # messages left by an earlier, interrupted run would name rows that do not exist
+    with log.open("w") as output:
+        worker = subprocess.Popen(  # noqa: S603 - our own venv's celery
+            [
+                str(Path(sys.executable).with_name("celery")),
+                "-A",
+                "simportal",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-Q",
+                "celery",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+            ],
+            cwd=root,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while " ready." not in log.read_text():
+            if worker.poll() is not None:
+                pytest.fail(f"the Celery worker stopped with {worker.returncode}:\n{log.read_text()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker was not ready within 30 s:\n{log.read_text()}")
+            time.sleep(0.1)
+        worker.log_path = log  # type: ignore[attr-defined]
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=5)
+        app.conf.task_always_eager = was_eager

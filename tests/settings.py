@@ -29,3 +29,9 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="simportal-test-media-"))
 # real worker on Redis themselves (see tests/conftest.py's ``celery_worker``).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# ``celery_worker`` starts its worker with SIMPORTAL_CELERY_EAGER=0 and the test's own
+# media folder, so that the worker really consumes from Redis and stores files where the test looks.
+if os.environ.get("SIMPORTAL_CELERY_EAGER") == "0":
+    CELERY_TASK_ALWAYS_EAGER = False
+if os.environ.get("SIMPORTAL_TEST_MEDIA_ROOT"):
+    MEDIA_ROOT = Path(os.environ["SIMPORTAL_TEST_MEDIA_ROOT"])

@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from applications.models import Attachment
 from partnership.models import User
+from reviews.models import Minutes
 from tests.conftest import PERSONAS
 from tests.factories import AgendaItemFactory, ApplicationFactory, MeetingFactory
+from tests.reviews.test_run import run_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +63,47 @@ EXPECTED = {
     "portfolio:list": (EVERYONE, "get", None),
     "portfolio:detail": (EVERYONE, "get", "public_investment"),
     # -- steering-group meetings --
+    "reviews:meeting_list": (
+        frozenset({"project_leader", "steering_member", "steering_chair", "koncernkontoret"}),
+        "get",
+        None,
+    ),
+    "reviews:meeting_new": (frozenset({"project_leader"}), "get", None),
+    "reviews:agenda": (frozenset({"project_leader"}), "get", "published_meeting"),
+    "reviews:agenda_item": (frozenset({"project_leader"}), "post", "published_item"),
+    "reviews:publish": (frozenset({"project_leader"}), "post", "published_meeting"),
+    "reviews:attendance": (frozenset({"project_leader", "steering_chair"}), "get", "published_meeting"),
+    "reviews:vote": (frozenset({"steering_member", "steering_chair"}), "get", "published_item"),
+    "reviews:recusal": (frozenset({"steering_member", "steering_chair"}), "get", "published_item"),
+    "reviews:close": (frozenset({"steering_chair"}), "get", "published_item"),
+    "reviews:return_item": (frozenset({"steering_chair"}), "get", "published_item"),
     # -- minutes --
+    "minutes:detail": (
+        frozenset({"project_leader", "steering_member", "steering_chair", "koncernkontoret"}),
+        "get",
+        "minutes_meeting",
+    ),
+    "minutes:pdf": (
+        frozenset({"project_leader", "steering_member", "steering_chair", "koncernkontoret"}),
+        "get",
+        "minutes_meeting",
+    ),
+    "minutes:appoint": (frozenset({"project_leader", "steering_chair"}), "get", "minutes_meeting"),
+    "minutes:approve": (frozenset({"steering_chair", "steering_member"}), "get", "minutes_meeting"),  # chair, adjuster
     # -- RUN and the budget --
+    "run:meeting_list": (frozenset({"secretariat", "project_leader", "koncernkontoret"}), "get", None),
+    "run:meeting_new": (frozenset({"secretariat"}), "get", None),
+    "run:meeting_detail": (frozenset({"secretariat", "project_leader", "koncernkontoret"}), "get", "run_meeting"),
+    "run:forward": (frozenset({"project_leader"}), "get", "recommended_application"),
+    "run:case_detail": (frozenset({"secretariat", "project_leader", "koncernkontoret"}), "get", "run_case"),
+    "run:decide": (frozenset({"secretariat"}), "get", "run_case"),
+    "run:correct": (frozenset({"secretariat"}), "get", "run_decision"),
+    "run:ledger": (
+        frozenset({"secretariat", "project_leader", "koncernkontoret", "steering_member", "steering_chair"}),
+        "get",
+        None,
+    ),
+    "run:adjust_budget": (frozenset({"secretariat"}), "get", "call"),
     "reviews:meeting_detail": (
         frozenset({"project_leader", "steering_member", "steering_chair", "koncernkontoret"}),
         "get",
@@ -112,6 +153,9 @@ def objects(demo):
         meeting=meeting,
         application=ApplicationFactory(call=demo.call(), working_group=demo.working_group("Munkedal"), submitted=True),
     )
+    # Minutes with Karin Ek (steering_member) appointed adjuster.
+    minutes_meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
+    Minutes.objects.create(meeting=minutes_meeting, adjuster=demo.person("steering_member"))
     User.objects.create_user("utan-uppdrag", email="utan@example.se", password="x")  # noqa: S106
     attachment = Attachment(
         application=draft,
@@ -129,11 +173,14 @@ def objects(demo):
         "call": {"pk": demo.call().pk},
         "draft": {"pk": draft.pk},
         "published_meeting": {"pk": meeting.pk},
+        "published_item": {"pk": meeting.pk, "item_pk": meeting.items.get().pk},
+        "minutes_meeting": {"pk": minutes_meeting.pk},
         # An investment as the importer stores it: granted, without a working group.
         "public_investment": {
             "pk": ApplicationFactory(call=demo.call(), source="import", status="approved", run_status="ongoing").pk
         },
         "reset_token": {"uidb64": "MQ", "token": "set-password"},
+        **run_objects(demo),
     }
 
 

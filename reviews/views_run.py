@@ -1,0 +1,246 @@
+"""RUN's pages: its meetings and their cases, forwarding, decisions and corrections,
+and the budget ledger. Views parse input, call one service and render; who may do
+what is asked of the rules (``reviews.view_run_cases``, ``reviews.record_decision``,
+``reviews.adjust_budget``, ``reviews.view_ledger``) and of the workflow."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from applications import selectors as application_selectors
+from applications import workflow
+from partnership.models import Call
+from partnership.rules import roles_of
+from simportal.formatting import format_kronor
+
+from . import forms_run, run
+from .models import DecisionOutcome
+
+
+def _posted(request: HttpRequest):
+    """The posted data, or None on GET (an empty POST is still a submission to validate)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _refused(form, refused: run.DecisionRefused) -> None:
+    form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+
+
+@require_GET
+@permission_required("reviews.view_run_cases", raise_exception=True)
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    roles = roles_of(request.user)
+    context = {
+        "meetings": run.run_meetings(),
+        "awaiting": run.awaiting_forwarding(roles) if roles.is_project_leader else None,
+        "can_create": request.user.has_perm("reviews.record_decision"),
+    }
+    return render(request, "reviews/run/meeting_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("reviews.record_decision", raise_exception=True)
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    form = forms_run.RunMeetingForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = run.run_meeting_create(
+                held_on=form.cleaned_data["held_on"], place=form.cleaned_data["place"], by=request.user
+            )
+        except run.DecisionRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(
+                request, _("RUN:s sammanträde %(date)s är inlagt.") % {"date": meeting.held_on.isoformat()}
+            )
+            return redirect("run:meeting_detail", meeting.pk)
+    return render(request, "reviews/run/meeting_new.html", {"form": form})
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = run.get_run_meeting_for_user(request.user, pk)
+    context = {
+        "meeting": meeting,
+        "cases": run.cases_of(meeting),
+        "can_record": request.user.has_perm("reviews.record_decision"),
+    }
+    return render(request, "reviews/run/meeting_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def forward(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_selectors.get_application_for_user(request.user, pk)
+    if not workflow.can(request.user, application, "forward_to_run"):
+        raise PermissionDenied
+    item = run.recommending_item(application)
+    meetings = run.upcoming_run_meetings()
+    form = forms_run.ForwardForm(_posted(request), meetings=meetings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = run.case_forward(
+                application=application, run_meeting=form.cleaned_data["run_meeting"], by=request.user
+            )
+        except workflow.TransitionNotAllowed as refused:
+            form.add_error(None, refused.message)
+        except run.DecisionRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(
+                request,
+                _("Ansökan är skickad till RUN:s sammanträde %(date)s.")
+                % {"date": case.run_meeting.held_on.isoformat()},
+            )
+            return redirect("run:meeting_detail", case.run_meeting_id)
+    return render(
+        request,
+        "reviews/run/forward.html",
+        {"application": application, "item": item, "form": form, "has_meetings": meetings.exists()},
+    )
+
+
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = run.get_case_for_user(request.user, pk)
+    view = run.case_view(case)
+    context = {
+        "view": view,
+        "case": case,
+        "can_record": request.user.has_perm("reviews.record_decision")
+        and not view.is_decided
+        and workflow.can(request.user, case.application, "approve"),
+        "can_correct": request.user.has_perm("reviews.record_decision"),
+    }
+    return render(request, "reviews/run/case_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    case = run.get_case_for_user(request.user, pk, record=True)
+    view = run.case_view(case)
+    if view.is_decided:
+        messages.info(request, _("RUN:s beslut i ärendet är redan registrerat. Ett fel rättas med en rättelse."))
+        return redirect("run:case_detail", pk)
+    initial = {"decided_on": case.run_meeting.held_on, "conditions": case.agenda_item.conditions}
+    initial.update({f"year_{year}": amount for year, amount in view.limits.items()})
+    form = forms_run.DecisionForm(_posted(request), limits=view.limits, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = run.decision_record(
+                case=case,
+                outcome=data["outcome"],
+                paragraph=data["paragraph"],
+                decided_on=data["decided_on"],
+                reasons=data["reasons"],
+                conditions=data["conditions"] if data["outcome"] == DecisionOutcome.APPROVED else "",
+                payment_schedule=data["payment_schedule"] if data["outcome"] == DecisionOutcome.APPROVED else "",
+                granted=form.granted(),
+                by=request.user,
+            )
+        except workflow.TransitionNotAllowed as refused:
+            form.add_error(None, refused.message)
+        except run.DecisionRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, _("Beslutet är registrerat: %(decision)s.") % {"decision": _describe(decision)})
+            return redirect("run:meeting_detail", case.run_meeting_id)
+    return render(request, "reviews/run/decide.html", {"view": view, "case": case, "form": form})
+
+
+def _describe(decision) -> str:
+    text = f"{decision.get_outcome_display().lower()}, § {decision.paragraph}"
+    total = sum(g.amount for g in decision.granted_years.all())
+    if decision.outcome == DecisionOutcome.APPROVED:
+        text += f", {format_kronor(total)}"
+    return text
+
+
+@require_http_methods(["GET", "POST"])
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = run.get_decision_for_user(request.user, pk)
+    case = run.get_case_for_user(request.user, decision.case_id, record=True)
+    view = run.case_view(case)
+    current = view.current
+    if current is None or current.decision.pk != decision.pk:
+        messages.info(request, _("Beslutet är redan rättat. Rätta det senaste beslutet i stället."))
+        return redirect("run:case_detail", case.pk)
+    approved = decision.outcome == DecisionOutcome.APPROVED
+    limits = view.limits if approved else {}
+    initial = {
+        "paragraph": decision.paragraph,
+        "decided_on": decision.decided_on,
+        "conditions": decision.conditions,
+        "payment_schedule": decision.payment_schedule,
+        "reasons": decision.reasons,
+    }
+    initial.update({f"year_{g.year}": g.amount for g in current.granted})
+    form = forms_run.CorrectionForm(_posted(request), limits=limits, initial=initial, outcome=decision.outcome)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            run.decision_correct(
+                decision=decision,
+                correction_reason=data["correction_reason"],
+                paragraph=data["paragraph"],
+                decided_on=data["decided_on"],
+                reasons=data["reasons"],
+                conditions=data["conditions"],
+                payment_schedule=data["payment_schedule"],
+                granted=form.granted(),
+                by=request.user,
+            )
+        except run.DecisionRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(
+                request, _("Rättelsen är registrerad. Det ursprungliga beslutet finns kvar, markerat som rättat.")
+            )
+            return redirect("run:case_detail", case.pk)
+    return render(request, "reviews/run/correct.html", {"view": view, "case": case, "decision": decision, "form": form})
+
+
+@require_GET
+@permission_required("reviews.view_ledger", raise_exception=True)
+def ledger(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reviews/run/ledger.html",
+        {"ledgers": run.ledger(), "can_adjust": request.user.has_perm("reviews.adjust_budget")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def adjust_budget(request: HttpRequest, pk: int) -> HttpResponse:
+    call = Call.objects.filter(pk=pk).first()
+    if call is None or not request.user.has_perm("reviews.view_ledger"):
+        raise Http404
+    if not request.user.has_perm("reviews.adjust_budget", call):
+        raise PermissionDenied
+    form = forms_run.BudgetAdjustmentForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            adjustment = run.budget_adjust(
+                call=call,
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                decided_on=form.cleaned_data["decided_on"],
+                by=request.user,
+            )
+        except run.DecisionRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(
+                request,
+                _("Budgeten för ”%(call)s” är ändrad med %(amount)s.")
+                % {"call": call.name, "amount": format_kronor(adjustment.amount)},
+            )
+            return redirect("run:ledger")
+    ledger_row = run.ledger(Call.objects.filter(pk=call.pk))[0]
+    return render(request, "reviews/run/adjust_budget.html", {"call": call, "form": form, "ledger": ledger_row})

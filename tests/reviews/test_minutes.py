@@ -1,0 +1,416 @@
+"""The minutes of a steering-group meeting: their content, the adjuster, approval, locking and the PDF."""
+
+import datetime
+import hashlib
+import subprocess
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from partnership.models import User
+from reviews import minutes as service
+from reviews.models import (
+    AgendaItem,
+    Attendance,
+    ItemOutcome,
+    Meeting,
+    Minutes,
+    RecommendedYear,
+    Recusal,
+    Vote,
+    VoteChoice,
+)
+from reviews.tasks import render_minutes_pdf
+from tests.factories import ApplicationFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(content: bytes, tmp_path) -> str:
+    path = tmp_path / "document.pdf"
+    path.write_bytes(content)
+    return subprocess.run(  # noqa: S603 - poppler's pdftotext on our own file
+        ["/usr/bin/pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def build_meeting(demo, *, close_items: bool = True) -> Meeting:
+    """A held meeting of the steering group with three items (recommended with amounts and a
+    recusal, not recommended on the chair's casting vote, returned with questions)."""
+    chair = User.objects.get(username="styrgrupp-ordf")
+    karin = User.objects.get(username="styrgrupp")
+    per = User.objects.get(username="styrgrupp-narhalsan")
+    lena = User.objects.get(username="styrgrupp-capio")
+    kk = User.objects.get(username="koncernkontoret")
+    meeting = MeetingFactory(
+        steering_group=demo.steering_group(),
+        starts_at=timezone.now() - datetime.timedelta(days=1),
+        published_at=timezone.now() - datetime.timedelta(days=8),
+        place="Vänerparken, Vänersborg",
+    )
+    for person, present in [(chair, True), (karin, True), (per, True), (kk, True), (lena, False)]:
+        Attendance.objects.create(meeting=meeting, person=person, present=present)
+    closed = {"closed_at": timezone.now(), "closed_by": chair} if close_items else {}
+
+    def application(municipality: str, title: str):
+        return ApplicationFactory(
+            call=demo.call(), working_group=demo.working_group(municipality), submitted=True, title=title
+        )
+
+    first = AgendaItem.objects.create(
+        meeting=meeting,
+        application=application("Uddevalla", "Språkförskola på Dalaberg"),
+        position=1,
+        recommended_amount=1_234_567 if close_items else None,
+        conditions="Återrapportering efter första året." if close_items else "",
+        **({**closed, "outcome": ItemOutcome.RECOMMENDED} if close_items else {}),
+    )
+    Vote.objects.create(item=first, member=chair, choice=VoteChoice.RECOMMEND)
+    Vote.objects.create(item=first, member=karin, choice=VoteChoice.RECOMMEND, comment="Väl underbyggd kartläggning.")
+    Recusal.objects.create(item=first, member=per, reason="Leder den sökande enheten (BVC Dalaberg).")
+    if close_items:
+        RecommendedYear.objects.create(item=first, year=2027, amount=600_000)
+        RecommendedYear.objects.create(item=first, year=2028, amount=634_567)
+
+    second = AgendaItem.objects.create(
+        meeting=meeting,
+        application=application("Munkedal", "Läsfrämjande i årskurs 1–3"),
+        position=2,
+        casting_vote_used=close_items,
+        **({**closed, "outcome": ItemOutcome.NOT_RECOMMENDED} if close_items else {}),
+    )
+    Vote.objects.create(item=second, member=chair, choice=VoteChoice.NOT_RECOMMEND, comment="Saknar evidens.")
+    Vote.objects.create(item=second, member=karin, choice=VoteChoice.RECOMMEND)
+    Vote.objects.create(item=second, member=per, choice=VoteChoice.ABSTAIN)
+
+    AgendaItem.objects.create(
+        meeting=meeting,
+        application=application("Färgelanda", "Familjestöd på vårdcentralen"),
+        position=3,
+        questions="Hur når ni familjerna som inte söker stöd själva?" if close_items else "",
+        **({**closed, "outcome": ItemOutcome.RETURNED} if close_items else {}),
+    )
+    return meeting
+
+
+@pytest.fixture
+def meeting(demo):
+    return build_meeting(demo)
+
+
+def appointed(meeting, demo) -> Minutes:
+    return service.minutes_prepare(
+        meeting=meeting, adjuster=demo.person("steering_member"), by=demo.person("project_leader")
+    )
+
+
+def approved_by_both(meeting, demo, django_capture_on_commit_callbacks) -> Minutes:
+    minutes = appointed(meeting, demo)
+    service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+    with django_capture_on_commit_callbacks(execute=True):
+        service.minutes_approve(minutes=minutes, by=demo.person("steering_member"))
+    minutes.refresh_from_db()
+    return minutes
+
+
+# --- content ---------------------------------------------------------------------
+
+
+def test_it_numbers_the_items_by_paragraph_with_attendance_votes_and_outcomes(meeting):
+    data = service.meeting_minutes(meeting)
+
+    assert [line.paragraph for line in data.items] == [1, 2, 3]
+    assert [p.name for p in data.present] == ["Karin Ek", "Anders Holm", "Maria Johansson", "Per Sandberg"]
+    assert [(p.name, p.role) for p in data.absent] == [("Lena Berg", "Ledamot")]
+    assert data.chair.name == "Anders Holm"
+    first, second, third = data.items
+    assert first.outcome_label == "Tillstyrks"
+    assert [(r.member.name, r.reason) for r in first.recusals] == [
+        ("Per Sandberg", "Leder den sökande enheten (BVC Dalaberg).")
+    ]
+    assert [(v.member.name, v.choice_label, v.comment) for v in first.votes] == [
+        ("Anders Holm", "Tillstyrker", ""),
+        ("Karin Ek", "Tillstyrker", "Väl underbyggd kartläggning."),
+    ]
+    assert first.recommended_amount == 1_234_567
+    assert first.recommended_years == [(2027, 600_000), (2028, 634_567)]
+    assert second.casting_vote_used and second.outcome_label == "Avstyrks"
+    assert second.tally == [("Tillstyrker", 1), ("Avstyrker", 1), ("Avstår", 1)]
+    assert second.recommended_amount is None
+    assert third.is_returned and third.questions.startswith("Hur når ni")
+    assert data.recommended_total == 1_234_567
+    assert data.recommended_per_year == [(2027, 600_000), (2028, 634_567)]
+    assert data.all_items_closed
+
+
+def test_it_reads_the_minutes_in_a_fixed_number_of_queries(meeting, demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(9):
+        service.meeting_minutes(meeting)
+
+
+def test_it_shows_each_paragraph_on_the_page(meeting, as_persona):
+    response = as_persona("steering_member").get(reverse("minutes:detail", args=[meeting.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    for heading in ["§ 1.", "§ 2.", "§ 3."]:
+        assert heading in page
+    assert "Per Sandberg anmälde jäv och deltog inte i ärendet." in page
+    assert "Leder den sökande enheten (BVC Dalaberg)." in page
+    assert "1 234 567 kr" in page and "634 567 kr" in page
+    assert "ordföranden använde sin utslagsröst" in page
+    assert "Återrapportering efter första året." in page
+    assert "Hur når ni familjerna som inte söker stöd själva?" in page
+    assert "Utkast" in page
+    assert "<caption>" in page
+
+
+def test_it_gives_404_to_the_group_leader_and_sends_anonymous_to_log_in(meeting, client, as_persona):
+    assert as_persona("leader").get(reverse("minutes:detail", args=[meeting.pk])).status_code == 404
+    client.logout()
+    response = client.get(reverse("minutes:detail", args=[meeting.pk]))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_it_renders_a_draft_pdf_with_the_content(meeting, as_persona, tmp_path):
+    response = as_persona("project_leader").get(reverse("minutes:pdf", args=[meeting.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content, tmp_path)
+    assert "Utkast – protokollet är inte justerat." in text
+    assert "§ 1. Språkförskola på Dalaberg" in text
+    assert "1 234 567 kr" in text
+    assert "Per Sandberg anmälde jäv" in text
+    assert not Minutes.objects.filter(meeting=meeting).exclude(pdf="").exists()
+
+
+# --- appointing the adjuster ---------------------------------------------------------
+
+
+def test_it_lets_the_project_leader_appoint_a_present_voting_member(meeting, demo):
+    minutes = appointed(meeting, demo)
+
+    assert minutes.adjuster == demo.person("steering_member")
+
+
+def test_it_lets_the_chair_appoint_the_adjuster_through_the_form(meeting, demo, as_persona):
+    karin = demo.person("steering_member")
+    response = as_persona("steering_chair").post(reverse("minutes:appoint", args=[meeting.pk]), {"adjuster": karin.pk})
+
+    assert response.status_code == 302
+    assert Minutes.objects.get(meeting=meeting).adjuster == karin
+
+
+@pytest.mark.parametrize("username", ["styrgrupp-capio", "styrgrupp-ordf", "koncernkontoret", "projektledare"])
+def test_it_refuses_an_absent_member_the_chair_an_adjunct_or_a_non_member_as_adjuster(meeting, demo, username):
+    with pytest.raises(service.MinutesError):
+        service.minutes_prepare(
+            meeting=meeting, adjuster=User.objects.get(username=username), by=demo.person("project_leader")
+        )
+
+
+def test_it_refuses_appointment_by_an_ordinary_member(meeting, demo):
+    with pytest.raises(PermissionDenied):
+        service.minutes_prepare(
+            meeting=meeting, adjuster=demo.person("steering_member"), by=demo.person("steering_member")
+        )
+
+
+# --- approving -----------------------------------------------------------------------
+
+
+def test_it_locks_the_minutes_when_the_chair_and_the_adjuster_have_approved(
+    meeting, demo, django_capture_on_commit_callbacks
+):
+    minutes = appointed(meeting, demo)
+    first = service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+    assert first.as_chair and not first.locked
+    minutes.refresh_from_db()
+    assert minutes.chair_approved_by == demo.person("steering_chair") and not minutes.is_locked
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        second = service.minutes_approve(minutes=minutes, by=demo.person("steering_member"))
+
+    assert second.locked and len(callbacks) == 1
+    minutes.refresh_from_db()
+    assert minutes.is_locked and minutes.adjuster_approved_at is not None
+    assert minutes.pdf and len(minutes.pdf_sha256) == 64
+
+
+def test_it_queues_the_pdf_only_when_the_approval_commits(meeting, demo, django_capture_on_commit_callbacks):
+    minutes = appointed(meeting, demo)
+    service.minutes_approve(minutes=minutes, by=demo.person("steering_member"))
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+
+    assert len(callbacks) == 1
+    minutes.refresh_from_db()
+    assert minutes.is_locked and not minutes.pdf  # nothing rendered before the commit
+
+
+def test_it_refuses_approval_while_an_item_is_open(demo):
+    meeting = build_meeting(demo)
+    AgendaItem.objects.filter(meeting=meeting, position=2).update(closed_at=None, closed_by=None, outcome="")
+    minutes = appointed(meeting, demo)
+
+    with pytest.raises(service.MinutesError, match="§ 2"):
+        service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+    minutes.refresh_from_db()
+    assert minutes.chair_approved_at is None
+
+
+def test_it_refuses_approval_before_an_adjuster_is_appointed(meeting, demo):
+    minutes = Minutes.objects.create(meeting=meeting)
+
+    with pytest.raises(service.MinutesError, match="justerare"):
+        service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+
+
+@pytest.mark.parametrize("persona", ["project_leader", "koncernkontoret", "leader", "secretariat"])
+def test_it_refuses_approval_by_anyone_but_the_chair_and_the_adjuster(meeting, demo, persona):
+    minutes = appointed(meeting, demo)
+
+    with pytest.raises(PermissionDenied):
+        service.minutes_approve(minutes=minutes, by=demo.person(persona))
+
+
+def test_it_refuses_approval_by_a_member_who_is_not_the_adjuster(meeting, demo):
+    minutes = appointed(meeting, demo)
+
+    with pytest.raises(PermissionDenied):
+        service.minutes_approve(minutes=minutes, by=User.objects.get(username="styrgrupp-narhalsan"))
+
+
+def test_it_refuses_a_second_approval_by_the_same_person(meeting, demo):
+    minutes = appointed(meeting, demo)
+    service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+
+    with pytest.raises(service.MinutesError, match="redan"):
+        service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+
+
+def test_it_refuses_to_approve_or_reappoint_locked_minutes(meeting, demo, django_capture_on_commit_callbacks):
+    minutes = approved_by_both(meeting, demo, django_capture_on_commit_callbacks)
+
+    with pytest.raises(service.MinutesLocked):
+        service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+    with pytest.raises(service.MinutesLocked):
+        service.minutes_prepare(
+            meeting=meeting, adjuster=User.objects.get(username="styrgrupp-narhalsan"), by=demo.person("project_leader")
+        )
+
+
+def test_it_approves_through_the_pages_and_shows_justerat(meeting, demo, client, django_capture_on_commit_callbacks):
+    appointed(meeting, demo)
+    url = reverse("minutes:approve", args=[meeting.pk])
+    client.force_login(demo.person("steering_chair"))
+    assert client.post(url, {}).status_code == 200  # the confirmation box is required
+    assert client.post(url, {"confirm": "on"}).status_code == 302
+    client.force_login(demo.person("steering_member"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"confirm": "on"}).status_code == 302
+
+    page = client.get(reverse("minutes:detail", args=[meeting.pk])).content.decode()
+    assert "Justerat" in page and "Justera protokollet" not in page
+    download = client.get(reverse("minutes:pdf", args=[meeting.pk]))
+    assert download.status_code == 200
+    stored = Minutes.objects.get(meeting=meeting)
+    assert download["X-Content-SHA256"] == stored.pdf_sha256
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_it_says_the_pdf_is_on_its_way_when_locked_but_not_yet_stored(meeting, demo, as_persona):
+    minutes = appointed(meeting, demo)
+    service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+    service.minutes_approve(minutes=minutes, by=demo.person("steering_member"))  # on_commit never runs here
+
+    response = as_persona("project_leader").get(reverse("minutes:pdf", args=[meeting.pk]))
+
+    assert response.status_code == 503
+    assert "PDF:en skapas" in response.content.decode()
+
+
+def test_it_shows_why_approval_is_not_possible_yet(demo, as_persona):
+    meeting = build_meeting(demo, close_items=False)
+    appointed(meeting, demo)
+
+    response = as_persona("steering_chair").get(reverse("minutes:approve", args=[meeting.pk]))
+
+    assert response.status_code == 200
+    assert "Öppna punkter:" in response.content.decode()
+    assert 'name="confirm"' not in response.content.decode()
+
+
+def test_it_gives_403_to_a_member_who_may_see_but_not_approve(meeting, demo, as_persona):
+    appointed(meeting, demo)
+    client = as_persona("koncernkontoret")
+
+    assert client.get(reverse("minutes:approve", args=[meeting.pk])).status_code == 403
+    assert client.get(reverse("minutes:appoint", args=[meeting.pk])).status_code == 403
+
+
+# --- the guard -------------------------------------------------------------------------
+
+
+def test_the_guard_lets_an_open_meeting_change(meeting, demo):
+    service.ensure_minutes_open(meeting)
+    appointed(meeting, demo)
+    service.ensure_minutes_open(meeting)
+    service.ensure_minutes_open(meeting.pk)
+
+
+def test_the_guard_refuses_changes_after_locking(meeting, demo, django_capture_on_commit_callbacks):
+    approved_by_both(meeting, demo, django_capture_on_commit_callbacks)
+
+    with pytest.raises(service.MinutesLocked, match="justerat och låst"):
+        service.ensure_minutes_open(meeting)
+    with pytest.raises(service.MinutesError):
+        service.ensure_minutes_open(meeting.pk)
+
+
+# --- the task ------------------------------------------------------------------------------
+
+
+def test_the_task_stores_the_pdf_once(meeting, demo, django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    minutes = approved_by_both(meeting, demo, django_capture_on_commit_callbacks)
+    name, sha256 = minutes.pdf.name, minutes.pdf_sha256
+
+    assert render_minutes_pdf.delay(minutes.pk).get() == sha256
+    render_minutes_pdf(minutes.pk)
+
+    minutes.refresh_from_db()
+    assert (minutes.pdf.name, minutes.pdf_sha256) == (name, sha256)
+    stored = list((settings.MEDIA_ROOT / "minutes").iterdir())
+    assert [path.name for path in stored] == [name.removeprefix("minutes/")]
+    content = minutes.pdf.read()
+    assert hashlib.sha256(content).hexdigest() == sha256
+    text = pdf_text(content, tmp_path)
+    assert "Justerat" in text and "Utkast" not in text
+    assert "§ 3. Familjestöd på vårdcentralen" in text
+    assert "Karin Ek" in text and "Anders Holm" in text
+
+
+def test_the_task_refuses_minutes_that_are_not_locked(meeting, demo):
+    minutes = appointed(meeting, demo)
+
+    with pytest.raises(service.MinutesError):
+        render_minutes_pdf(minutes.pk)
+    minutes.refresh_from_db()
+    assert not minutes.pdf
+
+
+def test_it_stops_offering_approval_to_who_has_already_approved(meeting, demo, as_persona):
+    minutes = appointed(meeting, demo)
+    service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+    client = as_persona("steering_chair")
+
+    assert "Justera protokollet</a>" not in client.get(reverse("minutes:detail", args=[meeting.pk])).content.decode()
+    page = client.get(reverse("minutes:approve", args=[meeting.pk])).content.decode()
+    assert "Du har redan justerat protokollet." in page and 'name="confirm"' not in page
+    client.force_login(demo.person("steering_member"))
+    assert "Justera protokollet</a>" in client.get(reverse("minutes:detail", args=[meeting.pk])).content.decode()
