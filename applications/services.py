@@ -59,6 +59,11 @@ class SectionSaved:
     application: Application
 
 
+def lock_application(application: Application) -> Application:
+    """The application re-read and locked until the transaction ends; state changes start here."""
+    return _locked(application)
+
+
 def _locked(application: Application) -> Application:
     return (
         Application.objects.select_for_update(no_key=True, of=("self",))
@@ -177,7 +182,11 @@ def application_submit(*, application: Application, by: User, at: datetime.datet
     return application
 
 
-def _transition(application: Application, *, name: str, by: User, message: str = "") -> Application:
+def transition_apply(*, application: Application, name: str, by: User, message: str = "") -> Application:
+    """Make one workflow transition and write its timeline event, inside the caller's transaction.
+
+    Every state change of an application, in this app and in reviews, goes through here.
+    """
     application = _locked(application)
     transition = workflow.check(by, application, name)
     if transition.needs_message and not message.strip():
@@ -195,6 +204,10 @@ def _transition(application: Application, *, name: str, by: User, message: str =
         message=message,
     )
     return application
+
+
+def _transition(application: Application, *, name: str, by: User, message: str = "") -> Application:
+    return transition_apply(application=application, name=name, by=by, message=message)
 
 
 @transaction.atomic(durable=True)

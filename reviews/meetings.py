@@ -20,8 +20,8 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import workflow
-from applications.models import Application, Event, EventKind, Message, MessageKind, Partner, Status
+from applications import services
+from applications.models import Application, Message, MessageKind, Partner, Status
 from partnership.models import Body, BodyKind, Membership, User
 from partnership.rules import VOTING_ROLES
 
@@ -215,14 +215,6 @@ def _municipalities(application: Application) -> list[Any]:
 # --- writes -----------------------------------------------------------------------------
 
 
-def _locked_application(application: Application) -> Application:
-    return (
-        Application.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("call", "working_group")
-        .get(pk=application.pk)
-    )
-
-
 def _locked_item(item: AgendaItem) -> AgendaItem:
     """The item, locked until the transaction ends: votes, recusals and closing queue up here."""
     return (
@@ -239,25 +231,7 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
 
 
 def _transition(application: Application, *, name: str, by: User, message: str = "") -> Application:
-    """Move the application through the workflow and write its timeline event."""
-    application = _locked_application(application)
-    transition = workflow.check(by, application, name)
-    if transition.needs_message and not message.strip():
-        raise workflow.TransitionNotAllowed(_("Skriv ett meddelande som förklarar varför."))
-    from_status = application.status
-    application.status = transition.target
-    application.save(update_fields=["status", "updated_at"])
-    Event.objects.create(
-        application=application,
-        actor=by,
-        at=timezone.now(),
-        kind=EventKind.TRANSITION,
-        transition=name,
-        from_status=from_status,
-        to_status=application.status,
-        message=message,
-    )
-    return application
+    return services.transition_apply(application=application, name=name, by=by, message=message)
 
 
 def _meeting_label(meeting: Meeting) -> str:

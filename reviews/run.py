@@ -39,7 +39,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import workflow
+from applications import services, workflow
 from applications.models import Application, BudgetYear, Event, EventKind, Message, MessageKind, Status
 from partnership.models import Body, BodyKind, Call, User
 from partnership.rules import Roles
@@ -379,11 +379,7 @@ def ledger(calls: QuerySet[Call] | None = None) -> list[CallLedger]:
 
 
 def _locked(application: Application) -> Application:
-    return (
-        Application.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("call", "working_group")
-        .get(pk=application.pk)
-    )
+    return services.lock_application(application)
 
 
 def _locked_call(call_id: int) -> Call:
@@ -392,23 +388,7 @@ def _locked_call(call_id: int) -> Call:
 
 def _transition(application: Application, *, name: str, by: User, message: str = "") -> Application:
     """Make one workflow transition on a locked application and write its timeline event."""
-    transition = workflow.check(by, application, name)
-    if transition.needs_message and not message.strip():
-        raise workflow.TransitionNotAllowed(_("Skriv ett meddelande som förklarar varför."))
-    from_status = application.status
-    application.status = transition.target
-    application.save(update_fields=["status", "updated_at"])
-    Event.objects.create(
-        application=application,
-        actor=by,
-        at=timezone.now(),
-        kind=EventKind.TRANSITION,
-        transition=name,
-        from_status=from_status,
-        to_status=application.status,
-        message=message,
-    )
-    return application
+    return services.transition_apply(application=application, name=name, by=by, message=message)
 
 
 @transaction.atomic(durable=True)
