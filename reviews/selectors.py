@@ -101,3 +101,27 @@ def agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
         )
         .order_by("position")
     )
+
+
+def items_awaiting_vote(user: User, roles: Roles) -> QuerySet[AgendaItem]:
+    """Open items on published meetings of the person's voting groups that still need their vote."""
+    return (
+        AgendaItem.objects.filter(
+            meeting__steering_group__in=roles.voting_steering_groups,
+            meeting__published_at__isnull=False,
+            closed_at__isnull=True,
+        )
+        .exclude(votes__member=user)
+        .exclude(recusals__member=user)
+        .select_related("meeting", "application__working_group__municipality")
+        .order_by("meeting__starts_at", "position")
+    )
+
+
+def my_recusals(user: User) -> QuerySet[Recusal]:
+    """The person's declared conflicts of interest on items not yet closed."""
+    return (
+        Recusal.objects.filter(member=user, item__closed_at__isnull=True)
+        .select_related("item__meeting", "item__application")
+        .order_by("item__meeting__starts_at", "item__position")
+    )

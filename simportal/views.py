@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from applications import selectors as application_selectors
 from partnership import selectors as partnership_selectors
 from partnership.rules import roles_of
+from reviews import run as run_selectors
 from reviews import selectors as review_selectors
 
 
@@ -27,12 +29,17 @@ def home(request):
     if roles.is_project_leader:
         context["awaiting_triage"] = application_selectors.awaiting_triage(roles)
         context["complete_without_meeting"] = application_selectors.complete_without_meeting(roles)
+        context["next_meetings"] = review_selectors.meetings_by_time(roles)[0][:3]
+        context["awaiting_forwarding"] = run_selectors.awaiting_forwarding(roles)
     if roles.is_steering_member:
         context["upcoming_meetings"] = review_selectors.upcoming_meetings(roles)
+        context["awaiting_vote"] = review_selectors.items_awaiting_vote(request.user, roles)
+        context["my_recusals"] = review_selectors.my_recusals(request.user)
     if roles.koncernkontoret:
         context["recently_submitted"] = application_selectors.submitted_for_koncernkontoret()
     if roles.run_secretariat:
         context["at_run"] = application_selectors.at_run()
+        context["next_run_meetings"] = run_selectors.run_meetings().filter(held_on__gte=timezone.localdate())[:2]
     if roles.is_nsv_member:
         context["nsv_applications"] = application_selectors.followed_by_nsv(roles)
     return render(request, "home.html", context)

@@ -123,3 +123,45 @@ def test_it_uses_the_same_number_of_queries_for_5_and_50_applications(
     with CaptureQueriesContext(connection) as large:
         page(client)
     assert len(large) == len(small)
+
+
+def test_it_shows_a_member_the_items_that_need_their_vote_until_they_vote(as_persona, demo):
+    from reviews.models import Vote
+
+    meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
+    item = AgendaItemFactory(
+        meeting=meeting,
+        application=submitted_application(
+            call=demo.call(), working_group=demo.working_group("Munkedal"), title="Läslyftet"
+        ),
+    )
+    client = as_persona("steering_chair")
+    assert "Punkter som väntar på din röst" in page(client)
+    assert "Läslyftet" in page(client)
+    Vote.objects.create(item=item, member=demo.person("steering_chair"), choice="recommend")
+    assert "Punkter som väntar på din röst" not in page(client)
+
+
+def test_it_shows_the_project_leader_what_to_send_to_run(as_persona, demo):
+    application = submitted_application(
+        call=demo.call(), working_group=demo.working_group("Lysekil"), title="Familjecentral"
+    )
+    application.status = Status.RECOMMENDED
+    application.save()
+    html = page(as_persona("project_leader"))
+    assert "Tillstyrkta ansökningar att skicka till RUN" in html
+    assert "Familjecentral" in html
+
+
+def test_it_shows_the_secretariat_the_next_run_meeting_and_the_budget(as_persona, demo):
+    import datetime
+
+    from partnership.models import Body
+    from reviews.models import RunMeeting
+
+    RunMeeting.objects.create(
+        board=Body.objects.get(kind="run"), held_on=timezone.localdate() + datetime.timedelta(days=20)
+    )
+    html = page(as_persona("secretariat"))
+    assert "Sammanträdet" in html and "0 ärenden" in html
+    assert reverse("run:ledger") in html
