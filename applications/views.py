@@ -23,8 +23,8 @@ from .snapshots import snapshot_data
 
 
 def application_new(request):
-    roles = roles_of(request.user)
-    groups = Body.objects.filter(pk__in=roles.working_groups).order_by("name")
+    candidates = Body.objects.filter(pk__in=roles_of(request.user).working_groups).order_by("name")
+    groups = [g for g in candidates if request.user.has_perm("applications.create_application", g)]
     if not groups:
         raise PermissionDenied
     group = groups[0]
