@@ -68,3 +68,15 @@ def complete_application(call, working_group, *, by=None, title="Språkstöd i f
     from applications.demo import complete_draft
 
     return complete_draft(call=call, working_group=working_group, title=title, by=by, **overrides)
+
+
+def accepted_application(demo, municipality: str = "Uddevalla", title: str = "Språkstöd i förskolan"):
+    """Submitted by the group's leader and accepted as complete by the project leader."""
+    from applications import services
+    from partnership.models import Membership, MembershipRole
+
+    group = demo.working_group(municipality)
+    leader = Membership.objects.get(body=group, role=MembershipRole.LEADER).person
+    application = complete_application(demo.call(), group, title=title, by=leader)
+    services.application_submit(application=application, by=leader)
+    return services.application_accept(application=application, by=demo.person("project_leader"))

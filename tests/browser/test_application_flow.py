@@ -9,15 +9,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible, field_label
+from tests.browser.steps import log_out
 
 pytestmark = pytest.mark.browser
 
 TITLE = "Språkstöd i förskolan, Dalaberg"
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Logga ut").click()
-    expect(page.get_by_role("link", name="Logga in").first).to_be_visible()
 
 
 def save_and_next(page: Page, saved_title: str) -> None:

@@ -8,12 +8,13 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from applications.models import Status
 from partnership.models import User
 from reviews.models import AgendaItem, ItemOutcome, Recusal, Vote
-from tests.browser.conftest import Portal, assert_accessible, field_label
+from tests.browser.conftest import assert_accessible, field_label
+from tests.browser.steps import log_in_as, publish_agenda, vote
 from tests.reviews.test_meetings import complete
 
 pytestmark = pytest.mark.browser
@@ -21,26 +22,6 @@ pytestmark = pytest.mark.browser
 FIRST, SECOND = "Språkstöd i förskolan, Dalaberg", "Familj i fokus, Munkedal"
 # Members without a demo login get a password for the test.
 WITHOUT_DEMO_LOGIN = ["styrgrupp-narhalsan", "styrgrupp-capio", "styrgrupp-soc2"]
-
-
-def log_in_as(browser, browser_context_args, base_url: str, username: str, password: str) -> Page:
-    """A browser of one's own: every person at the meeting uses their own."""
-    page = browser.new_context(**browser_context_args).new_page()
-    person = Portal(page, base_url, password)
-    person.open("/konto/logga-in/")
-    person.fill_login_form(username, password)
-    expect(page).to_have_url(base_url + "/")
-    return page
-
-
-def vote(page: Page, position: int, choice: str, comment: str = "") -> None:
-    group = page.get_by_role("group", name=re.compile(rf"^Din röst i § {position}\b"))
-    group.get_by_label(choice, exact=True).check()
-    if comment:
-        page.get_by_label(f"Kommentar till din röst i § {position}").fill(comment)
-    page.get_by_role("button", name=f"Spara rösten i § {position}").click()
-    expect(page.locator(".messages")).to_contain_text(f"Din röst på § {position} är sparad")
-    assert_accessible(page)
 
 
 def test_it_holds_a_steering_group_meeting(portal, demo, browser, browser_context_args):
@@ -58,28 +39,12 @@ def test_it_holds_a_steering_group_meeting(portal, demo, browser, browser_contex
     expect(page.get_by_role("heading", level=1)).to_have_text("Styrgruppsmöten")
     assert_accessible(page)
     page.get_by_role("link", name="Nytt möte").click()
-    assert_accessible(page)
     page.get_by_role("button", name="Lägg in mötet").click()
     expect(page.locator("#error-summary")).to_contain_text("Datum")
     assert_accessible(page)
-    page.get_by_label(field_label("Datum")).fill(day.isoformat())
-    page.get_by_label(field_label("Klockslag")).fill("13:00")
-    page.get_by_label(field_label("Plats")).fill("Vänerparken, Vänersborg")
-    page.get_by_role("button", name="Lägg in mötet").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Dagordning för styrgruppsmötet {day.isoformat()} 13:00")
-    assert_accessible(page)
-    for application, summary in [(first, "Väl förankrad i BVC."), (second, "Bygger på kartläggningen.")]:
-        page.get_by_label(field_label("Ansökan")).select_option(value=str(application.pk))
-        page.get_by_label(field_label("Projektledarens sammanfattning")).fill(summary)
-        page.get_by_role("button", name="Lägg till på dagordningen").click()
-        expect(page.locator(".messages")).to_contain_text(application.title)
-        assert_accessible(page)
-    expect(page.get_by_role("heading", name=f"§ 1. {FIRST}")).to_be_visible()
-    expect(page.get_by_role("heading", name=f"§ 2. {SECOND}")).to_be_visible()
-    page.get_by_role("button", name="Publicera dagordningen").click()
-    expect(page.locator(".messages")).to_contain_text("Dagordningen är publicerad")
-    assert_accessible(page)
-    meeting_url = page.url
+    meeting_url = publish_agenda(
+        portal, page, day=day, items=[(first, "Väl förankrad i BVC."), (second, "Bygger på kartläggningen.")]
+    )
     first.refresh_from_db()
     assert first.status == Status.ON_AGENDA
 

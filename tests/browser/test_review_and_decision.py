@@ -15,13 +15,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from applications import services
 from applications.models import Status
-from partnership.models import Body, BodyKind, Membership, MembershipRole, User
+from partnership.models import Body, BodyKind, User
 from reviews import run
 from reviews.models import AgendaItem, BudgetAdjustment, Decision, ItemOutcome, Minutes, Recusal, RunMeeting, Vote
-from tests.browser.conftest import Portal, assert_accessible, field_label
-from tests.factories import complete_application
+from simportal.formatting import format_kronor
+from tests.browser.conftest import assert_accessible, field_label
+from tests.browser.steps import log_in_as, log_out, publish_agenda, vote
+from tests.factories import accepted_application
 
 pytestmark = pytest.mark.browser
 
@@ -30,45 +31,6 @@ FIRST, SECOND = "Språkstöd i förskolan, Dalaberg", "Familj i fokus, Munkedal"
 WITHOUT_DEMO_LOGIN = ["styrgrupp-narhalsan", "styrgrupp-capio", "styrgrupp-soc2", "styrgrupp-utb1", "styrgrupp-utb2"]
 FIRST_YEAR_RECOMMENDED = 200_000  # the chair lowers the first year of § 1 (300 000 kr asked for)
 GRANTED_PER_YEAR = 150_000
-
-
-def kronor(amount: int) -> str:
-    return f"{amount:,}".replace(",", " ") + " kr"
-
-
-def complete(demo, municipality: str, title: str):
-    """Submitted by the group's leader and accepted as complete by the project leader."""
-    group = demo.working_group(municipality)
-    leader = Membership.objects.get(body=group, role=MembershipRole.LEADER).person
-    application = complete_application(demo.call(), group, title=title, by=leader)
-    services.application_submit(application=application, by=leader)
-    return services.application_accept(application=application, by=demo.person("project_leader"))
-
-
-def log_in_as(browser, browser_context_args, base_url: str, username: str, password: str) -> Page:
-    """A browser of one's own for each person at the meeting; axe checks the login page."""
-    page = browser.new_context(**browser_context_args).new_page()
-    person = Portal(page, base_url, password)
-    person.open("/konto/logga-in/")
-    assert_accessible(page)
-    person.fill_login_form(username, password)
-    expect(page).to_have_url(base_url + "/")
-    return page
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Logga ut").click()
-    expect(page.get_by_role("link", name="Logga in").first).to_be_visible()
-
-
-def vote(page: Page, position: int, choice: str, comment: str = "") -> None:
-    group = page.get_by_role("group", name=re.compile(rf"^Din röst i § {position}\b"))
-    group.get_by_label(choice, exact=True).check()
-    if comment:
-        page.get_by_label(f"Kommentar till din röst i § {position}").fill(comment)
-    page.get_by_role("button", name=f"Spara rösten i § {position}").click()
-    expect(page.locator(".messages")).to_contain_text(f"Din röst på § {position} är sparad")
-    assert_accessible(page)
 
 
 def open_minutes(page: Page, minutes_url: str) -> None:
@@ -93,8 +55,8 @@ def test_it_takes_two_applications_from_the_steering_group_to_runs_decision(
         member = User.objects.get(username=username)
         member.set_password(demo.password)
         member.save()
-    first = complete(demo, "Uddevalla", FIRST)
-    second = complete(demo, "Munkedal", SECOND)
+    first = accepted_application(demo, "Uddevalla", FIRST)
+    second = accepted_application(demo, "Munkedal", SECOND)
     assert (first.status, second.status) == (Status.COMPLETE, Status.COMPLETE)
     run_day = timezone.localdate() + datetime.timedelta(days=30)
     RunMeeting.objects.create(
@@ -106,29 +68,9 @@ def test_it_takes_two_applications_from_the_steering_group_to_runs_decision(
 
     # --- The project leader schedules the meeting, builds the agenda and publishes it.
     page = portal.log_in("project_leader")
-    portal.open("/styrgrupp/moten/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Styrgruppsmöten")
-    assert_accessible(page)
-    page.get_by_role("link", name="Nytt möte").click()
-    assert_accessible(page)
-    page.get_by_label(field_label("Datum")).fill(day.isoformat())
-    page.get_by_label(field_label("Klockslag")).fill("13:00")
-    page.get_by_label(field_label("Plats")).fill("Vänerparken, Vänersborg")
-    page.get_by_role("button", name="Lägg in mötet").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Dagordning för styrgruppsmötet {day.isoformat()} 13:00")
-    assert_accessible(page)
-    for application, summary in [(first, "Väl förankrad i BVC."), (second, "Bygger på kartläggningen.")]:
-        page.get_by_label(field_label("Ansökan")).select_option(value=str(application.pk))
-        page.get_by_label(field_label("Projektledarens sammanfattning")).fill(summary)
-        page.get_by_role("button", name="Lägg till på dagordningen").click()
-        expect(page.locator(".messages")).to_contain_text(application.title)
-        assert_accessible(page)
-    expect(page.get_by_role("heading", name=f"§ 1. {FIRST}")).to_be_visible()
-    expect(page.get_by_role("heading", name=f"§ 2. {SECOND}")).to_be_visible()
-    page.get_by_role("button", name="Publicera dagordningen").click()
-    expect(page.locator(".messages")).to_contain_text("Dagordningen är publicerad")
-    assert_accessible(page)
-    meeting_url = page.url
+    meeting_url = publish_agenda(
+        portal, page, day=day, items=[(first, "Väl förankrad i BVC."), (second, "Bygger på kartläggningen.")]
+    )
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (Status.ON_AGENDA, Status.ON_AGENDA)
@@ -284,7 +226,7 @@ def test_it_takes_two_applications_from_the_steering_group_to_runs_decision(
     page.get_by_role("button", name="Registrera beslutet").click()
     granted_total = GRANTED_PER_YEAR * len(first_years)
     expect(page.locator(".messages")).to_contain_text(
-        f"Beslutet är registrerat: bifall, § 142, {kronor(granted_total)}."
+        f"Beslutet är registrerat: bifall, § 142, {format_kronor(granted_total)}."
     )
     assert_accessible(page)
 
@@ -303,7 +245,7 @@ def test_it_takes_two_applications_from_the_steering_group_to_runs_decision(
     remaining = call.budget - granted_total
     portal.open("/run/budget/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Budgetuppföljning")
-    expect(page.get_by_test_id(f"remaining-{call.pk}")).to_have_text(kronor(remaining))
+    expect(page.get_by_test_id(f"remaining-{call.pk}")).to_have_text(format_kronor(remaining))
     assert_accessible(page)
 
     first.refresh_from_db()
