@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.services import notify_transition
 from partnership.models import Body, BodyKind, Call, User
 
 from . import submission, workflow
@@ -171,7 +172,7 @@ def application_submit(*, application: Application, by: User, at: datetime.datet
     Snapshot.objects.create(
         application=application, number=number, created_at=now, created_by=by, data=snapshot_data(application)
     )
-    _event(
+    event = _event(
         application,
         by=by,
         kind=EventKind.TRANSITION,
@@ -179,6 +180,7 @@ def application_submit(*, application: Application, by: User, at: datetime.datet
         from_status=from_status,
         to_status=application.status,
     )
+    notify_transition(application_id=application.pk, transition=name, timeline_event_id=event.pk, by=by)
     return application
 
 
@@ -194,7 +196,7 @@ def transition_apply(*, application: Application, name: str, by: User, message: 
     from_status = application.status
     application.status = transition.target
     application.save(update_fields=["status", "updated_at"])
-    _event(
+    event = _event(
         application,
         by=by,
         kind=EventKind.TRANSITION,
@@ -202,6 +204,9 @@ def transition_apply(*, application: Application, name: str, by: User, message: 
         from_status=from_status,
         to_status=application.status,
         message=message,
+    )
+    notify_transition(
+        application_id=application.pk, transition=name, timeline_event_id=event.pk, by=by, message=message
     )
     return application
 

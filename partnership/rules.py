@@ -301,6 +301,17 @@ def is_chair_or_adjuster_of(user: UserLike, minutes: Obj) -> bool:
     return bool(chairs or minutes.adjuster_id == user.pk)
 
 
+# --- decision predicates (a RUN decision, read through its case) ---------------------
+
+
+@rules.predicate
+def may_view_decisions_application(user: UserLike, decision: Obj) -> bool:
+    """Whoever may see the application may read RUN's decision on it (and its letter)."""
+    return bool(
+        decision is not None and user and user.has_perm("applications.view_application", decision.case.application)
+    )
+
+
 # --- the permissions -----------------------------------------------------------------
 
 # The structure (who is who, calls) is open to every logged-in person with a role.
@@ -353,6 +364,25 @@ rules.add_perm("reviews.view_run_cases", is_active_user & (is_run_secretariat | 
 rules.add_perm("reviews.record_decision", is_active_user & is_run_secretariat)
 rules.add_perm("reviews.adjust_budget", is_active_user & is_run_secretariat)
 rules.add_perm(
+    "reviews.view_decision_letter",
+    is_active_user & (is_run_secretariat | is_project_leader | is_koncernkontoret | may_view_decisions_application),
+)
+rules.add_perm(
     "reviews.view_ledger",
     is_active_user & (is_run_secretariat | is_project_leader | is_koncernkontoret | is_steering_member),
 )
+
+
+# --- notifications and background work -------------------------------------------------
+
+
+@rules.predicate
+def is_recipient_of(user: UserLike, notification: Obj) -> bool:
+    return bool(notification is not None and user is not None and notification.recipient_id == user.pk)
+
+
+# Everyone logged in has their own notifications; no one sees anyone else's.
+rules.add_perm("notifications.view_own_notifications", is_active_user)
+rules.add_perm("notifications.view_notification", is_active_user & is_recipient_of)
+# Those who administer the portal see failed background work in the admin and retry it.
+rules.add_perm("notifications.operate_background_work", is_active_user & (is_project_leader | is_run_secretariat))

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from applications import services
 from applications.models import Application, Message, MessageKind, Partner, Status
+from notifications.services import notify
 from partnership.models import Body, BodyKind, Membership, User
 from partnership.rules import VOTING_ROLES
 
@@ -329,6 +330,7 @@ def meeting_publish(*, meeting: Meeting, by: User) -> Meeting:
         raise MeetingRefused(_("Lägg till minst en ansökan på dagordningen innan du publicerar den."))
     meeting.published_at = timezone.now()
     meeting.save(update_fields=["published_at"])
+    notify("agenda_published", key=f"agenda:{meeting.pk}", by=by, meeting=meeting.pk)
     return meeting
 
 

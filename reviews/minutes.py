@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.services import minutes_locked
 from partnership.models import Membership, MembershipRole, User
 from partnership.rules import VOTING_ROLES, roles_of
 
@@ -351,10 +352,7 @@ def minutes_approve(*, minutes: Minutes, by: User) -> Approval:
         fields.append("locked_at")
     minutes.save(update_fields=fields)
     if locked:
-        from .tasks import render_minutes_pdf
-
-        minutes_id = minutes.pk
-        transaction.on_commit(lambda: render_minutes_pdf.delay(minutes_id))
+        minutes_locked(minutes.pk)
     return Approval(minutes=minutes, as_chair=is_chair, locked=locked)
 
 

@@ -343,3 +343,26 @@ class BudgetAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call}: {self.amount}"
+
+
+class DecisionLetter(models.Model):
+    """The decision letter (beslutsbrev) of one decision, rendered once and stored as sent.
+
+    Never rendered again: the stored file and its checksum are what the applicants received.
+    A correction is a decision of its own, with a letter of its own.
+    """
+
+    decision = models.OneToOneField(Decision, verbose_name=_("beslut"), on_delete=models.PROTECT, related_name="letter")
+    pdf = models.FileField(_("PDF"), upload_to="beslutsbrev/")
+    filename = models.CharField(_("filnamn"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("storlek (byte)"))
+    created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("beslutsbrev")
+        verbose_name_plural = _("beslutsbrev")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename

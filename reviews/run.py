@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from applications import services, workflow
 from applications.models import Application, BudgetYear, Event, EventKind, Message, MessageKind, Status
+from notifications.services import decision_recorded
 from partnership.models import Body, BodyKind, Call, User
 from partnership.rules import Roles
 from simportal.formatting import format_kronor
@@ -541,6 +542,7 @@ def decision_record(
         else reasons
     )
     _transition(application, name=name, by=by, message=message)
+    decision_recorded(decision.pk)
     return decision
 
 
@@ -624,6 +626,7 @@ def decision_correct(
         to_status=application.status,
         message=message,
     )
+    decision_recorded(correction.pk)
     return correction
 
 

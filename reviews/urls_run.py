@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_run
+from . import views_letters, views_run
 
 app_name = "run"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("arenden/<int:pk>/", views_run.case_detail, name="case_detail"),
     path("arenden/<int:pk>/beslut/", views_run.decide, name="decide"),
     path("beslut/<int:pk>/rattelse/", views_run.correct, name="correct"),
+    path("beslut/<int:pk>/beslutsbrev.pdf", views_letters.decision_letter, name="decision_letter"),
     path("budget/", views_run.ledger, name="ledger"),
     path("budget/<int:pk>/andring/", views_run.adjust_budget, name="adjust_budget"),
 ]

@@ -19,7 +19,7 @@ from partnership.models import Call
 from partnership.rules import roles_of
 from simportal.formatting import format_kronor
 
-from . import forms_run, run
+from . import forms_run, letters, run
 from .models import DecisionOutcome
 
 
@@ -66,9 +66,11 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = run.get_run_meeting_for_user(request.user, pk)
+    cases = run.cases_of(meeting)
+    letters.with_letters(row.decision for view in cases for row in view.decisions)
     context = {
         "meeting": meeting,
-        "cases": run.cases_of(meeting),
+        "cases": cases,
         "can_record": request.user.has_perm("reviews.record_decision"),
     }
     return render(request, "reviews/run/meeting_detail.html", context)
@@ -109,6 +111,7 @@ def forward(request: HttpRequest, pk: int) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = run.get_case_for_user(request.user, pk)
     view = run.case_view(case)
+    letters.with_letters(row.decision for row in view.decisions)
     context = {
         "view": view,
         "case": case,

@@ -52,6 +52,7 @@ urlpatterns = [
     path("ansokningar/", include("applications.urls")),
     path("investeringar/", include("applications.public_urls")),
     path("run/", include("reviews.urls_run")),
+    path("aviseringar/", include("notifications.urls")),
     path("styrgrupp/protokoll/", include("reviews.urls_minutes")),
     path("styrgrupp/", include("reviews.urls")),
     path("admin/", admin.site.urls),

@@ -11,11 +11,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from applications.models import Attachment
+from notifications.models import Email, Notification, OutboxMessage
 from partnership.models import User
-from reviews.models import Minutes
+from reviews import run
+from reviews.models import DecisionLetter, Minutes
 from tests.conftest import PERSONAS
 from tests.factories import AgendaItemFactory, ApplicationFactory, MeetingFactory
-from tests.reviews.test_run import run_objects
+from tests.reviews.test_run import forwarded_case, run_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -104,11 +106,20 @@ EXPECTED = {
         None,
     ),
     "run:adjust_budget": (frozenset({"secretariat"}), "get", "call"),
+    # Uddevalla's decision: its group and everyone who follows the application; not Munkedal's leader.
+    "run:decision_letter": (WITH_ROLE - {"outsider"}, "get", "decision_letter"),
     "reviews:meeting_detail": (
         frozenset({"project_leader", "steering_member", "steering_chair", "koncernkontoret"}),
         "get",
         "published_meeting",
     ),
+    # -- a person's own notifications: everyone has their own; a notification only its recipient --
+    "notifications:list": (LOGGED_IN, "get", None),
+    "notifications:open": (frozenset({"leader"}), "get", "notification"),
+    "notifications:mark_read": (LOGGED_IN, "post", None),
+    "notifications:preferences": (LOGGED_IN, "get", None),
+    # -- operators retry failed background work from the admin --
+    "admin:notifications_outboxmessage_retry": (ADMINISTRATORS, "get", "outbox_message"),
 }
 # Admin pages not tied to a model.
 ADMIN_SITE_PAGES = {
@@ -125,7 +136,17 @@ ADMIN_SITE_PAGES = {
 }
 SUPERUSER_ONLY_ADMINS = {"applications.application"}
 # People are deactivated, never deleted: only system administrators (superusers) can delete.
-ADMIN_OVERRIDES = {"admin:partnership_user_delete": NOBODY}
+# A decision letter is what was sent: it is only read in the admin.
+ADMIN_OVERRIDES = {
+    "admin:partnership_user_delete": NOBODY,
+    "admin:reviews_decisionletter_add": NOBODY,
+    "admin:reviews_decisionletter_delete": NOBODY,
+    # Background work and sent e-mail are records: operators read them and retry, nothing more.
+    "admin:notifications_outboxmessage_add": NOBODY,
+    "admin:notifications_outboxmessage_delete": NOBODY,
+    "admin:notifications_email_add": NOBODY,
+    "admin:notifications_email_delete": NOBODY,
+}
 
 
 def url_names(patterns=None, namespace=""):
@@ -166,7 +187,28 @@ def objects(demo):
         uploaded_by=demo.person("leader"),
     )
     attachment.file.save("kartlaggning", ContentFile(b"%PDF-1.4\n"), save=True)
+    # A decision on Uddevalla's application with its letter stored (a stand-in file: nothing is rendered).
+    decided = forwarded_case(demo, title="Med beslutsbrev")
+    decision = run.decision_record(
+        case=decided,
+        outcome="rejected",
+        paragraph="102",
+        decided_on=decided.run_meeting.held_on,
+        reasons="Insatsen ryms inte i utlysningens inriktning.",
+        by=demo.person("secretariat"),
+    )
+    letter = DecisionLetter(decision=decision, filename="beslutsbrev-102.pdf", sha256="0" * 64, size=9)
+    letter.pdf.save(letter.filename, ContentFile(b"%PDF-1.4\n"), save=True)
+    notification = Notification.objects.create(
+        key="matrix", recipient=demo.person("leader"), event="accepted", title="Komplett", body="…", url="/"
+    )
+    Email.objects.create(
+        key="matrix", recipient=demo.person("leader"), to="a@example.se", subject="x", text="x", html="x"
+    )
+    failed = OutboxMessage.objects.create(key="matrix", kind="email", failed_at=timezone.now(), last_error="SMTP 451")
     return {
+        "notification": {"pk": notification.pk},
+        "outbox_message": {"pk": failed.pk},
         "draft_section": {"pk": draft.pk, "key": "basics"},
         "draft_withdraw": {"pk": draft.pk, "name": "withdraw"},
         "draft_attachment": {"pk": draft.pk, "attachment_pk": attachment.pk},
@@ -175,6 +217,7 @@ def objects(demo):
         "published_meeting": {"pk": meeting.pk},
         "published_item": {"pk": meeting.pk, "item_pk": meeting.items.get().pk},
         "minutes_meeting": {"pk": minutes_meeting.pk},
+        "decision_letter": {"pk": decision.pk},
         # An investment as the importer stores it: granted, without a working group.
         "public_investment": {
             "pk": ApplicationFactory(call=demo.call(), source="import", status="approved", run_status="ongoing").pk

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.models import OutboxMessage
+from notifications.tasks import outbox_process
 from partnership.models import User
 from reviews import minutes as service
 from reviews.models import (
@@ -22,7 +24,6 @@ from reviews.models import (
     Vote,
     VoteChoice,
 )
-from reviews.tasks import render_minutes_pdf
 from tests.factories import ApplicationFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -380,8 +381,11 @@ def test_the_task_stores_the_pdf_once(meeting, demo, django_capture_on_commit_ca
     minutes = approved_by_both(meeting, demo, django_capture_on_commit_callbacks)
     name, sha256 = minutes.pdf.name, minutes.pdf_sha256
 
-    assert render_minutes_pdf.delay(minutes.pk).get() == sha256
-    render_minutes_pdf(minutes.pk)
+    message = OutboxMessage.objects.get(key=f"minutes:{minutes.pk}")
+    assert message.done_at is not None
+    assert outbox_process.delay(message.pk).get() == "already"  # a redelivered message does nothing
+    OutboxMessage.objects.filter(pk=message.pk).update(done_at=None)
+    assert outbox_process(message.pk) == "done"  # even run again, the stored PDF is kept
 
     minutes.refresh_from_db()
     assert (minutes.pdf.name, minutes.pdf_sha256) == (name, sha256)
@@ -399,7 +403,7 @@ def test_the_task_refuses_minutes_that_are_not_locked(meeting, demo):
     minutes = appointed(meeting, demo)
 
     with pytest.raises(service.MinutesError):
-        render_minutes_pdf(minutes.pk)
+        service.minutes_store_pdf(minutes_id=minutes.pk)
     minutes.refresh_from_db()
     assert not minutes.pdf
 

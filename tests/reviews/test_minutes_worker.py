@@ -33,4 +33,4 @@ def test_it_stores_the_pdf_in_a_real_worker_after_the_second_approval(demo, cele
     content = stored.pdf.read()
     assert content.startswith(b"%PDF-")
     assert hashlib.sha256(content).hexdigest() == stored.pdf_sha256
-    assert "render_minutes_pdf" in celery_worker.log_path.read_text()  # the worker ran it, not this process
+    assert "notifications.tasks.outbox_process" in celery_worker.log_path.read_text()  # the worker ran it

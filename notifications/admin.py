@@ -1,0 +1,153 @@
+"""Background work for operators: what failed, why, and a button to try again."""
+
+from django.contrib import admin, messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import outbox
+from .models import Email, OutboxMessage
+
+
+class OperatorAdminMixin:
+    """Read-only lists governed by the rule for operating background work."""
+
+    def _allowed(self, request) -> bool:
+        return request.user.has_perm("notifications.operate_background_work")
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = gettext_lazy("läge")
+    parameter_name = "lage"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("failed", gettext_lazy("Misslyckade")),
+            ("pending", gettext_lazy("Väntar")),
+            ("done", gettext_lazy("Klara")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failed":
+            return queryset.failed()
+        if self.value() == "pending":
+            return queryset.pending()
+        if self.value() == "done":
+            return queryset.filter(done_at__isnull=False)
+        return queryset
+
+
+@admin.action(description=gettext_lazy("Försök igen med markerade misslyckade arbeten"))
+def retry_selected(modeladmin, request, queryset):
+    count = outbox.retry_failed(queryset.failed())
+    modeladmin.message_user(
+        request, _("%(count)d arbeten lämnas över till Celery igen.") % {"count": count}, messages.SUCCESS
+    )
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(OperatorAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "key",
+        "kind",
+        "state_label",
+        "attempts",
+        "error_summary",
+        "created_at",
+        "next_attempt_at",
+        "retry_button",
+    ]
+    list_filter = [StateFilter, "kind"]
+    search_fields = ["key", "last_error"]
+    readonly_fields = [
+        "key",
+        "kind",
+        "payload",
+        "created_at",
+        "next_attempt_at",
+        "attempts",
+        "last_error",
+        "done_at",
+        "failed_at",
+    ]
+    actions = [retry_selected]
+    date_hierarchy = "created_at"
+
+    def has_change_permission(self, request, obj=None):
+        # The change list's actions need it; the form itself has only read-only fields.
+        return self._allowed(request)
+
+    @admin.display(description=gettext_lazy("läge"))
+    def state_label(self, message: OutboxMessage) -> str:
+        return {"done": _("Klart"), "failed": _("Misslyckat"), "pending": _("Väntar")}[message.state]
+
+    @admin.display(description=gettext_lazy("senaste fel"))
+    def error_summary(self, message: OutboxMessage) -> str:
+        return message.last_error.splitlines()[-1][:140] if message.last_error else ""
+
+    @admin.display(description=gettext_lazy("åtgärd"))
+    def retry_button(self, message: OutboxMessage) -> str:
+        if message.state != "failed":
+            return ""
+        url = reverse("admin:notifications_outboxmessage_retry", args=[message.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Försök igen"))
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/forsok-igen/",
+                self.admin_site.admin_view(self.retry_view),
+                name="notifications_outboxmessage_retry",
+            )
+        ]
+        return own + super().get_urls()
+
+    def retry_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self._allowed(request):
+            raise Http404
+        message = OutboxMessage.objects.filter(pk=pk).first()
+        if message is None:
+            raise Http404
+        changelist = reverse("admin:notifications_outboxmessage_changelist")
+        if request.method == "POST":
+            if outbox.retry_failed([message]):
+                self.message_user(request, _("Arbetet lämnas över till Celery igen."), messages.SUCCESS)
+            else:
+                self.message_user(request, _("Arbetet har inte misslyckats; inget att försöka igen."), messages.WARNING)
+            return redirect(f"{changelist}?lage=failed")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Försök igen: %(key)s") % {"key": message.key},
+            "message_obj": message,
+            "opts": self.model._meta,
+            "changelist_url": changelist,
+        }
+        return TemplateResponse(request, "admin/notifications/retry_confirm.html", context)
+
+
+@admin.register(Email)
+class EmailAdmin(OperatorAdminMixin, admin.ModelAdmin):
+    list_display = ["subject", "to", "created_at", "sent_at"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["to", "subject"]
+    readonly_fields = ["key", "recipient", "to", "subject", "text", "created_at", "sent_at", "letter"]
+    exclude = ["html"]

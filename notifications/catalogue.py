@@ -1,0 +1,372 @@
+"""Which events tell whom, and what they say: the one table of notifications.
+
+Each event names who receives it (resolved when the work is done, from the memberships of
+that day), what the notification says and where its link goes. README's table is printed
+from here by ``manage.py notification_table``, and a test keeps the two the same.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from partnership.models import BodyKind, Membership, MembershipRole, User
+from partnership.rules import VOTING_ROLES
+from simportal.formatting import format_kronor
+
+
+@dataclass(frozen=True)
+class Content:
+    title: str
+    body: str
+    action: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str
+    label: Any  # lazy Swedish label
+    when: Any
+    recipients_text: Any
+    recipients: Callable[[dict[str, Any]], Iterable[User]]
+    content: Callable[[dict[str, Any]], Content]
+
+
+def _people(memberships: QuerySet[Membership]) -> list[User]:
+    users = User.objects.filter(pk__in=memberships.values("person_id"), is_active=True).order_by(
+        "last_name", "first_name", "pk"
+    )
+    return list(users)
+
+
+def _current(on: datetime.date | None = None) -> QuerySet[Membership]:
+    return Membership.objects.current(on or timezone.localdate())
+
+
+def working_group_members(ctx: dict[str, Any]) -> list[User]:
+    return _people(_current().filter(body_id=ctx["application"].working_group_id))
+
+
+def project_leaders(ctx: dict[str, Any]) -> list[User]:
+    partnership_id = ctx["application"].call.partnership_id
+    return _people(_current().filter(role=MembershipRole.PROJECT_LEADER, body__partnership_id=partnership_id))
+
+
+def koncernkontoret(ctx: dict[str, Any]) -> list[User]:
+    return _people(_current().filter(body__kind=BodyKind.KONCERNKONTORET))
+
+
+def secretariat(ctx: dict[str, Any]) -> list[User]:
+    return _people(_current().filter(body__kind=BodyKind.RUN_SECRETARIAT))
+
+
+def steering_group(ctx: dict[str, Any]) -> list[User]:
+    meeting = ctx.get("meeting")
+    if meeting is not None:
+        return _people(_current().filter(body_id=meeting.steering_group_id))
+    return _people(
+        _current().filter(
+            body__kind=BodyKind.STEERING_GROUP, body__partnership_id=ctx["application"].call.partnership_id
+        )
+    )
+
+
+def nsv_chairs(ctx: dict[str, Any]) -> list[User]:
+    appointed_by = ctx["application"].working_group.appointed_by_id
+    if appointed_by is None:
+        return []
+    return _people(_current().filter(body_id=appointed_by, role__in=[MembershipRole.CHAIR, MembershipRole.VICE_CHAIR]))
+
+
+def union(*resolvers: Callable[[dict[str, Any]], list[User]]) -> Callable[[dict[str, Any]], list[User]]:
+    def resolve(ctx: dict[str, Any]) -> list[User]:
+        seen: dict[int, User] = {}
+        for resolver in resolvers:
+            for user in resolver(ctx):
+                seen.setdefault(user.pk, user)
+        return list(seen.values())
+
+    return resolve
+
+
+def members_yet_to_vote(ctx: dict[str, Any]) -> list[User]:
+    """Voting members of the meeting's group who have neither voted nor recused themselves on
+    every open item."""
+    meeting = ctx["meeting"]
+    items = list(meeting.items.filter(closed_at__isnull=True).prefetch_related("votes", "recusals"))
+    if not items:
+        return []
+    voters = _people(_current().filter(body_id=meeting.steering_group_id, role__in=VOTING_ROLES))
+    waiting = []
+    for user in voters:
+        if any(_awaits(item, user) for item in items):
+            waiting.append(user)
+    return waiting
+
+
+def _awaits(item: Any, user: User) -> bool:
+    done = {vote.member_id for vote in item.votes.all()} | {recusal.member_id for recusal in item.recusals.all()}
+    return user.pk not in done
+
+
+def working_groups_with_drafts(ctx: dict[str, Any]) -> list[User]:
+    return working_group_members(ctx)
+
+
+# --- what each event says ------------------------------------------------------------
+
+
+def _app_url(ctx: dict[str, Any]) -> str:
+    return reverse("applications:detail", args=[ctx["application"].pk])
+
+
+def _named(application: Any) -> str:
+    if application.reference_number:
+        return f"{application.reference_number} {application.title}"
+    return application.title
+
+
+def _submitted(ctx: dict[str, Any]) -> Content:
+    application = ctx["application"]
+    resubmitted = ctx.get("transition") == "resubmit"
+    group = application.working_group.name
+    if resubmitted:
+        title = _("Komplettering inskickad: %(name)s") % {"name": _named(application)}
+        body = _("%(group)s har skickat in kompletteringen av ansökan %(name)s.") % {
+            "group": group,
+            "name": _named(application),
+        }
+    else:
+        title = _("Ny ansökan: %(name)s") % {"name": _named(application)}
+        body = _("%(group)s har skickat in ansökan %(name)s.") % {"group": group, "name": _named(application)}
+    action = _("Granska ansökan: godkänn den som komplett eller begär komplettering.")
+    return Content(title, body, action, _app_url(ctx))
+
+
+def _returned(ctx: dict[str, Any]) -> Content:
+    application = ctx["application"]
+    from_meeting = ctx.get("transition") == "return_from_meeting"
+    who = _("Styrgruppen") if from_meeting else _("Projektledaren")
+    body = _("%(who)s har återförvisat ansökan %(name)s för komplettering.") % {"who": who, "name": _named(application)}
+    if ctx.get("message"):
+        body += "\n\n" + _("Meddelande: %(message)s") % {"message": ctx["message"]}
+    action = _("Komplettera ansökan och skicka in den igen.")
+    return Content(_("Komplettera ansökan: %(name)s") % {"name": _named(application)}, body, action, _app_url(ctx))
+
+
+def _accepted(ctx: dict[str, Any]) -> Content:
+    application = ctx["application"]
+    body = _(
+        "Projektledaren har godkänt ansökan %(name)s som komplett. Den tas upp på ett kommande styrgruppsmöte."
+    ) % {"name": _named(application)}
+    return Content(
+        _("Ansökan är komplett: %(name)s") % {"name": _named(application)},
+        body,
+        _("Du behöver inte göra något nu."),
+        _app_url(ctx),
+    )
+
+
+def _meeting_day(meeting: Any) -> str:
+    return timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
+
+
+def _agenda_published(ctx: dict[str, Any]) -> Content:
+    meeting = ctx["meeting"]
+    count = meeting.items.count()
+    body = _("Dagordningen för styrgruppens möte %(when)s är publicerad med %(count)d ansökningar.") % {
+        "when": _meeting_day(meeting),
+        "count": count,
+    }
+    action = _("Läs ansökningarna, anmäl jäv om det finns och rösta före mötet.")
+    return Content(
+        _("Dagordning publicerad: styrgruppen %(when)s") % {"when": _meeting_day(meeting)},
+        body,
+        action,
+        reverse("reviews:meeting_detail", args=[meeting.pk]),
+    )
+
+
+def _vote_reminder(ctx: dict[str, Any]) -> Content:
+    meeting = ctx["meeting"]
+    body = _("Styrgruppen möts %(when)s och du har inte röstat eller anmält jäv på alla punkter.") % {
+        "when": _meeting_day(meeting)
+    }
+    return Content(
+        _("Påminnelse: rösta inför mötet %(when)s") % {"when": _meeting_day(meeting)},
+        body,
+        _("Rösta (tillstyrk, avstyrk eller avstår) eller anmäl jäv på varje punkt."),
+        reverse("reviews:meeting_detail", args=[meeting.pk]),
+    )
+
+
+def _forwarded(ctx: dict[str, Any]) -> Content:
+    application = ctx["application"]
+    body = _("Styrgruppen har tillstyrkt ansökan %(name)s och projektledaren har skickat den till RUN.") % {
+        "name": _named(application)
+    }
+    return Content(
+        _("Nytt ärende till RUN: %(name)s") % {"name": _named(application)},
+        body,
+        _("Förbered ärendet för RUN:s sammanträde och registrera beslutet när det är fattat."),
+        _app_url(ctx),
+    )
+
+
+def _decided(ctx: dict[str, Any]) -> Content:
+    application = ctx["application"]
+    decision = ctx["decision"]
+    outcome = decision.get_outcome_display().lower()
+    body = _("RUN har beslutat om ansökan %(name)s: %(outcome)s (§ %(paragraph)s, %(day)s).") % {
+        "name": _named(application),
+        "outcome": outcome,
+        "paragraph": decision.paragraph,
+        "day": decision.decided_on.isoformat(),
+    }
+    if decision.corrects_id:
+        body = _("RUN:s beslut har rättats.") + " " + body
+    total = sum(year.amount for year in decision.granted_years.all())
+    if total:
+        body += " " + _("Beviljat belopp: %(total)s.") % {"total": format_kronor(total)}
+    action = _("Läs beslutsbrevet. Det finns som PDF på ansökans sida och bifogat i e-postmeddelandet.")
+    return Content(_("Beslut från RUN: %(name)s") % {"name": _named(application)}, body, action, _app_url(ctx))
+
+
+def _deadline_reminder(ctx: dict[str, Any]) -> Content:
+    application = ctx["application"]
+    deadline = ctx["deadline"]
+    days = ctx["days_left"]
+    when = timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")
+    if days <= 1:
+        title = _("Sista dagen närmar sig: %(name)s") % {"name": application.title}
+    else:
+        title = _("%(days)d dagar kvar: %(name)s") % {"days": days, "name": application.title}
+    body = _("Ansökan %(name)s är ett utkast. Sista dag för ansökan är %(when)s.") % {
+        "name": application.title,
+        "when": when,
+    }
+    return Content(title, body, _("Gör klart ansökan och skicka in den före sista dagen."), _app_url(ctx))
+
+
+def _run_case_list(ctx: dict[str, Any]) -> Content:
+    run_meeting = ctx["run_meeting"]
+    cases = list(run_meeting.cases.select_related("application").order_by("forwarded_at"))
+    lines = [f"– {_named(case.application)}" for case in cases]
+    body = _("RUN sammanträder %(day)s. %(count)d ärenden från SIM spår 2:") % {
+        "day": run_meeting.held_on.isoformat(),
+        "count": len(cases),
+    }
+    body += "\n" + "\n".join(lines) if lines else "\n" + _("Inga ärenden ännu.")
+    return Content(
+        _("RUN %(day)s: ärendelista") % {"day": run_meeting.held_on.isoformat()},
+        body,
+        _("Kontrollera ärendena och förbered beslutsunderlaget."),
+        reverse("run:meeting_detail", args=[run_meeting.pk]),
+    )
+
+
+EVENTS: dict[str, Event] = {
+    event.key: event
+    for event in [
+        Event(
+            "submitted",
+            gettext_lazy("Ansökan inskickad"),
+            gettext_lazy("en arbetsgrupp skickar in en ansökan eller en komplettering"),
+            gettext_lazy("projektledaren, Koncernkontoret"),
+            union(project_leaders, koncernkontoret),
+            _submitted,
+        ),
+        Event(
+            "returned",
+            gettext_lazy("Återförvisad för komplettering"),
+            gettext_lazy("projektledaren begär komplettering, eller styrgruppen återförvisar"),
+            gettext_lazy("arbetsgruppen"),
+            working_group_members,
+            _returned,
+        ),
+        Event(
+            "accepted",
+            gettext_lazy("Ansökan godkänd som komplett"),
+            gettext_lazy("projektledaren godkänner ansökan som komplett"),
+            gettext_lazy("arbetsgruppen"),
+            working_group_members,
+            _accepted,
+        ),
+        Event(
+            "agenda_published",
+            gettext_lazy("Dagordning publicerad"),
+            gettext_lazy("projektledaren publicerar dagordningen för ett styrgruppsmöte"),
+            gettext_lazy("styrgruppens ledamöter och adjungerade"),
+            steering_group,
+            _agenda_published,
+        ),
+        Event(
+            "vote_reminder",
+            gettext_lazy("Påminnelse om att rösta"),
+            gettext_lazy("2 dagar före ett styrgruppsmöte (påminnelse)"),
+            gettext_lazy("ledamöter som inte har röstat eller anmält jäv på alla punkter"),
+            members_yet_to_vote,
+            _vote_reminder,
+        ),
+        Event(
+            "forwarded_to_run",
+            gettext_lazy("Ärende skickat till RUN"),
+            gettext_lazy("projektledaren skickar en tillstyrkt ansökan till RUN"),
+            gettext_lazy("RUN:s sekretariat"),
+            secretariat,
+            _forwarded,
+        ),
+        Event(
+            "decided",
+            gettext_lazy("Beslut från RUN"),
+            gettext_lazy("sekretariatet registrerar RUN:s beslut (eller en rättelse); beslutsbrevet bifogas"),
+            gettext_lazy("arbetsgruppen, NSV:s ordförande, projektledaren, styrgruppen"),
+            union(working_group_members, nsv_chairs, project_leaders, steering_group),
+            _decided,
+        ),
+        Event(
+            "deadline_reminder",
+            gettext_lazy("Påminnelse om sista dag för ansökan"),
+            gettext_lazy("7 dagar och 1 dag före sista dag, för ansökningar som är utkast (påminnelse)"),
+            gettext_lazy("arbetsgruppen som har utkastet"),
+            working_groups_with_drafts,
+            _deadline_reminder,
+        ),
+        Event(
+            "run_case_list",
+            gettext_lazy("Ärendelista inför RUN"),
+            gettext_lazy("en vecka före RUN:s sammanträde (påminnelse)"),
+            gettext_lazy("RUN:s sekretariat"),
+            secretariat,
+            _run_case_list,
+        ),
+    ]
+}
+
+# Which workflow transition tells which event. RUN's decisions are not here: they tell
+# ``decided`` once the decision letter is stored, so that the letter goes with the e-mail.
+TRANSITION_EVENTS: dict[str, str] = {
+    "submit": "submitted",
+    "resubmit": "submitted",
+    "request_completion": "returned",
+    "return_from_meeting": "returned",
+    "accept": "accepted",
+    "forward_to_run": "forwarded_to_run",
+}
+
+
+def table_markdown() -> str:
+    """The table of events and recipients, as README shows it."""
+    lines = ["| Händelse | När | Vem får den |", "|---|---|---|"]
+    for event in EVENTS.values():
+        lines.append(f"| {event.label} (`{event.key}`) | {event.when} | {event.recipients_text} |")
+    return "\n".join(lines)

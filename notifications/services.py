@@ -1,0 +1,279 @@
+"""Telling people: events become notifications in the portal and e-mails, at once or in a
+daily digest. Everything here runs in background work (see ``outbox``), never in a request.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from partnership.models import User
+
+from . import outbox
+from .catalogue import EVENTS, TRANSITION_EVENTS
+from .models import Delivery, Email, Notification, OutboxKind, OutboxMessage, Preference
+
+log = logging.getLogger(__name__)
+
+
+# --- telling (in the caller's transaction) ---------------------------------------------
+
+
+def notify(event: str, *, key: str, by: User | None = None, **refs: Any) -> OutboxMessage:
+    """Tell the event's recipients, once the caller's transaction commits. ``key`` names this
+    occurrence: the same key never tells anyone twice. ``refs`` are ids and plain values."""
+    if event not in EVENTS:
+        raise KeyError(event)
+    return outbox.outbox_add(OutboxKind.EVENT, f"event:{key}", event=event, by=by.pk if by else None, **refs)
+
+
+def notify_transition(
+    *, application_id: int, transition: str, timeline_event_id: int, by: User, message: str = ""
+) -> None:
+    """Called by the one function that makes workflow transitions; tells who the table says."""
+    event = TRANSITION_EVENTS.get(transition)
+    if event is None:
+        return
+    notify(
+        event,
+        key=f"transition:{timeline_event_id}",
+        by=by,
+        application=application_id,
+        transition=transition,
+        message=message,
+    )
+
+
+def decision_recorded(decision_id: int) -> OutboxMessage:
+    """RUN's decision is recorded: render its letter, then tell everyone with the letter attached."""
+    return outbox.outbox_add(OutboxKind.DECISION_LETTER, f"letter:{decision_id}", decision=decision_id)
+
+
+def minutes_locked(minutes_id: int) -> OutboxMessage:
+    return outbox.outbox_add(OutboxKind.MINUTES_PDF, f"minutes:{minutes_id}", minutes=minutes_id)
+
+
+# --- the work (inside an outbox message's transaction) ----------------------------------
+
+
+def _context(payload: dict[str, Any]) -> dict[str, Any]:
+    from applications.models import Application
+    from reviews.models import Decision, Meeting, RunMeeting
+
+    ctx: dict[str, Any] = dict(payload)
+    try:
+        if payload.get("decision"):
+            decision = Decision.objects.select_related("case__application", "case__run_meeting").get(
+                pk=payload["decision"]
+            )
+            ctx["decision"] = decision
+            ctx["letter"] = getattr(decision, "letter", None)
+            ctx.setdefault("application", decision.case.application_id)
+        if ctx.get("application"):
+            ctx["application"] = Application.objects.select_related(
+                "call", "working_group", "working_group__appointed_by"
+            ).get(pk=ctx["application"])
+        if payload.get("meeting"):
+            ctx["meeting"] = Meeting.objects.get(pk=payload["meeting"])
+        if payload.get("run_meeting"):
+            ctx["run_meeting"] = RunMeeting.objects.get(pk=payload["run_meeting"])
+    except (Application.DoesNotExist, Decision.DoesNotExist, Meeting.DoesNotExist, RunMeeting.DoesNotExist) as gone:
+        raise outbox.PermanentFailure(str(gone)) from gone
+    if payload.get("deadline"):
+        ctx["deadline"] = datetime.datetime.fromisoformat(payload["deadline"])
+    return ctx
+
+
+def deliveries(event: str, people: list[User]) -> dict[int, str]:
+    chosen = dict(Preference.objects.filter(event=event, person__in=people).values_list("person_id", "delivery"))
+    return {person.pk: chosen.get(person.pk, Delivery.IMMEDIATE) for person in people}
+
+
+def _may_have_letter(user: User, ctx: dict[str, Any]) -> bool:
+    return ctx.get("letter") is not None and user.has_perm("reviews.view_decision_letter", ctx["decision"])
+
+
+@outbox.handler(OutboxKind.EVENT)
+def deliver_event(message: OutboxMessage) -> None:
+    payload = message.payload
+    event = EVENTS[payload["event"]]
+    with translation.override("sv"):
+        ctx = _context(payload)
+        recipients = [user for user in event.recipients(ctx) if user.pk != payload.get("by")]
+        content = event.content(ctx)
+        chosen = deliveries(event.key, recipients)
+        for user in recipients:
+            letter = ctx["letter"] if _may_have_letter(user, ctx) else None
+            notification, created = Notification.objects.get_or_create(
+                key=f"{message.key}:{user.pk}",
+                defaults={
+                    "recipient": user,
+                    "event": event.key,
+                    "title": content.title[:300],
+                    "body": content.body,
+                    "action": content.action[:500],
+                    "url": content.url,
+                    "delivery": chosen[user.pk],
+                    "letter": letter,
+                },
+            )
+            if created and notification.delivery == Delivery.IMMEDIATE and user.email:
+                email_for(notification)
+
+
+def _absolute(url: str) -> str:
+    return settings.SITE_URL.rstrip("/") + url if url.startswith("/") else url
+
+
+def _email(*, key: str, user: User, subject: str, template: str, context: dict[str, Any], letter=None) -> Email:
+    context = {**context, "person": user, "site_url": settings.SITE_URL.rstrip("/"), "subject": subject}
+    email, created = Email.objects.get_or_create(
+        key=key,
+        defaults={
+            "recipient": user,
+            "to": user.email,
+            "subject": subject[:300],
+            "text": render_to_string(f"notifications/email/{template}.txt", context),
+            "html": render_to_string(f"notifications/email/{template}.html", context),
+            "letter": letter,
+        },
+    )
+    if created:
+        outbox.outbox_add(OutboxKind.EMAIL, f"email:{email.pk}", email=email.pk)
+    return email
+
+
+def email_for(notification: Notification) -> Email:
+    """The immediate e-mail of one notification."""
+    with translation.override("sv"):
+        email = _email(
+            key=f"notification:{notification.pk}",
+            user=notification.recipient,
+            subject=f"SIM-portalen: {notification.title}",
+            template="notification",
+            context={"notification": notification, "link": _absolute(notification.url)},
+            letter=notification.letter,
+        )
+    Notification.objects.filter(pk=notification.pk).update(email=email)
+    return email
+
+
+@outbox.handler(OutboxKind.EMAIL)
+def send_email(message: OutboxMessage) -> None:
+    email = Email.objects.select_for_update(of=("self",)).select_related("letter").get(pk=message.payload["email"])
+    if email.sent_at:
+        return
+    mail = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.text,
+        to=[email.to],
+        headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"},
+        connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
+    )
+    mail.attach_alternative(email.html, "text/html")
+    if email.letter is not None:
+        with email.letter.pdf.open("rb") as pdf:
+            mail.attach(email.letter.filename, pdf.read(), "application/pdf")
+    mail.send(fail_silently=False)
+    email.sent_at = timezone.now()
+    email.save(update_fields=["sent_at"])
+    log.info("e-mail %s sent to %s: %s", email.pk, email.to, email.subject)
+
+
+@outbox.handler(OutboxKind.DECISION_LETTER)
+def store_decision_letter(message: OutboxMessage) -> None:
+    from reviews import letters
+    from reviews.models import Decision
+
+    decision_id = message.payload["decision"]
+    try:
+        letter = letters.letter_store(decision_id)
+    except Decision.DoesNotExist as gone:
+        raise outbox.PermanentFailure(str(gone)) from gone
+    notify("decided", key=f"decided:{decision_id}", by=letter.decision.recorded_by, decision=decision_id)
+
+
+@outbox.handler(OutboxKind.MINUTES_PDF)
+def store_minutes_pdf(message: OutboxMessage) -> None:
+    from reviews import minutes
+
+    minutes.minutes_store_pdf(minutes_id=message.payload["minutes"])
+
+
+# --- the daily digest --------------------------------------------------------------------
+
+
+def awaiting_digest() -> QuerySet[Notification]:
+    return Notification.objects.filter(delivery=Delivery.DIGEST, email__isnull=True)
+
+
+def digests_send(now: datetime.datetime | None = None) -> list[Email]:
+    """One e-mail per person with what they chose to hear about once a day. Run twice, it
+    sends nothing more: each day's digest has its own key."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    sent = []
+    people = User.objects.filter(
+        pk__in=awaiting_digest().filter(created_at__lte=now).values("recipient_id"), is_active=True
+    ).exclude(email="")
+    for person in people:
+        with transaction.atomic():
+            waiting = list(
+                awaiting_digest().select_for_update(skip_locked=True).filter(recipient=person, created_at__lte=now)
+            )
+            if not waiting:
+                continue
+            for notification in waiting:
+                notification.link = _absolute(notification.url)  # type: ignore[attr-defined]
+            with translation.override("sv"):
+                email = _email(
+                    key=f"digest:{person.pk}:{day.isoformat()}",
+                    user=person,
+                    subject=_("SIM-portalen: dagens sammanfattning %(day)s (%(count)d)")
+                    % {"day": day.isoformat(), "count": len(waiting)},
+                    template="digest",
+                    context={
+                        "notifications": waiting,
+                        "day": day,
+                    },
+                )
+            Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(email=email)
+            sent.append(email)
+    return sent
+
+
+# --- the person's own list and choices -----------------------------------------------------
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(user: User, notification_ids: list[int] | None = None) -> int:
+    """Mark the person's own notifications read (all when no ids are given)."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
+
+
+def preferences_of(user: User) -> dict[str, str]:
+    chosen = dict(Preference.objects.filter(person=user).values_list("event", "delivery"))
+    return {key: chosen.get(key, Delivery.IMMEDIATE) for key in EVENTS}
+
+
+@transaction.atomic
+def preferences_save(user: User, choices: dict[str, str]) -> None:
+    for event, delivery in choices.items():
+        if event not in EVENTS or delivery not in Delivery.values:
+            raise ValueError(f"{event}={delivery}")
+        Preference.objects.update_or_create(person=user, event=event, defaults={"delivery": delivery})
