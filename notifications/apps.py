@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Aviseringar och bakgrundsarbete")
+
+    def ready(self) -> None:
+        from . import services  # noqa: F401 - registers the outbox handlers

@@ -38,7 +38,7 @@ def handler(kind: OutboxKind) -> Callable[[Handler], Handler]:
     """Register the function that does one kind of work. It runs inside the message's transaction."""
 
     def register(function: Handler) -> Handler:
-        _HANDLERS[kind] = function
+        _HANDLERS[OutboxKind(kind).value] = function
         return function
 
     return register

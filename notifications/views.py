@@ -74,6 +74,9 @@ def notification_mark_read(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Alla aviseringar är markerade som lästa."))
     elif count:
         messages.success(request, _("Aviseringen är markerad som läst."))
+    back = request.POST.get("next", "")
+    if back.startswith("/aviseringar/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)  # the same filter and page the person was on
     return redirect("notifications:list")
 
 

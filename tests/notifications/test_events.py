@@ -1,0 +1,163 @@
+"""Each workflow event tells the people the table names, in the portal and by e-mail, once."""
+
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+
+from applications import services
+from notifications.catalogue import EVENTS, table_markdown
+from notifications.models import Email, Notification, OutboxMessage
+from reviews import meetings, run
+from tests.factories import accepted_application, complete_application
+from tests.reviews.test_run import forwarded_case
+
+pytestmark = pytest.mark.django_db
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what the code under test does after its commit: here, Celery in-process."""
+
+    def run_after_commit(function, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return run_after_commit
+
+
+def told(event: str) -> set[str]:
+    return set(Notification.objects.filter(event=event).values_list("recipient__username", flat=True))
+
+
+def mailed_to(username_email: str) -> list:
+    return [message for message in mail.outbox if username_email in message.to]
+
+
+def test_readme_shows_the_table_of_events_and_recipients():
+    assert table_markdown() in README.read_text()
+
+
+def test_the_table_command_prints_it(capsys):
+    call_command("notification_table")
+    assert "| Beslut från RUN (`decided`)" in capsys.readouterr().out
+
+
+def test_a_submission_tells_the_project_leader_and_koncernkontoret(demo, committed):
+    leader = demo.person("leader")
+    draft = complete_application(demo.call(), demo.working_group("Uddevalla"), title="Språkstöd i förskolan", by=leader)
+
+    application = committed(services.application_submit, application=draft, by=leader)
+
+    assert told("submitted") == {"projektledare", "koncernkontoret"}
+    to_project_leader = mailed_to(demo.person("project_leader").email)
+    assert len(to_project_leader) == 1
+    message = to_project_leader[0]
+    assert message.subject == f"SIM-portalen: Ny ansökan: {application.reference_number} Språkstöd i förskolan"
+    assert "Granska ansökan" in message.body
+    assert f"/ansokningar/{application.pk}/" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and '<html lang="sv">' in html and "Öppna i SIM-portalen" in html
+    assert message.extra_headers["Message-ID"].startswith("<email-")
+    assert Email.objects.filter(sent_at__isnull=False).count() == 2
+
+
+def test_the_person_who_acts_is_not_told_about_their_own_act(demo, committed):
+    leader = demo.person("leader")
+    draft = complete_application(demo.call(), demo.working_group("Uddevalla"), by=leader)
+    application = services.application_submit(application=draft, by=leader)
+    committed(
+        services.application_request_completion,
+        application=application,
+        by=demo.person("project_leader"),
+        message="Budgeten för 2027 saknar medfinansiering.",
+    )
+    # The whole group is told, with the project leader's message; the project leader is not.
+    assert told("returned") == {"gruppledare-uddevalla", "gruppmedlem-uddevalla"}
+    notification = Notification.objects.get(event="returned", recipient=demo.person("leader"))
+    assert "Budgeten för 2027 saknar medfinansiering." in notification.body
+    assert "projektledare" not in told("returned")
+
+
+def test_acceptance_tells_the_group(demo, committed):
+    committed(accepted_application, demo)
+    assert told("accepted") == {"gruppledare-uddevalla", "gruppmedlem-uddevalla"}
+
+
+def test_publishing_the_agenda_tells_the_steering_group(demo, committed):
+    from tests.factories import MeetingFactory
+
+    application = accepted_application(demo)
+    meeting = MeetingFactory(steering_group=demo.steering_group())
+    meetings.agenda_add(meeting=meeting, application=application, by=demo.person("project_leader"))
+    committed(meetings.meeting_publish, meeting=meeting, by=demo.person("project_leader"))
+
+    told_now = told("agenda_published")
+    assert {"styrgrupp", "styrgrupp-ordf", "koncernkontoret"} <= told_now
+    assert "projektledare" not in told_now  # who published it
+    assert "gruppledare-uddevalla" not in told_now
+
+
+def test_forwarding_to_run_tells_the_secretariat(demo, committed):
+    committed(forwarded_case, demo)
+    assert told("forwarded_to_run") == {"sekretariat"}
+
+
+def test_a_decision_tells_the_group_its_nsv_chair_the_project_leader_and_the_steering_group_with_the_letter(
+    demo, committed
+):
+    case = forwarded_case(demo, title="Familjecentral i Uddevalla")
+    decision = committed(
+        run.decision_record,
+        case=case,
+        outcome="approved",
+        paragraph="88",
+        decided_on=case.run_meeting.held_on,
+        granted=run.grant_limits(case),
+        by=demo.person("secretariat"),
+    )
+
+    recipients = told("decided")
+    assert {
+        "gruppledare-uddevalla",
+        "gruppmedlem-uddevalla",
+        "nsv-uddevalla",
+        "projektledare",
+        "styrgrupp",
+    } <= recipients
+    assert "sekretariat" not in recipients and "gruppledare-munkedal" not in recipients
+    to_leader = mailed_to(demo.person("leader").email)
+    assert len(to_leader) == 1
+    (filename, content, mimetype) = to_leader[0].attachments[0]
+    assert mimetype == "application/pdf" and content.startswith(b"%PDF-")
+    assert filename == decision.letter.filename
+    assert "Beslutsbrevet är bifogat som PDF." in to_leader[0].body
+
+
+def test_work_written_in_a_transaction_that_rolls_back_is_never_done(demo):
+    leader = demo.person("leader")
+    draft = complete_application(demo.call(), demo.working_group("Uddevalla"), by=leader)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.application_submit(application=draft, by=leader)
+        raise RuntimeError("the request failed after the submission")
+
+    assert not OutboxMessage.objects.exists() and mail.outbox == []
+
+
+def test_every_event_has_a_label_a_moment_and_recipients():
+    for event in EVENTS.values():
+        assert str(event.label) and str(event.when) and str(event.recipients_text)
+
+
+def test_the_header_counts_unread_notifications(as_persona, demo):
+    leader = demo.person("leader")
+    for number in range(3):
+        Notification.objects.create(key=f"n{number}", recipient=leader, event="returned", title="T", body="B", url="/")
+    html = as_persona("leader").get(reverse("home")).content.decode()
+    assert 'Aviseringar <span class="badge text-bg-light">3<span class="visually-hidden"> olästa</span>' in html
