@@ -73,4 +73,24 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         database = False
     body = {"status": "ok" if database else "error", "database": database, "redis": _redis_answers()}
+    if database:
+        body["background_work"] = _background_work()
     return JsonResponse(body, status=200 if database else 503)
+
+
+def _background_work() -> dict:
+    """What monitoring should alert on: work waiting longer than its lease, and work that gave up."""
+    from django.db.models import Count, Min, Q
+
+    from notifications.models import OutboxMessage
+
+    now = timezone.now()
+    counts = OutboxMessage.objects.aggregate(
+        waiting=Count("pk", filter=Q(done_at__isnull=True, failed_at__isnull=True)),
+        overdue=Count("pk", filter=Q(done_at__isnull=True, failed_at__isnull=True, next_attempt_at__lt=now)),
+        failed=Count("pk", filter=Q(done_at__isnull=True, failed_at__isnull=False)),
+        oldest=Min("created_at", filter=Q(done_at__isnull=True, failed_at__isnull=True)),
+    )
+    oldest = counts.pop("oldest")
+    counts["oldest_waiting_seconds"] = round((now - oldest).total_seconds()) if oldest else 0
+    return counts

@@ -8,7 +8,12 @@ def test_it_answers_200_when_the_database_answers(client, settings):
     settings.REDIS_URL = ""
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": True, "redis": None}
+    assert response.json() == {
+        "status": "ok",
+        "database": True,
+        "redis": None,
+        "background_work": {"waiting": 0, "overdue": 0, "failed": 0, "oldest_waiting_seconds": 0},
+    }
 
 
 def test_it_says_when_redis_does_not_answer(client, settings):
@@ -42,3 +47,22 @@ def test_it_answers_503_when_the_database_does_not(client, monkeypatch):
 
 def test_it_needs_no_login(client):
     assert client.get(reverse("healthz")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_reports_waiting_and_failed_background_work(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from notifications.models import OutboxMessage
+
+    long_ago = timezone.now() - datetime.timedelta(minutes=10)
+    OutboxMessage.objects.create(key="a", kind="email", created_at=long_ago, next_attempt_at=long_ago)
+    OutboxMessage.objects.create(key="b", kind="email", failed_at=timezone.now(), attempts=6)
+    OutboxMessage.objects.create(key="c", kind="email", done_at=timezone.now())
+
+    work = client.get(reverse("healthz")).json()["background_work"]
+
+    assert work["waiting"] == 1 and work["overdue"] == 1 and work["failed"] == 1
+    assert work["oldest_waiting_seconds"] >= 600
