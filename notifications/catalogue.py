@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -237,7 +237,7 @@ def _decided(ctx: dict[str, Any]) -> Content:
     total = sum(year.amount for year in decision.granted_years.all())
     if total:
         body += " " + _("Beviljat belopp: %(total)s.") % {"total": format_kronor(total)}
-    action = _("Läs beslutsbrevet. Det finns som PDF på ansökans sida och bifogat i e-postmeddelandet.")
+    action = _("Läs beslutsbrevet. Det finns som PDF på ansökans sida.")
     return Content(_("Beslut från RUN: %(name)s") % {"name": _named(application)}, body, action, _app_url(ctx))
 
 
@@ -364,9 +364,10 @@ TRANSITION_EVENTS: dict[str, str] = {
 }
 
 
-def table_markdown() -> str:
-    """The table of events and recipients, as README shows it."""
-    lines = ["| Händelse | När | Vem får den |", "|---|---|---|"]
-    for event in EVENTS.values():
-        lines.append(f"| {event.label} (`{event.key}`) | {event.when} | {event.recipients_text} |")
+def table_markdown(language: str = "sv") -> str:
+    """The table of events and recipients, as README shows it (in Swedish, as the portal speaks)."""
+    with translation.override(language):
+        lines = ["| Händelse | När | Vem får den |", "|---|---|---|"]
+        for event in EVENTS.values():
+            lines.append(f"| {event.label} (`{event.key}`) | {event.when} | {event.recipients_text} |")
     return "\n".join(lines)

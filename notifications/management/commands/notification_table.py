@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand
-from django.utils import translation
 
 from notifications.catalogue import table_markdown
 
@@ -8,5 +7,4 @@ class Command(BaseCommand):
     help = "Print the table of events and who is told about them (as README shows it)."
 
     def handle(self, *args, **options):
-        with translation.override("sv"):
-            self.stdout.write(table_markdown())
+        self.stdout.write(table_markdown())
