@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partnership.models import BodyKind, Membership, MembershipRole, User
-from partnership.rules import VOTING_ROLES
+from partnership.rules import VOTING_ROLES, Roles
 from simportal.formatting import format_kronor
 
 
@@ -39,6 +39,7 @@ class Event:
     recipients_text: Any
     recipients: Callable[[dict[str, Any]], Iterable[User]]
     content: Callable[[dict[str, Any]], Content]
+    audience: Callable[[Roles], bool]  # whether a person with these roles can receive it at all
 
 
 def _people(memberships: QuerySet[Membership]) -> list[User]:
@@ -284,6 +285,7 @@ EVENTS: dict[str, Event] = {
             gettext_lazy("projektledaren, Koncernkontoret"),
             union(project_leaders, koncernkontoret),
             _submitted,
+            lambda roles: roles.is_project_leader or roles.koncernkontoret,
         ),
         Event(
             "returned",
@@ -292,6 +294,7 @@ EVENTS: dict[str, Event] = {
             gettext_lazy("arbetsgruppen"),
             working_group_members,
             _returned,
+            lambda roles: roles.is_group_member,
         ),
         Event(
             "accepted",
@@ -300,6 +303,7 @@ EVENTS: dict[str, Event] = {
             gettext_lazy("arbetsgruppen"),
             working_group_members,
             _accepted,
+            lambda roles: roles.is_group_member,
         ),
         Event(
             "agenda_published",
@@ -308,6 +312,7 @@ EVENTS: dict[str, Event] = {
             gettext_lazy("styrgruppens ledamöter och adjungerade"),
             steering_group,
             _agenda_published,
+            lambda roles: roles.is_steering_member,
         ),
         Event(
             "vote_reminder",
@@ -316,6 +321,7 @@ EVENTS: dict[str, Event] = {
             gettext_lazy("ledamöter som inte har röstat eller anmält jäv på alla punkter"),
             members_yet_to_vote,
             _vote_reminder,
+            lambda roles: bool(roles.voting_steering_groups),
         ),
         Event(
             "forwarded_to_run",
@@ -324,6 +330,7 @@ EVENTS: dict[str, Event] = {
             gettext_lazy("RUN:s sekretariat"),
             secretariat,
             _forwarded,
+            lambda roles: roles.run_secretariat,
         ),
         Event(
             "decided",
@@ -332,6 +339,9 @@ EVENTS: dict[str, Event] = {
             gettext_lazy("arbetsgruppen, NSV:s ordförande, projektledaren, styrgruppen"),
             union(working_group_members, nsv_chairs, project_leaders, steering_group),
             _decided,
+            lambda roles: bool(
+                roles.is_group_member or roles.chaired_nsv_groups or roles.is_project_leader or roles.is_steering_member
+            ),
         ),
         Event(
             "deadline_reminder",
@@ -340,6 +350,7 @@ EVENTS: dict[str, Event] = {
             gettext_lazy("arbetsgruppen som har utkastet"),
             working_groups_with_drafts,
             _deadline_reminder,
+            lambda roles: roles.is_group_member,
         ),
         Event(
             "run_case_list",
@@ -348,6 +359,7 @@ EVENTS: dict[str, Event] = {
             gettext_lazy("RUN:s sekretariat"),
             secretariat,
             _run_case_list,
+            lambda roles: roles.run_secretariat,
         ),
     ]
 }
@@ -362,6 +374,11 @@ TRANSITION_EVENTS: dict[str, str] = {
     "accept": "accepted",
     "forward_to_run": "forwarded_to_run",
 }
+
+
+def events_for(roles: Roles) -> list[Event]:
+    """The kinds of event a person with these roles can be told about (for their choices)."""
+    return [event for event in EVENTS.values() if event.audience(roles)]
 
 
 def table_markdown(language: str = "sv") -> str:

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from partnership.rules import roles_of
+
 from . import services
-from .catalogue import EVENTS
+from .catalogue import Event, events_for
 from .models import Delivery, Notification
 
 PAGE_SIZE = 25
@@ -83,9 +85,10 @@ def notification_mark_read(request: HttpRequest) -> HttpResponse:
 class PreferencesForm(forms.Form):
     """One choice per kind of event: an e-mail at once, or a daily digest."""
 
-    def __init__(self, *args, initial_choices: dict[str, str], **kwargs) -> None:
+    def __init__(self, *args, events: list[Event], initial_choices: dict[str, str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for key, event in EVENTS.items():
+        for event in events:
+            key = event.key
             self.fields[key] = forms.ChoiceField(
                 label=event.label,
                 choices=Delivery.choices,
@@ -100,7 +103,11 @@ class PreferencesForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     _require(request)
-    form = PreferencesForm(request.POST or None, initial_choices=services.preferences_of(request.user))
+    form = PreferencesForm(
+        request.POST or None,
+        events=events_for(roles_of(request.user)),
+        initial_choices=services.preferences_of(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         services.preferences_save(request.user, form.cleaned_data)
         messages.success(request, _("Dina val är sparade."))

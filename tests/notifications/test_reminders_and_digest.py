@@ -285,3 +285,17 @@ def test_marking_one_read_keeps_the_filter_and_page_the_person_was_on(as_persona
         reverse("notifications:mark_read"), {"notification": [notification.pk], "next": "https://evil.example/"}
     )
     assert response.url == reverse("notifications:list")
+
+
+def test_each_person_chooses_only_among_what_their_roles_can_bring(as_persona, client, demo):
+    from partnership.models import User
+
+    leader_page = as_persona("leader").get(reverse("notifications:preferences")).content.decode()
+    assert "Återförvisad för komplettering" in leader_page and "Ärendelista inför RUN" not in leader_page
+
+    secretariat_page = as_persona("secretariat").get(reverse("notifications:preferences")).content.decode()
+    assert "Ärendelista inför RUN" in secretariat_page and "Återförvisad för komplettering" not in secretariat_page
+
+    client.force_login(User.objects.create_user("utan-roll", email="utan@example.se"))
+    empty = client.get(reverse("notifications:preferences")).content.decode()
+    assert "Du har ingen roll i SIM spår 2 just nu" in empty and "<form method=\"post\" novalidate>" not in empty
