@@ -117,6 +117,7 @@ class OutboxKind(models.TextChoices):
     EMAIL = "email", _("E-post")
     DECISION_LETTER = "decision_letter", _("Beslutsbrev")
     MINUTES_PDF = "minutes_pdf", _("Protokoll som PDF")
+    PASSWORD_RESET = "password_reset", _("Länk för nytt lösenord")
 
 
 class OutboxQuerySet(models.QuerySet["OutboxMessage"]):

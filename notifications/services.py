@@ -209,6 +209,41 @@ def store_minutes_pdf(message: OutboxMessage) -> None:
     minutes.minutes_store_pdf(minutes_id=message.payload["minutes"])
 
 
+@outbox.handler(OutboxKind.PASSWORD_RESET)
+def send_password_reset(message: OutboxMessage) -> None:
+    """Make the reset link now (its token is never stored) and send it, once."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    payload = message.payload
+    user = User.objects.filter(pk=payload["user"], is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return  # deactivated or without a password since: nothing to send
+    subject_template, text_template, html_template = payload["templates"]
+    context = {
+        "email": payload["to"],
+        "domain": payload["domain"],
+        "site_name": payload["site_name"],
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": payload["protocol"],
+    }
+    with translation.override(payload.get("language") or "sv"):
+        subject = "".join(render_to_string(subject_template, context).splitlines())
+        mail = EmailMultiAlternatives(
+            subject,
+            render_to_string(text_template, context),
+            to=[payload["to"]],
+            headers={"Auto-Submitted": "auto-generated"},
+            connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
+        )
+        if html_template:
+            mail.attach_alternative(render_to_string(html_template, context), "text/html")
+    mail.send(fail_silently=False)
+
+
 # --- the daily digest --------------------------------------------------------------------
 
 

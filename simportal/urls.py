@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from . import views
+from .accounts import QueuedPasswordResetForm
 
 account_patterns = [
     path(
@@ -22,6 +23,7 @@ account_patterns = [
     path(
         "losenord/aterstall/",
         auth_views.PasswordResetView.as_view(
+            form_class=QueuedPasswordResetForm,
             email_template_name="registration/password_reset_email.txt",
             html_email_template_name="registration/password_reset_email.html",
             subject_template_name="registration/password_reset_subject.txt",
