@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applications.models import Application
 from partnership.models import BodyKind, Membership, MembershipRole, User
 from partnership.rules import VOTING_ROLES, Roles
 from simportal.formatting import format_kronor
@@ -130,7 +131,7 @@ def _app_url(ctx: dict[str, Any]) -> str:
     return reverse("applications:detail", args=[ctx["application"].pk])
 
 
-def _named(application: Any) -> str:
+def _named(application: Application) -> str:
     if application.reference_number:
         return f"{application.reference_number} {application.title}"
     return application.title

@@ -6,6 +6,8 @@ transaction, handed to Celery after the commit, and swept up again by a periodic
 it was never handed over or its worker died.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -127,7 +129,7 @@ class OutboxQuerySet(models.QuerySet["OutboxMessage"]):
     def failed(self) -> "OutboxQuerySet":
         return self.filter(failed_at__isnull=False, done_at__isnull=True)
 
-    def due(self, now=None) -> "OutboxQuerySet":
+    def due(self, now: datetime.datetime | None = None) -> "OutboxQuerySet":
         return self.pending().filter(next_attempt_at__lte=now or timezone.now())
 
 

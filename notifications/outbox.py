@@ -121,7 +121,8 @@ def sweep(limit: int = 200) -> list[int]:
 
 def backoff(attempts: int) -> float:
     """Seconds to wait before attempt ``attempts + 1``: doubling from the base."""
-    return settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    base = float(settings.OUTBOX_RETRY_BASE_SECONDS)
+    return base * float(2 ** max(attempts - 1, 0))
 
 
 def process(message_id: int) -> str:

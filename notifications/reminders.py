@@ -46,13 +46,13 @@ def _reminder_for(days_left: int) -> int | None:
 def deadline_reminders(now: datetime.datetime) -> list[str]:
     today = timezone.localdate(now)
     horizon = now + datetime.timedelta(days=DEADLINE_REMINDERS[0] + 1)
-    extensions = {
+    extensions: dict[tuple[int, int | None], datetime.datetime] = {
         (extension.call_id, extension.working_group_id): extension.deadline
         for extension in DeadlineExtension.objects.filter(deadline__gt=now)
     }
     keys = []
     drafts = Application.objects.filter(status=Status.DRAFT, call__opens_on__lte=today).filter(
-        Q(call__deadline__gt=now, call__deadline__lte=horizon) | Q(pk__in=[pk for pk in _extended_drafts(extensions)])
+        Q(call__deadline__gt=now, call__deadline__lte=horizon) | Q(pk__in=_extended_drafts(extensions))
     )
     for application in drafts.select_related("call"):
         deadline = extensions.get((application.call_id, application.working_group_id), application.call.deadline)
@@ -74,7 +74,7 @@ def deadline_reminders(now: datetime.datetime) -> list[str]:
     return keys
 
 
-def _extended_drafts(extensions: dict[tuple[int, int], datetime.datetime]) -> list[int]:
+def _extended_drafts(extensions: dict[tuple[int, int | None], datetime.datetime]) -> list[int]:
     if not extensions:
         return []
     wanted = Q()
