@@ -120,6 +120,11 @@ def _awaits(item: Any, user: User) -> bool:
     return user.pk not in done
 
 
+def project_leaders_if_submitted(ctx: dict[str, Any]) -> list[User]:
+    """A draft withdrawn before it was ever submitted concerns only its group."""
+    return project_leaders(ctx) if ctx["application"].submitted_at else []
+
+
 def working_groups_with_drafts(ctx: dict[str, Any]) -> list[User]:
     return working_group_members(ctx)
 
@@ -174,6 +179,39 @@ def _accepted(ctx: dict[str, Any]) -> Content:
         _("Ansökan är komplett: %(name)s") % {"name": _named(application)},
         body,
         _("Du behöver inte göra något nu."),
+        _app_url(ctx),
+    )
+
+
+def _steering_outcome(ctx: dict[str, Any]) -> Content:
+    application = ctx["application"]
+    if ctx.get("transition") == "recommend":
+        title = _("Tillstyrkt av styrgruppen: %(name)s") % {"name": _named(application)}
+        body = _("Styrgruppen har tillstyrkt ansökan %(name)s. Den går vidare till RUN för beslut.") % {
+            "name": _named(application)
+        }
+        action = _("Du behöver inte göra något nu. Ni får RUN:s beslut och beslutsbrevet när det är fattat.")
+    else:
+        title = _("Avstyrkt av styrgruppen: %(name)s") % {"name": _named(application)}
+        body = _("Styrgruppen har avstyrkt ansökan %(name)s.") % {"name": _named(application)}
+        action = _("Läs styrgruppens protokoll. Projektledaren kontaktar er om hur ni kan gå vidare.")
+    if ctx.get("message"):
+        body += " " + ctx["message"]
+    return Content(title, body, action, _app_url(ctx))
+
+
+def _withdrawn(ctx: dict[str, Any]) -> Content:
+    application = ctx["application"]
+    body = _("%(group)s har återtagit ansökan %(name)s.") % {
+        "group": application.working_group.name,
+        "name": _named(application),
+    }
+    if ctx.get("message"):
+        body += "\n\n" + _("Meddelande: %(message)s") % {"message": ctx["message"]}
+    return Content(
+        _("Ansökan återtagen: %(name)s") % {"name": _named(application)},
+        body,
+        _("Ta bort ansökan från kommande dagordningar om den finns där."),
         _app_url(ctx),
     )
 
@@ -307,6 +345,24 @@ EVENTS: dict[str, Event] = {
             lambda roles: roles.is_group_member,
         ),
         Event(
+            "steering_outcome",
+            gettext_lazy("Styrgruppens ställningstagande"),
+            gettext_lazy("styrgruppen tillstyrker eller avstyrker ansökan"),
+            gettext_lazy("arbetsgruppen"),
+            working_group_members,
+            _steering_outcome,
+            lambda roles: roles.is_group_member,
+        ),
+        Event(
+            "withdrawn",
+            gettext_lazy("Ansökan återtagen"),
+            gettext_lazy("arbetsgruppen återtar en inskickad ansökan"),
+            gettext_lazy("projektledaren"),
+            project_leaders_if_submitted,
+            _withdrawn,
+            lambda roles: roles.is_project_leader,
+        ),
+        Event(
             "agenda_published",
             gettext_lazy("Dagordning publicerad"),
             gettext_lazy("projektledaren publicerar dagordningen för ett styrgruppsmöte"),
@@ -373,6 +429,9 @@ TRANSITION_EVENTS: dict[str, str] = {
     "request_completion": "returned",
     "return_from_meeting": "returned",
     "accept": "accepted",
+    "recommend": "steering_outcome",
+    "not_recommend": "steering_outcome",
+    "withdraw": "withdrawn",
     "forward_to_run": "forwarded_to_run",
 }
 

@@ -161,3 +161,36 @@ def test_the_header_counts_unread_notifications(as_persona, demo):
         Notification.objects.create(key=f"n{number}", recipient=leader, event="returned", title="T", body="B", url="/")
     html = as_persona("leader").get(reverse("home")).content.decode()
     assert 'Aviseringar <span class="badge text-bg-light">3<span class="visually-hidden"> olästa</span>' in html
+
+
+def test_the_steering_groups_outcome_tells_the_group(demo, committed):
+    from tests.reviews.test_meetings import VOTERS, complete, mark_present, meeting_with, person
+
+    meeting = meeting_with(demo, complete(demo, "Munkedal", title="Familj i fokus"))
+    item = meeting.items.select_related("application", "meeting").get()
+    mark_present(meeting, *VOTERS)
+    for username in VOTERS:
+        meetings.vote_cast(item=item, member=person(username), choice="not_recommend")
+    committed(meetings.agenda_item_close, item=item, by=person("styrgrupp-ordf"))
+
+    notification = Notification.objects.get(event="steering_outcome")
+    assert notification.recipient.username == "gruppledare-munkedal"
+    assert notification.title.startswith("Avstyrkt av styrgruppen: ")
+    assert f"§ {item.position}." in notification.body
+    assert "Projektledaren kontaktar er" in notification.action
+
+
+def test_withdrawing_a_submitted_application_tells_the_project_leader_but_a_draft_concerns_only_the_group(
+    demo, committed
+):
+    leader = demo.person("leader")
+    draft = complete_application(demo.call(), demo.working_group("Uddevalla"), title="Utkastet", by=leader)
+    committed(services.application_withdraw, application=draft, by=leader, message="Vi väntar ett år.")
+    assert told("withdrawn") == set()
+
+    submitted = services.application_submit(
+        application=complete_application(demo.call(), demo.working_group("Uddevalla"), by=leader), by=leader
+    )
+    committed(services.application_withdraw, application=submitted, by=leader, message="Insatsen finansieras lokalt.")
+    assert told("withdrawn") == {"projektledare"}
+    assert "Insatsen finansieras lokalt." in Notification.objects.get(event="withdrawn").body
