@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -284,6 +285,34 @@ def digests_send(now: datetime.datetime | None = None) -> list[Email]:
             Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(email=email)
             sent.append(email)
     return sent
+
+
+# --- keeping no more than is needed -------------------------------------------------------
+
+
+@dataclass
+class Pruned:
+    notifications: int
+    emails: int
+    outbox: int
+
+
+@transaction.atomic
+def prune(now: datetime.datetime | None = None) -> Pruned:
+    """Delete what has served its purpose: read notifications and sent e-mails older than
+    NOTIFICATION_RETENTION_DAYS, and finished background work older than OUTBOX_RETENTION_DAYS.
+    Unread notifications, unsent e-mails and failed work are kept for people to see."""
+    now = now or timezone.now()
+    kept_since = now - datetime.timedelta(days=settings.NOTIFICATION_RETENTION_DAYS)
+    notifications, _ = Notification.objects.filter(read_at__isnull=False, created_at__lt=kept_since).delete()
+    emails, _ = (
+        Email.objects.filter(sent_at__isnull=False, created_at__lt=kept_since)
+        .exclude(notifications__isnull=False)
+        .delete()
+    )
+    work_since = now - datetime.timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    outbox_rows, _ = OutboxMessage.objects.filter(done_at__isnull=False, done_at__lt=work_since).delete()
+    return Pruned(notifications=notifications, emails=emails, outbox=outbox_rows)
 
 
 # --- the person's own list and choices -----------------------------------------------------

@@ -24,3 +24,9 @@ def send_daily_digests() -> int:
 @shared_task(ignore_result=True)
 def send_reminders() -> int:
     return reminders.reminders_send().total
+
+
+@shared_task(ignore_result=True)
+def prune_old() -> str:
+    pruned = services.prune()
+    return f"{pruned.notifications} notifications, {pruned.emails} e-mails, {pruned.outbox} finished work"

@@ -216,6 +216,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "notifications.tasks.outbox_sweep", "schedule": env.float("OUTBOX_SWEEP_SECONDS", 30.0)},
     "reminders": {"task": "notifications.tasks.send_reminders", "schedule": crontab(hour=6, minute=30)},
     "daily-digest": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
+    "prune": {"task": "notifications.tasks.prune_old", "schedule": crontab(hour=3, minute=15, day_of_week="sunday")},
 }
 
 # The outbox (notifications/outbox.py): how long a handed-over message may take before the
@@ -224,6 +225,9 @@ OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", 120.0)
 OUTBOX_PUBLISH_WAIT_SECONDS = env.float("OUTBOX_PUBLISH_WAIT_SECONDS", 0.5)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", 6)
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", 30.0)
+# How long read notifications and sent e-mails, and finished background work, are kept.
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", 365)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", 90)
 
 # Links in e-mails point here.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

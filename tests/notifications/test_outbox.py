@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications import outbox
-from notifications.models import Email, OutboxMessage
+from notifications.models import Email, Notification, OutboxMessage
 from partnership.models import User
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +197,37 @@ def test_two_sweeps_at_once_never_hand_over_the_same_message(demo, settings):
         holder.join()
     assert sorted(handed) == [rows[2].pk, rows[3].pk]
     assert leader.is_active
+
+
+def test_what_has_served_its_purpose_is_deleted_after_the_retention_period(demo, email, settings):
+    from notifications.services import prune
+
+    settings.NOTIFICATION_RETENTION_DAYS = 365
+    settings.OUTBOX_RETENTION_DAYS = 90
+    leader = demo.person("leader")
+    old = timezone.now() - datetime.timedelta(days=400)
+    recent = timezone.now() - datetime.timedelta(days=10)
+
+    def notification(key, created_at, read_at):
+        return Notification.objects.create(
+            key=key, recipient=leader, event="accepted", title=key, body="…", created_at=created_at, read_at=read_at
+        )
+
+    notification("old-read", old, old)
+    notification("old-unread", old, None)
+    notification("recent-read", recent, recent)
+    Email.objects.filter(pk=email.pk).update(created_at=old, sent_at=old)
+    unsent = Email.objects.create(key="unsent", recipient=leader, to=leader.email, subject="s", text="t", html="h")
+    Email.objects.filter(pk=unsent.pk).update(created_at=old)
+    OutboxMessage.objects.create(
+        key="done-long-ago", kind="email", done_at=timezone.now() - datetime.timedelta(days=100)
+    )
+    OutboxMessage.objects.create(key="done-lately", kind="email", done_at=recent)
+    OutboxMessage.objects.create(key="failed-long-ago", kind="email", failed_at=old)
+
+    pruned = prune()
+
+    assert (pruned.notifications, pruned.emails, pruned.outbox) == (1, 1, 1)
+    assert set(Notification.objects.values_list("key", flat=True)) == {"old-unread", "recent-read"}
+    assert list(Email.objects.values_list("key", flat=True)) == ["unsent"]
+    assert set(OutboxMessage.objects.values_list("key", flat=True)) == {"done-lately", "failed-long-ago"}
