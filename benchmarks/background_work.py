@@ -172,20 +172,9 @@ class Worker:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60) -> None:
-        command = [
-            str(Path(sys.executable).with_name("celery")),
-            "-A",
-            "simportal",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            "celery",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-        ]
+        from tests.conftest import worker_command
+
+        command = worker_command()
         with self.log.open("w") as output:
             self.process = subprocess.Popen(  # noqa: S603 - our own venv's celery
                 command, cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True

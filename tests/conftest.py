@@ -158,6 +158,27 @@ def smtp_server(settings):
         server.controller.stop()
 
 
+def worker_command() -> list[str]:
+    """One real Celery worker process of this venv: one task at a time, no chatter between workers."""
+    import sys
+    from pathlib import Path
+
+    return [
+        str(Path(sys.executable).with_name("celery")),
+        "-A",
+        "simportal",
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "-Q",
+        "celery",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel=INFO",
+    ]
+
+
 class CeleryWorker:
     """A real Celery worker process (``--pool=solo``) on Redis, with beat embedded when asked."""
 
@@ -168,29 +189,14 @@ class CeleryWorker:
 
     def start(self, *args: str, **extra_env: str) -> "CeleryWorker":
         import subprocess
-        import sys
         import time
-        from pathlib import Path
 
         self.starts += 1
         marker = f"--- start {self.starts} ---\n"
         with self.log_path.open("a") as output:
             output.write(marker)
             output.flush()
-            command = [
-                str(Path(sys.executable).with_name("celery")),
-                "-A",
-                "simportal",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "-Q",
-                "celery",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-            ]
+            command = worker_command()
             if self.beat:
                 command += ["--beat", f"--schedule={self.schedule}"]
             command += list(args)
