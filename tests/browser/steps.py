@@ -20,6 +20,11 @@ def log_in_as(browser, browser_context_args, base_url: str, username: str, passw
     return page
 
 
+def header_link(page: Page):
+    """The header's "Aviseringar" link, whatever its unread badge says."""
+    return page.locator("header").get_by_role("link", name=re.compile(r"^Aviseringar\b"))
+
+
 def log_out(page: Page) -> None:
     page.get_by_role("button", name="Logga ut").click()
     expect(page.get_by_role("link", name="Logga in").first).to_be_visible()

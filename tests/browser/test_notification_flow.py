@@ -9,16 +9,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, field_label
-from tests.browser.steps import log_out
+from tests.browser.steps import header_link, log_out
 from tests.factories import complete_application
 
 pytestmark = pytest.mark.browser
 
 TITLE = "Läxhjälp och föräldrastöd i Uddevalla"
-
-
-def header_link(page):
-    return page.locator("header").get_by_role("link", name=re.compile(r"^Aviseringar\b"))
 
 
 def test_a_submission_reaches_the_project_leader_and_the_answer_reaches_the_group(portal, demo):

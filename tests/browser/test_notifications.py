@@ -11,14 +11,10 @@ from playwright.sync_api import expect
 
 from notifications.models import Email, Notification, OutboxKind, OutboxMessage, Preference
 from tests.browser.conftest import assert_accessible, field_label
+from tests.browser.steps import header_link
 from tests.factories import complete_application
 
 pytestmark = pytest.mark.browser
-
-
-def header_link(page):
-    """The header's "Aviseringar" link, whatever its unread badge says."""
-    return page.locator("header").get_by_role("link", name=re.compile(r"^Aviseringar\b"))
 
 
 def a_notification(person, title: str, *, url: str = "/", event: str = "returned") -> Notification:

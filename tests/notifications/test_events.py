@@ -20,17 +20,6 @@ pytestmark = pytest.mark.django_db
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what the code under test does after its commit: here, Celery in-process."""
-
-    def run_after_commit(function, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(*args, **kwargs)
-
-    return run_after_commit
-
-
 def told(event: str) -> set[str]:
     return set(Notification.objects.filter(event=event).values_list("recipient__username", flat=True))
 

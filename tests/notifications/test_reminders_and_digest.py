@@ -30,15 +30,6 @@ def at(day: int, hour: int = 6, minute: int = 30, month: int = 12):
 
 
 @pytest.fixture
-def background(django_capture_on_commit_callbacks):
-    def run_after_commit(function, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(*args, **kwargs)
-
-    return run_after_commit
-
-
-@pytest.fixture
 def call_closing(demo):
     Call.objects.filter(pk=demo.call().pk).update(opens_on=datetime.date(2026, 11, 1), deadline=DEADLINE)
     return demo.call()
@@ -51,17 +42,17 @@ def reminded(event: str) -> list[tuple[str, str]]:
 # --- the submission deadline ---------------------------------------------------------------
 
 
-def test_groups_with_drafts_are_reminded_7_days_and_1_day_before_the_deadline(demo, call_closing, background):
+def test_groups_with_drafts_are_reminded_7_days_and_1_day_before_the_deadline(demo, call_closing, committed):
     complete_application(call_closing, demo.working_group("Uddevalla"), title="Språkstöd i förskolan")
     submitted_application(call=call_closing, working_group=demo.working_group("Munkedal"))
 
     with at(6):  # 8 days before: too early
-        background(reminders.reminders_send)
+        committed(reminders.reminders_send)
     assert reminded("deadline_reminder") == []
 
     with at(7):  # 7 days before
-        background(reminders.reminders_send)
-        background(reminders.reminders_send)  # beat ran twice: nobody hears twice
+        committed(reminders.reminders_send)
+        committed(reminders.reminders_send)  # beat ran twice: nobody hears twice
     assert reminded("deadline_reminder") == [
         ("gruppledare-uddevalla", "7 dagar kvar: Språkstöd i förskolan"),
         ("gruppmedlem-uddevalla", "7 dagar kvar: Språkstöd i förskolan"),
@@ -70,22 +61,22 @@ def test_groups_with_drafts_are_reminded_7_days_and_1_day_before_the_deadline(de
     assert "2026-12-14 16:00" in body
 
     with at(10):  # the 7-day reminder is not repeated on the days between
-        background(reminders.reminders_send)
+        committed(reminders.reminders_send)
     assert len(reminded("deadline_reminder")) == 2
 
     with at(13):  # 1 day before
-        background(reminders.reminders_send)
+        committed(reminders.reminders_send)
     assert [title for _user, title in reminded("deadline_reminder")].count(
         "Sista dagen närmar sig: Språkstöd i förskolan"
     ) == 2
     assert len(mail.outbox) == 4  # two reminders for each of the two members, by e-mail at once
 
     with at(15):  # after the deadline: nothing
-        background(reminders.reminders_send)
+        committed(reminders.reminders_send)
     assert len(reminded("deadline_reminder")) == 4
 
 
-def test_a_group_with_a_later_deadline_is_reminded_before_its_own(demo, call_closing, background):
+def test_a_group_with_a_later_deadline_is_reminded_before_its_own(demo, call_closing, committed):
     group = demo.working_group("Uddevalla")
     complete_application(call_closing, group, title="Språkstöd i förskolan")
     DeadlineExtension.objects.create(
@@ -96,11 +87,11 @@ def test_a_group_with_a_later_deadline_is_reminded_before_its_own(demo, call_clo
         granted_by=demo.person("project_leader"),
     )
     with at(13):  # the call's own deadline is tomorrow, but not this group's
-        background(reminders.reminders_send)
+        committed(reminders.reminders_send)
     assert reminded("deadline_reminder") == []
 
     with at(21):  # 7 days before the extended deadline
-        background(reminders.reminders_send)
+        committed(reminders.reminders_send)
     assert {user for user, _title in reminded("deadline_reminder")} == {
         "gruppledare-uddevalla",
         "gruppmedlem-uddevalla",
@@ -110,7 +101,7 @@ def test_a_group_with_a_later_deadline_is_reminded_before_its_own(demo, call_clo
 # --- votes ---------------------------------------------------------------------------------
 
 
-def test_members_who_have_not_voted_are_reminded_2_days_before_the_meeting(demo, background):
+def test_members_who_have_not_voted_are_reminded_2_days_before_the_meeting(demo, committed):
     meeting = MeetingFactory(
         steering_group=demo.steering_group(),
         starts_at=datetime.datetime(2026, 12, 10, 9, 0, tzinfo=STOCKHOLM),
@@ -124,12 +115,12 @@ def test_members_who_have_not_voted_are_reminded_2_days_before_the_meeting(demo,
     Recusal.objects.create(item=item, member=demo.person("steering_member"), reason="Min enhet är partner.")
 
     with at(7):  # 3 days before
-        background(reminders.reminders_send)
+        committed(reminders.reminders_send)
     assert reminded("vote_reminder") == []
 
     with at(8):  # 2 days before
-        background(reminders.reminders_send)
-        background(reminders.reminders_send)
+        committed(reminders.reminders_send)
+        committed(reminders.reminders_send)
     people = {user for user, _title in reminded("vote_reminder")}
     assert people == {"styrgrupp-narhalsan", "styrgrupp-capio", "styrgrupp-soc2", "styrgrupp-utb1", "styrgrupp-utb2"}
     assert "koncernkontoret" not in people  # adjunct: no vote
@@ -139,17 +130,17 @@ def test_members_who_have_not_voted_are_reminded_2_days_before_the_meeting(demo,
 # --- RUN's case list -----------------------------------------------------------------------
 
 
-def test_the_secretariat_gets_the_case_list_a_week_before_run_meets(demo, background):
+def test_the_secretariat_gets_the_case_list_a_week_before_run_meets(demo, committed):
     with at(3):
         case = forwarded_case(demo, title="Familjecentral i Uddevalla")
     RunMeeting.objects.filter(pk=case.run_meeting_id).update(held_on=datetime.date(2026, 12, 17))
 
     with at(9):  # 8 days before
-        background(reminders.reminders_send)
+        committed(reminders.reminders_send)
     assert reminded("run_case_list") == []
 
     with at(10):  # a week before
-        background(reminders.reminders_send)
+        committed(reminders.reminders_send)
     assert reminded("run_case_list") == [("sekretariat", "RUN 2026-12-17: ärendelista")]
     notification = Notification.objects.get(event="run_case_list")
     assert "Familjecentral i Uddevalla" in notification.body
@@ -159,7 +150,7 @@ def test_the_secretariat_gets_the_case_list_a_week_before_run_meets(demo, backgr
 # --- the daily digest and the choices ------------------------------------------------------
 
 
-def test_a_person_who_chose_the_digest_gets_one_email_a_day(demo, background):
+def test_a_person_who_chose_the_digest_gets_one_email_a_day(demo, committed):
     leader = demo.person("leader")
     Preference.objects.create(person=leader, event="returned", delivery=Delivery.DIGEST)
     first = complete_application(demo.call(), demo.working_group("Uddevalla"), title="Språkstöd i förskolan", by=leader)
@@ -167,7 +158,7 @@ def test_a_person_who_chose_the_digest_gets_one_email_a_day(demo, background):
     with at(1, hour=14):
         for application in (first, second):
             services.application_submit(application=application, by=leader)
-            background(
+            committed(
                 services.application_request_completion,
                 application=application,
                 by=demo.person("project_leader"),
@@ -179,8 +170,8 @@ def test_a_person_who_chose_the_digest_gets_one_email_a_day(demo, background):
     assert Notification.objects.filter(recipient=leader, delivery=Delivery.DIGEST, email__isnull=True).count() == 2
 
     with at(2, hour=7, minute=0):
-        background(digests_send)
-        background(digests_send)  # run twice: one digest
+        committed(digests_send)
+        committed(digests_send)  # run twice: one digest
     digests = [m for m in mail.outbox if leader.email in m.to]
     assert len(digests) == 1
     assert digests[0].subject == "SIM-portalen: dagens sammanfattning 2026-12-02 (2)"
