@@ -1,23 +1,24 @@
 # The portal's image: the web server (gunicorn), the Celery worker and Celery beat run from it.
-FROM python:3.11-slim-bookworm
+# The project is built as a wheel and installed like any package: no source tree in the image.
+FROM python:3.11-slim-bookworm AS build
+ENV PIP_NO_CACHE_DIR=1
+WORKDIR /src
+COPY . .
+RUN pip wheel --no-deps --wheel-dir /wheels .
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=simportal.settings SIMPORTAL_HOME=/app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-    fonts-dejavu-core fonts-liberation2 gettext \
+    fonts-dejavu-core fonts-liberation2 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 1000 simportal
-
+COPY --from=build /wheels /wheels
+RUN pip install /wheels/*.whl && rm -rf /wheels
 WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY simportal ./simportal
-COPY partnership ./partnership
-COPY applications ./applications
-COPY reviews ./reviews
-RUN pip install .
-COPY . .
 RUN DEBUG=false SECRET_KEY=build-only-collectstatic ALLOWED_HOSTS=localhost \
-    python manage.py collectstatic --no-input -v0 \
+    simportal collectstatic --no-input -v0 \
  && mkdir -p /app/var && chown -R simportal /app/var
 
 USER simportal

@@ -14,15 +14,21 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
-
 env = environ.Env()
 
-# The embedded default (no DATABASE_URL) is a developer's machine, so DEBUG is on
-# there unless switched off; anything with a real database runs with DEBUG off
-# unless it is switched on.
-DEBUG = env.bool("DEBUG", default=not env.str("DATABASE_URL", default=""))
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+# A source checkout keeps templates, static files and translations at its top; the
+# installed wheel carries the same folders inside the package, in simportal/site/.
+IN_CHECKOUT = (BASE_DIR / "manage.py").is_file()
+SITE_DIR = BASE_DIR if IN_CHECKOUT else PACKAGE_DIR / "site"
+# What the portal writes (the embedded database, uploads, collected static files) lives
+# under SIMPORTAL_HOME: the checkout itself, or the working directory of an installation.
+HOME_DIR = Path(env.str("SIMPORTAL_HOME", default=str(BASE_DIR if IN_CHECKOUT else Path.cwd())))
+VAR_DIR = HOME_DIR / "var"
+
+# DEBUG is off unless it is switched on (`make run` switches it on for the embedded default).
+DEBUG = env.bool("DEBUG", default=False)
 TESTING = env.bool("SIMPORTAL_TESTING", default=False)
 
 # Without DEBUG a real key must come from the environment; the development
@@ -69,6 +75,7 @@ MIDDLEWARE = [
     # Deny by default: every view needs a logged-in user unless it is
     # explicitly marked public with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "simportal.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -83,7 +90,7 @@ WSGI_APPLICATION = "simportal.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SITE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -149,15 +156,15 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Language, time and number formats: Swedish first, English through i18n.
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [SITE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True
 FORMAT_MODULE_PATH = ["simportal.formats"]
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [SITE_DIR / "static"]
+STATIC_ROOT = env.path("STATIC_ROOT", default=HOME_DIR / "staticfiles")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -39,14 +39,25 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
     assert "SECRET_KEY" in result.stderr
 
 
-def test_it_runs_on_the_embedded_default_with_nothing_set():
+def test_it_keeps_debug_off_unless_it_is_switched_on():
+    script = "import django; django.setup(); from django.conf import settings as s; print(s.DEBUG)"
+    clean = {k: v for k, v in os.environ.items() if k not in {*TEST_ONLY, "DATABASE_URL"}}
+    clean.update(DJANGO_SETTINGS_MODULE="simportal.settings", SECRET_KEY="x" * 50)
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], cwd=ROOT, env=clean, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["False"]
+
+
+def test_it_runs_on_the_embedded_default_with_nothing_set_but_debug():
+    """What `make run` does: DEBUG on, and nothing else set."""
     env = {k: "" for k in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL")}
     script = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
     )
     clean = {k: v for k, v in os.environ.items() if k not in {*TEST_ONLY, *env}}
-    clean["DJANGO_SETTINGS_MODULE"] = "simportal.settings"
+    clean.update(DJANGO_SETTINGS_MODULE="simportal.settings", DEBUG="true")
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-c", script], cwd=ROOT, env=clean, capture_output=True, text=True, check=True
     ).stdout.split()

@@ -1,0 +1,18 @@
+"""What the wheel holds: every Django app, and the site's templates, static files and translations.
+
+The site folders stay at the top of the checkout (where Django finds them while developing);
+the wheel carries them as ``simportal/site/<folder>``, where the settings look when installed.
+"""
+
+from setuptools import find_packages, setup
+
+APPS = ["simportal", "partnership", "applications", "reviews", "notifications"]
+SITE_FOLDERS = ["templates", "static", "locale"]
+
+site_packages = {f"simportal.site.{folder}": folder for folder in SITE_FOLDERS}
+
+setup(
+    packages=find_packages(include=[*APPS, *(f"{app}.*" for app in APPS)]) + list(site_packages),
+    package_dir=site_packages,
+    package_data={package: ["**/*"] for package in site_packages},
+)
