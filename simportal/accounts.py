@@ -125,7 +125,7 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "username_too_long": _("Användarnamnet kan vara högst %(limit)s tecken. Kontrollera vad du skrev."),
+        "username_too_long": _("Användarnamnet kan vara högst %(limit_value)s tecken. Kontrollera vad du skrev."),
     }
 
     def __init__(self, request=None, *args, **kwargs):
