@@ -156,3 +156,31 @@ def test_it_counts_resent_invitations_in_the_limit_for_one_person(as_persona, de
             response = admin.post(reverse("admin:partnership_user_invite", args=[newcomer.pk]), follow=True)
     assert len(mail.outbox) == 3
     assert "Ingen inbjudan skickades till ny@example.se" in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_it_sends_at_most_three_mails_for_thirty_simultaneous_requests(transactional_db, demo):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+    from django.test import Client
+
+    from partnership.models import AccountMailRequest
+
+    def request(number: int) -> int:
+        try:
+            response = Client().post(
+                reverse("password_reset"),
+                {"email": "gruppledare-uddevalla@demo.simportal.local"},
+                REMOTE_ADDR=f"203.0.113.{number + 1}",
+            )
+            return response.status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(request, range(30)))
+
+    assert answers == [302] * 30
+    assert AccountMailRequest.objects.filter(sent=True).count() == 3
+    assert len(mail.outbox) == 3
