@@ -207,9 +207,12 @@ def test_it_refuses_the_project_leader_changing_the_secretariats_email(as_person
     assert clerk.email == "sekretariat@demo.simportal.local"
 
 
-@pytest.mark.parametrize("persona", ["project_leader", "secretariat"])
-def test_it_has_no_password_form_for_anyone_in_the_admin(as_persona, demo, persona):
-    client = as_persona(persona)
+@pytest.mark.parametrize("persona", ["project_leader", "secretariat", "superuser"])
+def test_it_has_no_password_form_for_anyone_in_the_admin(as_persona, demo, client, persona):
+    if persona == "superuser":
+        client.force_login(User.objects.create_superuser("systemadmin", email="s@example.se", password="x"))
+    else:
+        client = as_persona(persona)
     clerk = demo.person("member")
     page = client.get(reverse("admin:partnership_user_change", args=[clerk.pk])).content.decode()
     response = client.post(
@@ -285,3 +288,14 @@ def test_it_lets_a_new_call_be_given_its_budget(as_persona, demo):
 def test_it_shows_the_staffing_table_in_readme():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert staffing_table() in readme
+
+
+def test_it_refuses_turning_a_body_one_staffs_into_one_that_makes_administrators(as_persona, demo):
+    steering = demo.steering_group()
+    data = body_form(steering, [])
+    data["kind"] = BodyKind.RUN_SECRETARIAT
+    response = as_persona("project_leader").post(reverse("admin:partnership_body_change", args=[steering.pk]), data)
+    assert response.status_code == 200
+    assert "Du får inte lägga till eller ändra organ av typen RUN:s sekretariat" in response.content.decode()
+    steering.refresh_from_db()
+    assert steering.kind == BodyKind.STEERING_GROUP
