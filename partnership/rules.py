@@ -17,6 +17,7 @@ from typing import Any
 
 import rules
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from .models import BodyKind, Membership, MembershipRole, User
@@ -470,7 +471,10 @@ def staffs_membership(user: UserLike, membership: Obj) -> bool:
     """A membership (as it is, or as it is about to be saved) that the user may add, change or end."""
     if membership is None or user is None or membership.person_id is None or membership.person_id == user.pk:
         return False
-    body = membership.body if membership.body_id else None
+    try:
+        body = membership.body  # may be a body that is being created in the same form
+    except ObjectDoesNotExist:
+        body = None
     return may_staff(user, body, membership.role)
 
 

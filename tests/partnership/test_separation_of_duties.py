@@ -21,7 +21,7 @@ def memberships() -> list[tuple]:
 def seat(person: User, body: Body, role: str, *, starts_on: str = "2026-01-01", ends_on: str = "") -> dict:
     return {
         "person": person.pk,
-        "body": body.pk,
+        "body": body.pk or "",
         "role": role,
         "unit": "",
         "organisation": "",
@@ -57,7 +57,7 @@ def body_form(body: Body, rows: list[dict], initial: list[Membership] = ()) -> d
         )
     for index, row in enumerate(rows, start=len(initial)):
         data.update({f"memberships-{index}-{key}": value for key, value in row.items() if key != "body"})
-        data[f"memberships-{index}-body"] = body.pk
+        data[f"memberships-{index}-body"] = body.pk or ""
     return data
 
 
@@ -299,3 +299,21 @@ def test_it_refuses_turning_a_body_one_staffs_into_one_that_makes_administrators
     assert "Du får inte lägga till eller ändra organ av typen RUN:s sekretariat" in response.content.decode()
     steering.refresh_from_db()
     assert steering.kind == BodyKind.STEERING_GROUP
+
+
+def test_it_lets_the_project_leader_record_a_new_working_group_with_its_members(as_persona, demo):
+    orust = Body.objects.get(kind=BodyKind.NSV, municipality__name="Orust")
+    newcomer = User.objects.create_user("orust-ledare", email="ledare@orust.example.se")
+    group = Body(
+        kind=BodyKind.LOCAL_WORKING_GROUP,
+        name="Lokal SIM-arbetsgrupp Orust",
+        partnership=demo.steering_group().partnership,
+        municipality=orust.municipality,
+        appointed_by=orust,
+        description="",
+    )
+    data = body_form(group, [seat(newcomer, group, MembershipRole.LEADER)])
+    data["appointed_on"] = "2026-11-23"
+    response = as_persona("project_leader").post(reverse("admin:partnership_body_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Membership.objects.get(person=newcomer).body.name == "Lokal SIM-arbetsgrupp Orust"
