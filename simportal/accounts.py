@@ -61,7 +61,7 @@ def _networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     return [ipaddress.ip_network(entry, strict=False) for entry in settings.TRUSTED_PROXIES]
 
 
-def _is_trusted(address: str, networks) -> bool:
+def _is_trusted(address: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
