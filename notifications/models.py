@@ -120,6 +120,7 @@ class OutboxKind(models.TextChoices):
     DECISION_LETTER = "decision_letter", _("Beslutsbrev")
     MINUTES_PDF = "minutes_pdf", _("Protokoll som PDF")
     PASSWORD_RESET = "password_reset", _("Länk för nytt lösenord")
+    INVITATION = "invitation", _("Inbjudan att välja lösenord")
 
 
 class OutboxQuerySet(models.QuerySet["OutboxMessage"]):

@@ -214,13 +214,29 @@ def store_minutes_pdf(message: OutboxMessage) -> None:
 def send_password_reset(message: OutboxMessage) -> None:
     """Make the reset link now (its token is never stored) and send it, once."""
     from django.contrib.auth.tokens import default_token_generator
+
+    user = User.objects.filter(pk=message.payload["user"], is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return  # deactivated or without a password since: nothing to send
+    _send_account_link(message, user, default_token_generator.make_token(user))
+
+
+@outbox.handler(OutboxKind.INVITATION)
+def send_invitation(message: OutboxMessage) -> None:
+    """Make the invitation's one-time link now (its token is never stored) and send it, once."""
+    from simportal.accounts import invitation_tokens
+
+    user = User.objects.filter(pk=message.payload["user"], is_active=True).first()
+    if user is None or user.has_usable_password():
+        return  # deactivated, or has chosen a password since: nothing to send
+    _send_account_link(message, user, invitation_tokens.make_token(user))
+
+
+def _send_account_link(message: OutboxMessage, user: User, token: str) -> None:
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
     payload = message.payload
-    user = User.objects.filter(pk=payload["user"], is_active=True).first()
-    if user is None or not user.has_usable_password():
-        return  # deactivated or without a password since: nothing to send
     subject_template, text_template, html_template = payload["templates"]
     context = {
         "email": payload["to"],
@@ -228,8 +244,9 @@ def send_password_reset(message: OutboxMessage) -> None:
         "site_name": payload["site_name"],
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "user": user,
-        "token": default_token_generator.make_token(user),
+        "token": token,
         "protocol": payload["protocol"],
+        "invitation_hours": settings.INVITATION_TIMEOUT // 3600,
     }
     with translation.override(payload.get("language") or "sv"):
         subject = "".join(render_to_string(subject_template, context).splitlines())

@@ -1,20 +1,156 @@
-from django.contrib import admin
+"""The admin of the partnership's structure.
+
+Who may staff which body is the table in ``partnership.rules`` (``STAFFING``); the admin asks
+it for every membership it adds, changes or ends, and nobody touches their own memberships.
+Nothing here is deleted (people are deactivated and memberships ended), nobody sees or sets
+another person's password (a new person gets an invitation to choose one), and a call's
+budget changes only through RUN's recorded budget act once the call exists.
+"""
+
+import rules
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from simportal import accounts
 from simportal.admin import StructureAdminMixin
 
-from .models import Body, Call, Membership, Municipality, Organisation, Part, Partnership, Region, SubRegion, Unit, User
+from .models import (
+    Body,
+    Call,
+    Membership,
+    MembershipRole,
+    Municipality,
+    Organisation,
+    Part,
+    Partnership,
+    Region,
+    SubRegion,
+    Unit,
+    User,
+)
+from .rules import ADMINISTRATORS, STAFFING, administrator_kinds
 
 # Roles come from memberships in the structure, never from hand-kept groups.
 admin.site.unregister(Group)
 
 
-class MembershipInline(StructureAdminMixin, admin.TabularInline):
-    model = Membership
+# --- what every admin of the structure shares -------------------------------------------------
+
+
+class NeverDeletedMixin:
+    """Records of the structure are ended or deactivated, never deleted (not even by a superuser)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NoRevertMixin:
+    """The history is read, never written back: a "revert" would bypass every check of the form
+    (and django-simple-history saves a reverted version even for those who may only view it)."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def staffing_error(user, original: Membership | None, candidate: Membership) -> str | None:
+    """Why ``user`` may not turn ``original`` into ``candidate`` (or add it), or None if they may."""
+    for membership in filter(None, [original, candidate]):
+        if membership.person_id == user.pk:
+            return _("Du kan inte lägga till, ändra eller avsluta dina egna uppdrag. Be en annan administratör.")
+    for membership in filter(None, [original, candidate]):
+        if not rules.test_rule("partnership.staff_membership", user, membership):
+            return _("Du får inte tillsätta rollen %(role)s i %(body)s. Det gör: %(who)s.") % {
+                "role": MembershipRole(membership.role).label.lower(),
+                "body": membership.body,
+                "who": who_staffs(membership.body, membership.role),
+            }
+    return None
+
+
+def who_staffs(body: Body, role: str) -> str:
+    names = [ADMINISTRATORS[a] for a, bodies in STAFFING.items() if role in bodies.get(body.kind, frozenset())]
+    return ", ".join(names) or _("ingen administratör i portalen")
+
+
+def _original(pk) -> Membership | None:
+    return Membership.objects.select_related("body").filter(pk=pk).first() if pk else None
+
+
+class StaffingFormSet(BaseInlineFormSet):
+    """Memberships in an inline: each one added or changed is checked against the staffing rules."""
+
+    user = None
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not form.has_changed() or not hasattr(form, "cleaned_data") or form.errors:
+                continue
+            data = form.cleaned_data
+            candidate = Membership(
+                person=data.get("person") or getattr(form.instance, "person", None),
+                body=data.get("body") or getattr(form.instance, "body", None),
+                role=data.get("role"),
+            )
+            if isinstance(self.instance, User):
+                candidate.person = self.instance
+            else:
+                candidate.body = self.instance
+            error = staffing_error(self.user, _original(form.instance.pk), candidate)
+            if error:
+                form.add_error(None, error)
+
+
+class StaffingInlineMixin:
+    formset = StaffingFormSet
     extra = 0
+    can_delete = False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
+        return formset
+
+    def _staffs(self, request, obj) -> bool:
+        if not administrator_kinds(request.user) or not super().has_change_permission(request, obj):
+            return False
+        if isinstance(obj, User):  # one's own memberships, and those of people one may not change, are only read
+            return rules.test_rule("partnership.change_person", request.user, obj)
+        if isinstance(obj, Body):
+            return rules.test_rule("partnership.administer_body", request.user, obj)
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return self._staffs(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._staffs(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- people -------------------------------------------------------------------------------------
+
+
+class MembershipInline(StaffingInlineMixin, StructureAdminMixin, admin.TabularInline):
+    model = Membership
     autocomplete_fields = ["person", "unit", "organisation"]
     fields = ["person", "role", "unit", "organisation", "starts_on", "ends_on"]
 
@@ -24,15 +160,44 @@ class PersonMembershipInline(MembershipInline):
     fields = ["body", "role", "unit", "organisation", "starts_on", "ends_on"]
 
 
+class PersonAddForm(forms.ModelForm):
+    """A new person: no password here, they choose their own through the invitation."""
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "title", "organisation", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].help_text = _("Inbjudan att välja lösenord skickas hit.")
+
+    def save(self, commit=True):
+        person = super().save(commit=False)
+        person.set_unusable_password()
+        if commit:
+            person.save()
+        return person
+
+
+@admin.action(description=gettext_lazy("Skicka inbjudan igen till markerade personer"))
+def resend_invitations(modeladmin, request, queryset):
+    for person in queryset:
+        modeladmin.invite(request, person)
+
+
 @admin.register(User)
-class UserAdmin(StructureAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
-    list_display = ["username", "get_full_name", "email", "title", "organisation", "is_active"]
+class UserAdmin(NoRevertMixin, NeverDeletedMixin, StructureAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
+    list_display = ["username", "get_full_name", "email", "title", "organisation", "has_chosen_password", "is_active"]
     list_filter = ["is_active", "organisation", "memberships__body__kind"]
     search_fields = ["username", "first_name", "last_name", "email", "title"]
     autocomplete_fields = ["organisation"]
     inlines = [PersonMembershipInline]
+    actions = [resend_invitations]
+    change_form_template = "admin/partnership/user/change_form.html"
+    add_form = PersonAddForm
     fieldsets = [
-        (None, {"fields": ["username", "password"]}),
+        (None, {"fields": ["username"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "email", "title", "organisation", "phone"]}),
         (_("Konto"), {"fields": ["is_active", "last_login", "date_joined"]}),
     ]
@@ -42,11 +207,19 @@ class UserAdmin(StructureAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["username", "first_name", "last_name", "email", "usable_password", "password1", "password2"],
+                "fields": ["username", "first_name", "last_name", "email", "title", "organisation", "phone"],
+                "description": gettext_lazy(
+                    "Personen får en inbjudan med e-post och väljer själv sitt lösenord. Lägg till uppdragen när "
+                    "personen är sparad."
+                ),
             },
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+    @admin.display(boolean=True, description=gettext_lazy("har valt lösenord"))
+    def has_chosen_password(self, obj: User) -> bool:
+        return obj.has_usable_password()
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -54,38 +227,102 @@ class UserAdmin(StructureAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
             return [*fieldsets, *self.superuser_fieldsets]
         return fieldsets
 
-    def has_delete_permission(self, request, obj=None):
-        # People are deactivated, never deleted: their acts stay on the record.
-        return request.user.is_superuser
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or rules.test_rule("partnership.change_person", request.user, obj)
+
+    def get_urls(self):
+        # No one sets another person's password, not even a superuser: the password form is gone.
+        urls = [u for u in super().get_urls() if getattr(u, "name", None) != "auth_user_password_change"]
+        invite = path(
+            "<int:pk>/inbjudan/",
+            self.admin_site.admin_view(require_POST(self.invite_view)),
+            name="partnership_user_invite",
+        )
+        return [invite, *urls]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            self.invite(request, obj)
+
+    def invite(self, request: HttpRequest, person: User) -> None:
+        if not rules.test_rule("partnership.change_person", request.user, person):
+            self.message_user(request, _("Du får inte skicka inbjudan till %(person)s.") % {"person": person}, "error")
+            return
+        outcome = accounts.invitation_send(person=person, by=request.user, request=request)
+        texts = {
+            accounts.Outcome.SENT: (messages.SUCCESS, _("En inbjudan att välja lösenord skickas till %(email)s.")),
+            accounts.Outcome.LIMITED: (
+                messages.WARNING,
+                _(
+                    "Ingen inbjudan skickades till %(email)s: personen har redan fått det antal e-postmeddelanden "
+                    "om lösenord som tillåts på en timme. Försök igen om en stund."
+                ),
+            ),
+            accounts.Outcome.HAS_PASSWORD: (
+                messages.INFO,
+                _(
+                    "%(person)s har redan valt ett lösenord. Har personen glömt det väljer hen ”Glömt lösenordet?” "
+                    "på inloggningssidan."
+                ),
+            ),
+            accounts.Outcome.NO_ADDRESS: (
+                messages.ERROR,
+                _("%(person)s har ingen e-postadress. Fyll i den och skicka inbjudan igen."),
+            ),
+        }
+        level, text = texts[outcome]
+        self.message_user(request, text % {"email": person.email, "person": person}, level)
+
+    def invite_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        person = get_object_or_404(User, pk=pk)
+        if not self.has_change_permission(request, person):
+            raise PermissionDenied
+        self.invite(request, person)
+        return redirect(reverse("admin:partnership_user_change", args=[person.pk]))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not administrator_kinds(request.user):
+            actions.pop("resend_invitations", None)
+        return actions
+
+
+# --- the structure --------------------------------------------------------------------------------
 
 
 @admin.register(Region)
-class RegionAdmin(StructureAdminMixin, admin.ModelAdmin):
+class RegionAdmin(NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name"]
     search_fields = ["name"]
 
 
 @admin.register(SubRegion)
-class SubRegionAdmin(StructureAdminMixin, admin.ModelAdmin):
+class SubRegionAdmin(NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
     list_display = ["name", "region"]
     search_fields = ["name"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(StructureAdminMixin, admin.ModelAdmin):
+class MunicipalityAdmin(NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
     list_display = ["name", "sub_region"]
     list_filter = ["sub_region", "parts"]
     search_fields = ["name"]
 
 
-class UnitInline(StructureAdminMixin, admin.TabularInline):
+class UnitInline(NeverDeletedMixin, StructureAdminMixin, admin.TabularInline):
     model = Unit
     extra = 0
     fields = ["name", "kind", "municipality"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(StructureAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
     list_display = ["name", "principal", "municipality", "is_private_provider"]
     list_filter = ["principal", "is_private_provider", "municipality__sub_region"]
     search_fields = ["name", "municipality__name"]
@@ -93,28 +330,28 @@ class OrganisationAdmin(StructureAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(StructureAdminMixin, admin.ModelAdmin):
+class UnitAdmin(NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organisation", "kind", "municipality"]
     list_filter = ["kind", "organisation__principal", "municipality"]
     search_fields = ["name", "organisation__name", "municipality__name"]
     list_select_related = ["organisation", "municipality"]
 
 
-class PartInline(StructureAdminMixin, admin.StackedInline):
+class PartInline(NeverDeletedMixin, StructureAdminMixin, admin.StackedInline):
     model = Part
     extra = 0
     filter_horizontal = ["municipalities"]
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(StructureAdminMixin, admin.ModelAdmin):
+class PartnershipAdmin(NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
     list_display = ["name", "region", "sub_region", "project_owner"]
     search_fields = ["name", "short_name"]
     inlines = [PartInline]
 
 
 @admin.register(Part)
-class PartAdmin(StructureAdminMixin, admin.ModelAdmin):
+class PartAdmin(NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
     list_display = ["name", "partnership", "number"]
     list_filter = ["partnership"]
     search_fields = ["name"]
@@ -122,7 +359,7 @@ class PartAdmin(StructureAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Call)
-class CallAdmin(StructureAdminMixin, SimpleHistoryAdmin):
+class CallAdmin(NoRevertMixin, NeverDeletedMixin, StructureAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "partnership",
@@ -137,9 +374,37 @@ class CallAdmin(StructureAdminMixin, SimpleHistoryAdmin):
     filter_horizontal = ["parts"]
     date_hierarchy = "deadline"
 
+    def get_readonly_fields(self, request, obj=None):
+        # The budget is set when the call is made; after that only RUN's budget act changes it.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "budget"] if obj is not None else readonly
+
+
+class BodyForm(forms.ModelForm):
+    user = None
+
+    class Meta:
+        model = Body
+        fields = ["kind", "name", "partnership", "municipality", "appointed_by", "appointed_on", "description"]
+
+    def clean(self):
+        data = super().clean()
+        candidate = Body(
+            kind=data.get("kind") or "",
+            partnership=data.get("partnership"),
+            municipality=data.get("municipality"),
+        )
+        if data.get("kind") and not rules.test_rule("partnership.administer_body", self.user, candidate):
+            raise ValidationError(
+                _("Du får inte lägga till eller ändra organ av typen %(kind)s i det här partnerskapet.")
+                % {"kind": candidate.get_kind_display()}
+            )
+        return data
+
 
 @admin.register(Body)
-class BodyAdmin(StructureAdminMixin, SimpleHistoryAdmin):
+class BodyAdmin(NoRevertMixin, NeverDeletedMixin, StructureAdminMixin, SimpleHistoryAdmin):
+    form = BodyForm
     list_display = ["name", "kind", "partnership", "municipality", "appointed_by", "appointed_on"]
     list_filter = ["kind", "partnership", "municipality__sub_region"]
     search_fields = ["name", "municipality__name"]
@@ -147,12 +412,56 @@ class BodyAdmin(StructureAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["appointed_by", "municipality"]
     inlines = [MembershipInline]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) and bool(administrator_kinds(request.user))
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or rules.test_rule("partnership.administer_body", request.user, obj)
+
+
+class MembershipForm(forms.ModelForm):
+    user = None
+
+    class Meta:
+        model = Membership
+        fields = ["person", "body", "role", "unit", "organisation", "starts_on", "ends_on"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("person") and data.get("body") and data.get("role"):
+            candidate = Membership(person=data["person"], body=data["body"], role=data["role"])
+            error = staffing_error(self.user, _original(self.instance.pk), candidate)
+            if error:
+                raise ValidationError(error)
+        return data
+
 
 @admin.register(Membership)
-class MembershipAdmin(StructureAdminMixin, SimpleHistoryAdmin):
+class MembershipAdmin(NoRevertMixin, NeverDeletedMixin, StructureAdminMixin, SimpleHistoryAdmin):
+    form = MembershipForm
     list_display = ["person", "body", "role", "unit", "starts_on", "ends_on"]
     list_filter = ["role", "body__kind", "body"]
     search_fields = ["person__first_name", "person__last_name", "person__username", "body__name"]
     list_select_related = ["person", "body", "unit__organisation"]
     autocomplete_fields = ["person", "body", "unit", "organisation"]
     date_hierarchy = "starts_on"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) and bool(administrator_kinds(request.user))
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or rules.test_rule("partnership.staff_membership", request.user, obj)

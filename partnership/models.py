@@ -32,7 +32,8 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
 
-    history = HistoricalRecords()
+    # The password's hash is nobody's business, not even in the history.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("person")
@@ -473,3 +474,44 @@ class Membership(models.Model):
     @property
     def has_vote(self) -> bool:
         return self.role in (MembershipRole.CHAIR, MembershipRole.VICE_CHAIR, MembershipRole.MEMBER)
+
+
+class AccountMailKind(models.TextChoices):
+    PASSWORD_RESET = "password_reset", _("Länk för nytt lösenord")
+    INVITATION = "invitation", _("Inbjudan att välja lösenord")
+
+
+class AccountMailRequest(models.Model):
+    """One request for a password link or an invitation, kept for a day to limit how many one
+    address may ask for and how many one person receives (``simportal.accounts``).
+
+    In the database, so that the limits hold across every web worker.
+    """
+
+    requested_at = models.DateTimeField(_("begärd"), default=timezone.now)
+    address = models.GenericIPAddressField(_("adress"), null=True, blank=True)
+    person = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        User,
+        verbose_name=_("begärd av"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Administratören som skickade inbjudan; tomt när någon bad om en länk på inloggningssidan."),
+    )
+    kind = models.CharField(_("slag"), max_length=20, choices=AccountMailKind.choices, blank=True)
+    sent = models.BooleanField(_("skickad"), default=False)
+
+    class Meta:
+        verbose_name = _("begäran om e-post till ett konto")
+        verbose_name_plural = _("begäranden om e-post till konton")
+        indexes = [
+            models.Index(fields=["address", "requested_at"], name="account_mail_by_address"),
+            models.Index(fields=["person", "requested_at"], name="account_mail_by_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.requested_at:%Y-%m-%d %H:%M}"

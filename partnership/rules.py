@@ -17,6 +17,7 @@ from typing import Any
 
 import rules
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from .models import BodyKind, Membership, MembershipRole, User
@@ -386,3 +387,168 @@ rules.add_perm("notifications.view_own_notifications", is_active_user)
 rules.add_perm("notifications.view_notification", is_active_user & is_recipient_of)
 # Those who administer the portal see failed background work in the admin and retry it.
 rules.add_perm("notifications.operate_background_work", is_active_user & (is_project_leader | is_run_secretariat))
+
+
+# --- separation of duties: who staffs which body ---------------------------------------------
+#
+# The one table of which bodies each administrator staffs (adds, changes and ends memberships
+# in). Nobody staffs the body that makes them an administrator, and nobody adds, changes or
+# ends their own memberships. README shows this table (``staffing_table()``); a test keeps the
+# two the same. The admin asks these rules with ``rules.test_rule`` rather than ``has_perm``, so
+# that a superuser is held to the table too (``has_perm`` grants a superuser everything).
+
+SYSTEM_ADMINISTRATOR = "system_administrator"
+PROJECT_LEADER = "project_leader"
+RUN_SECRETARIAT = "run_secretariat"
+ADMINISTRATORS = {
+    SYSTEM_ADMINISTRATOR: "Systemadministratören (skapad med createsuperuser)",
+    PROJECT_LEADER: "Projektledaren (för sina partnerskap)",
+    RUN_SECRETARIAT: "RUN:s sekretariat",
+}
+# Every role but the project leader's: that role makes its holder an administrator.
+SEATS = frozenset(MembershipRole) - {MembershipRole.PROJECT_LEADER}
+STAFFING: dict[str, dict[str, frozenset[str]]] = {
+    SYSTEM_ADMINISTRATOR: {
+        BodyKind.STEERING_GROUP: frozenset({MembershipRole.PROJECT_LEADER}),
+        BodyKind.SUBREGIONAL_WORKING_GROUP: frozenset({MembershipRole.PROJECT_LEADER}),
+        BodyKind.RUN_SECRETARIAT: SEATS,
+        BodyKind.KONCERNKONTORET: SEATS,
+    },
+    PROJECT_LEADER: {
+        BodyKind.STEERING_GROUP: SEATS,
+        BodyKind.SUBREGIONAL_WORKING_GROUP: SEATS,
+        BodyKind.NSV: SEATS,
+        BodyKind.LOCAL_WORKING_GROUP: SEATS,
+    },
+    RUN_SECRETARIAT: {
+        BodyKind.RUN: SEATS,
+    },
+}
+
+
+def administrator_kinds(user: UserLike) -> list[str]:
+    """Which rows of ``STAFFING`` apply to a user (none for anyone who is not an administrator)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    roles = roles_of(user)
+    kinds = []
+    if user.is_superuser:
+        kinds.append(SYSTEM_ADMINISTRATOR)
+    if roles.is_project_leader:
+        kinds.append(PROJECT_LEADER)
+    if roles.run_secretariat:
+        kinds.append(RUN_SECRETARIAT)
+    return kinds
+
+
+def _within_reach(user: UserLike, administrator: str, body: Obj) -> bool:
+    """A project leader staffs the bodies of their own partnerships (and the NSV groups of its
+    municipalities); the other administrators are not bound to a partnership."""
+    if administrator != PROJECT_LEADER:
+        return True
+    partnerships = roles_of(user).project_leader_partnerships
+    if body.partnership_id is not None:
+        return bool(body.partnership_id in partnerships)
+    if body.kind == BodyKind.NSV and body.municipality_id is not None:
+        from .models import Part
+
+        return Part.objects.filter(partnership_id__in=partnerships, municipalities=body.municipality_id).exists()
+    return False
+
+
+def may_staff(user: UserLike, body: Obj, role: str) -> bool:
+    """Whether ``user`` may give someone (not themselves) ``role`` in ``body``."""
+    if body is None or not role:
+        return False
+    return any(
+        role in STAFFING[administrator].get(body.kind, frozenset()) and _within_reach(user, administrator, body)
+        for administrator in administrator_kinds(user)
+    )
+
+
+@rules.predicate
+def staffs_membership(user: UserLike, membership: Obj) -> bool:
+    """A membership (as it is, or as it is about to be saved) that the user may add, change or end."""
+    if membership is None or user is None or membership.person_id is None or membership.person_id == user.pk:
+        return False
+    try:
+        body = membership.body  # may be a body that is being created in the same form
+    except ObjectDoesNotExist:
+        body = None
+    return may_staff(user, body, membership.role)
+
+
+@rules.predicate
+def administers_body(user: UserLike, body: Obj) -> bool:
+    """A body the user staffs in some role (then they may also change its details). The system
+    administrator keeps the whole structure of bodies, but staffs only what the table says."""
+    if body is not None and user is not None and user.is_superuser and user.is_active:
+        return True
+    return any(
+        body is not None
+        and body.kind in STAFFING[administrator]
+        and bool(STAFFING[administrator][body.kind])
+        and _within_reach(user, administrator, body)
+        for administrator in administrator_kinds(user)
+    )
+
+
+@rules.predicate
+def may_change_person(user: UserLike, person: Obj) -> bool:
+    """Someone else whose every current or coming membership the user staffs.
+
+    Their e-mail address decides where the password links go, so changing a person is as much
+    as staffing them. The system administrator may change anyone but themselves.
+    """
+    if person is None or user is None or not administrator_kinds(user) or person.pk == user.pk:
+        return False
+    if user.is_superuser:
+        return True
+    if person.is_superuser:
+        return False
+    today = timezone.localdate()
+    coming = Membership.objects.filter(person_id=person.pk).exclude(ends_on__lte=today).select_related("body")
+    return all(may_staff(user, m.body, m.role) for m in coming)
+
+
+rules.add_rule("partnership.staff_membership", is_active_user & staffs_membership)
+rules.add_rule("partnership.administer_body", is_active_user & administers_body)
+rules.add_rule("partnership.change_person", is_active_user & may_change_person)
+
+
+def staffing_table() -> str:
+    """The staffing table as README shows it (Markdown)."""
+    from django.utils import translation
+
+    rows = ["| Administratör | tillsätter | i rollerna |", "|---|---|---|"]
+    with translation.override("sv"):
+        for administrator, bodies in STAFFING.items():
+            for kind, roles_ in bodies.items():
+                if roles_ == SEATS:
+                    named = "alla utom projektledare"
+                else:
+                    named = ", ".join(str(MembershipRole(r).label).lower() for r in sorted(roles_))
+                rows.append(f"| {ADMINISTRATORS[administrator]} | {BodyKind(kind).label} | {named} |")
+    return "\n".join(rows)
+
+
+# --- people's pages in "Vem är vem" --------------------------------------------------------------
+
+
+@rules.predicate
+def is_administrator(user: UserLike) -> bool:
+    return bool(administrator_kinds(user))
+
+
+@rules.predicate
+def holds_a_current_role(user: UserLike, person: Obj) -> bool:
+    return person is not None and Membership.objects.current().filter(person_id=person.pk).exists()
+
+
+# Everyone with a role sees the page of a person with a current membership; administrators see
+# everyone's, and only they see the history of a person's memberships.
+rules.add_perm(
+    "partnership.view_person",
+    is_active_user & ((has_any_role & holds_a_current_role) | is_administrator),
+)
+rules.add_perm("partnership.view_membership_history", is_active_user & is_administrator)

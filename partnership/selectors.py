@@ -1,11 +1,13 @@
 """Reads of the partnership's structure. Each selector owns its joins."""
 
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import Body, BodyKind, Call, Membership, Partnership
+from .models import Body, BodyKind, Call, Membership, MembershipRole, Partnership, User
 
 # The order in which Fig. 2 of the project plan draws the organisation.
 FIG2_ORDER = [
@@ -53,3 +55,65 @@ def calls_overview() -> QuerySet[Call]:
 def open_calls(at: datetime.datetime | None = None) -> QuerySet[Call]:
     at = at or timezone.now()
     return calls_overview().filter(opens_on__lte=timezone.localtime(at).date(), deadline__gte=at)
+
+
+# --- a person's page -----------------------------------------------------------------------------
+
+HISTORY_FIELDS = ["person", "body", "role", "unit", "organisation", "starts_on", "ends_on"]
+
+
+@dataclass(frozen=True)
+class MembershipChange:
+    """One change of one membership: who made it and when, and how the membership stood after it."""
+
+    record: Any
+    kind: str  # "+" added, "~" changed, "-" removed
+    changes: list[tuple[str, str, str]]  # (field label, before, after)
+
+
+def person_memberships(person: User, on: datetime.date | None = None) -> QuerySet[Membership]:
+    """The person's current and coming memberships."""
+    on = on or timezone.localdate()
+    return (
+        Membership.objects.filter(person=person)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+        .select_related("body", "unit", "organisation")
+        .order_by("starts_on", "body__name")
+    )
+
+
+def _shown(record: Any, field: str) -> str:
+    if field == "role":
+        return str(MembershipRole(record.role).label) if record.role else "–"
+    if field in {"starts_on", "ends_on"}:
+        value = getattr(record, field)
+        return value.isoformat() if value else "–"
+    value = getattr(record, field, None)
+    return str(value) if value is not None else "–"
+
+
+def membership_history(person: User) -> list[MembershipChange]:
+    """Every change of every membership the person ever held, newest first, in one query."""
+    history = Membership.history.model
+    ever_held = history.objects.filter(person_id=person.pk).values("id")
+    records = list(
+        history.objects.filter(id__in=ever_held)
+        .select_related("person", "body", "unit__organisation", "organisation", "history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    fields = {field.name: field for field in Membership._meta.concrete_fields if field.name in HISTORY_FIELDS}
+    changes: list[MembershipChange] = []
+    previous: Any = None
+    for record in records:
+        if previous is not None and previous.id != record.id:
+            previous = None
+        diff = []
+        if previous is not None:
+            for name in HISTORY_FIELDS:
+                attname = fields[name].attname
+                if getattr(previous, attname) != getattr(record, attname):
+                    diff.append((str(fields[name].verbose_name), _shown(previous, name), _shown(record, name)))
+        changes.append(MembershipChange(record=record, kind=record.history_type, changes=diff))
+        previous = record
+    changes.sort(key=lambda change: (change.record.history_date, change.record.history_id), reverse=True)
+    return changes

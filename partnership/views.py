@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import permission_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from . import selectors
+from .models import User
 
 
 @permission_required("partnership.view_structure", raise_exception=True)
@@ -25,3 +27,20 @@ def call_list(request):
 def call_detail(request, pk: int):
     call = get_object_or_404(selectors.calls_overview(), pk=pk)
     return render(request, "partnership/call_detail.html", {"call": call})
+
+
+@permission_required("partnership.view_structure", raise_exception=True)
+def person_detail(request, pk: int):
+    person = get_object_or_404(User.objects.select_related("organisation"), pk=pk)
+    if not request.user.has_perm("partnership.view_person", person):
+        raise Http404
+    show_history = request.user.has_perm("partnership.view_membership_history", person)
+    return render(
+        request,
+        "partnership/person_detail.html",
+        {
+            "person": person,
+            "memberships": selectors.person_memberships(person),
+            "history": selectors.membership_history(person) if show_history else None,
+        },
+    )

@@ -132,16 +132,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Guessing passwords: after 5 failures for one username from one address, that
-# pair is locked out for 15 minutes (``manage.py axes_reset_username`` unlocks).
+# Guessing passwords: after 5 failures at one account from any address, that account is
+# locked for 15 minutes, and after 20 failures from one address at any accounts, that address
+# is (``manage.py axes_reset_username`` / ``axes_reset_ip`` unlock). See simportal/accounts.py.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # in this order: LoginFailureHandler reads them so
+AXES_HANDLER = "simportal.accounts.LoginFailureHandler"
+AXES_CLIENT_IP_CALLABLE = "simportal.accounts.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+# The client's address is REMOTE_ADDR; X-Forwarded-For is read only from these proxies
+# (addresses or networks, e.g. "10.0.0.5,10.1.0.0/16"). Empty: the header is never believed.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Password links and invitations: at most this many e-mails an hour to one person, and this
+# many requests an hour from one address; an invitation link is valid for 72 hours.
+ACCOUNT_MAIL_LIMIT_PER_PERSON = env.int("ACCOUNT_MAIL_LIMIT_PER_PERSON", default=3)
+ACCOUNT_MAIL_LIMIT_PER_ADDRESS = env.int("ACCOUNT_MAIL_LIMIT_PER_ADDRESS", default=10)
+INVITATION_TIMEOUT = 60 * 60 * 72
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

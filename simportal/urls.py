@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -5,12 +6,12 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from . import views
-from .accounts import QueuedPasswordResetForm
+from .accounts import LoginForm, QueuedPasswordResetForm, invitation_tokens
 
 account_patterns = [
     path(
         "logga-in/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
         name="login",
     ),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
@@ -22,12 +23,7 @@ account_patterns = [
     path("losenord/byt/klart/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
         "losenord/aterstall/",
-        auth_views.PasswordResetView.as_view(
-            form_class=QueuedPasswordResetForm,
-            email_template_name="registration/password_reset_email.txt",
-            html_email_template_name="registration/password_reset_email.html",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
     path("losenord/aterstall/skickat/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -35,6 +31,15 @@ account_patterns = [
         "losenord/aterstall/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
+    ),
+    path(
+        "inbjudan/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            token_generator=invitation_tokens,
+            template_name="registration/invitation_confirm.html",
+            extra_context={"invitation_hours": settings.INVITATION_TIMEOUT // 3600},
+        ),
+        name="invitation_confirm",
     ),
     path(
         "losenord/aterstall/klart/",

@@ -45,6 +45,10 @@ EXPECTED = {
     "password_reset_complete": (EVERYONE, "get", None),
     "set_language": (EVERYONE, "post", None),
     "partnership:who_is_who": (WITH_ROLE, "get", None),
+    "partnership:person": (WITH_ROLE, "get", "person"),
+    "invitation_confirm": (EVERYONE, "get", "reset_token"),
+    # Administrators resend an invitation to a person they may change (one without memberships here).
+    "admin:partnership_user_invite": (ADMINISTRATORS, "post", "invitee"),
     "partnership:call_list": (WITH_ROLE, "get", None),
     "partnership:call_detail": (WITH_ROLE, "get", "call"),
     "applications:detail": (GROUP, "get", "draft"),
@@ -132,12 +136,16 @@ ADMIN_SITE_PAGES = {
     "admin:autocomplete": ADMINISTRATORS,
     "admin:app_list": ADMINISTRATORS,
     "admin:view_on_site": NOBODY,
-    "admin:auth_user_password_change": ADMINISTRATORS,  # no model here has a public page of its own
 }
 SUPERUSER_ONLY_ADMINS = {"applications.application"}
-# People are deactivated, never deleted: only system administrators (superusers) can delete.
-# A decision letter is what was sent: it is only read in the admin.
+# People are deactivated and memberships ended, never deleted; nor is anything else of the
+# structure. A decision letter is what was sent: it is only read in the admin.
 ADMIN_OVERRIDES = {
+    **{
+        f"admin:partnership_{model}_delete": NOBODY
+        for model in ["region", "subregion", "municipality", "organisation", "unit", "partnership", "part"]
+        + ["call", "body", "membership"]
+    },
     "admin:partnership_user_delete": NOBODY,
     "admin:reviews_decisionletter_add": NOBODY,
     "admin:reviews_decisionletter_delete": NOBODY,
@@ -223,6 +231,8 @@ def objects(demo):
             "pk": ApplicationFactory(call=demo.call(), source="import", status="approved", run_status="ongoing").pk
         },
         "reset_token": {"uidb64": "MQ", "token": "set-password"},
+        "person": {"pk": demo.person("leader").pk},
+        "invitee": {"pk": User.objects.get(username="utan-uppdrag").pk},
         **run_objects(demo),
     }
 
@@ -238,8 +248,6 @@ def expectation(name: str, objects) -> tuple[frozenset, str, dict, dict]:
         query = {}
         if name == "admin:autocomplete":
             query = {"app_label": "partnership", "model_name": "membership", "field_name": "person", "term": "a"}
-        if name == "admin:auth_user_password_change":
-            kwargs = {"id": User.objects.get(username="utan-uppdrag").pk}
         if name == "admin:view_on_site":
             from django.contrib.contenttypes.models import ContentType
 

@@ -1,6 +1,7 @@
 """The admin, as the administrators of the structure use it."""
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from partnership.models import Body, Membership, User
@@ -8,26 +9,34 @@ from partnership.models import Body, Membership, User
 pytestmark = pytest.mark.django_db
 
 
-def test_it_lets_the_project_leader_create_a_person(as_persona):
+def test_it_lets_the_project_leader_create_a_person_who_is_invited(as_persona, django_capture_on_commit_callbacks):
     client = as_persona("project_leader")
-    response = client.post(
-        reverse("admin:partnership_user_add"),
-        {
-            "username": "ny-ledamot",
-            "first_name": "Nina",
-            "last_name": "Ny",
-            "email": "nina.ny@example.se",
-            "usable_password": "false",
-            "password1": "",
-            "password2": "",
-            "memberships-TOTAL_FORMS": "0",
-            "memberships-INITIAL_FORMS": "0",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:partnership_user_add"),
+            {
+                "username": "ny-ledamot",
+                "first_name": "Nina",
+                "last_name": "Ny",
+                "email": "nina.ny@example.se",
+                "usable_password": "true",
+                "password1": "Satt-av-projektledaren-1",
+                "password2": "Satt-av-projektledaren-1",
+            },
+        )
     assert response.status_code == 302, response.content.decode()[:2000]
     user = User.objects.get(username="ny-ledamot")
-    assert not user.has_usable_password()  # they choose their own through "Glömt lösenordet?"
+    assert not user.has_usable_password()  # they choose their own through the invitation
     assert not user.is_staff and not user.is_superuser
+    assert [m.to for m in mail.outbox] == [["nina.ny@example.se"]]
+
+
+def test_it_asks_for_an_email_address_for_the_invitation(as_persona):
+    response = as_persona("project_leader").post(
+        reverse("admin:partnership_user_add"), {"username": "utan-adress", "first_name": "Utan"}
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(username="utan-adress").exists()
 
 
 def test_it_never_offers_superuser_rights_to_the_project_leader(as_persona, demo):
@@ -39,7 +48,7 @@ def test_it_never_offers_superuser_rights_to_the_project_leader(as_persona, demo
 
 
 def test_it_ignores_a_forged_superuser_field(as_persona, demo):
-    client = as_persona("secretariat")
+    client = as_persona("project_leader")
     member = demo.person("member")
     response = client.post(
         reverse("admin:partnership_user_change", args=[member.pk]),

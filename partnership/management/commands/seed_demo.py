@@ -351,7 +351,7 @@ class Command(BaseCommand):
 
     def build_people(self, organisations: dict[str, Organisation], *, demo_logins: bool) -> dict[str, User]:
         people: dict[str, User] = {}
-        for username, first, last, title, org_name, label in PEOPLE:
+        for username, first, last, title, org_name, _label in PEOPLE:
             organisation = organisations[org_name]
             user, created = User.objects.update_or_create(
                 username=username,
@@ -364,7 +364,8 @@ class Command(BaseCommand):
                     "is_active": True,
                 },
             )
-            wants_password = demo_logins and label is not None
+            # Every demo person logs in with the demo password, the steering group's members too.
+            wants_password = demo_logins
             if wants_password and not user.check_password(DEMO_PASSWORD):
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
