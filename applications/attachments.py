@@ -566,9 +566,7 @@ class AttachmentForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The browser warns before sending a file the portal would refuse for its size.
-        self.fields["file"].widget.attrs.update(
-            {"data-max-bytes": str(MAX_BYTES), "accept": ".pdf,.docx,.xlsx,.odt"}
-        )
+        self.fields["file"].widget.attrs.update({"data-max-bytes": str(MAX_BYTES), "accept": ".pdf,.docx,.xlsx,.odt"})
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]

@@ -142,11 +142,13 @@ def docx(
     body = ""
     for paragraph in paragraphs or ("Underskrifter",):
         runs = (paragraph,) if isinstance(paragraph, str) else paragraph
-        body += "<w:p>" + "".join(f'<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{run}</w:t></w:r>' for run in runs)
+        body += "<w:p>" + "".join(
+            f'<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{run}</w:t></w:r>' for run in runs
+        )
         body += "</w:p>"
     document = document or (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W}"><w:body>{body}'
-        '<w:sectPr/></w:body></w:document>'
+        "<w:sectPr/></w:body></w:document>"
     )
     override_xml = "".join(
         f'<Override PartName="{part}" ContentType="{kind}"/>'
@@ -220,7 +222,8 @@ def odt(*spans: str, title: str = "Bilaga", members: dict[str, bytes | str] | No
         "META-INF/manifest.xml": (
             '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
             'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
-            '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+            '<manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.text"/>'
             "</manifest:manifest>"
         ),
         "content.xml": (
@@ -340,8 +343,9 @@ HOSTILE = [
     Hostile("truncated.pdf", lambda: raw_pdf()[:400], "damaged"),
     # PDFs that act when opened.
     Hostile(
-        "javascript.pdf", lambda: raw_pdf(catalog="/Names << /JavaScript << /Names [(a) 6 0 R] >> >>", extra=(
-            JS_ACTION.encode(),)), "javascript"
+        "javascript.pdf",
+        lambda: raw_pdf(catalog="/Names << /JavaScript << /Names [(a) 6 0 R] >> >>", extra=(JS_ACTION.encode(),)),
+        "javascript",
     ),
     Hostile("open-action-javascript.pdf", lambda: raw_pdf(catalog=f"/OpenAction {JS_ACTION}"), "javascript"),
     Hostile(
@@ -415,7 +419,8 @@ HOSTILE = [
     Hostile("ole-object.odt", lambda: odt(members={"Object 1": OLE}), "embedded"),
     # Personal identity numbers where a simple text extractor does not look.
     Hostile(
-        "number-in-pdf-info.pdf", lambda: raw_pdf(trailer="/Info 6 0 R", extra=(f"<< /Author (Barn {PERSONNUMMER}) >>".encode(),)),
+        "number-in-pdf-info.pdf",
+        lambda: raw_pdf(trailer="/Info 6 0 R", extra=(f"<< /Author (Barn {PERSONNUMMER}) >>".encode(),)),
         "personal_identity_number",
     ),
     Hostile(
@@ -449,12 +454,20 @@ HOSTILE = [
     Hostile("number-spaced.docx", lambda: docx("Barn 811218 \u2013 9876"), "personal_identity_number"),
     Hostile("number-full-width.docx", lambda: docx("Barn ８１１２１８－９８７６"), "personal_identity_number"),
     Hostile("number-zero-width.docx", lambda: docx("Barn 8112\u200b18-9876"), "personal_identity_number"),
-    Hostile("number-in-alt-text.docx", lambda: docx(document=(
-        f'<w:document xmlns:w="{W}" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
-        f'<w:body><w:p><w:r><wp:docPr id="1" name="Bild" descr="Barn {PERSONNUMMER}"/></w:r></w:p></w:body>'
-        "</w:document>"
-    )), "personal_identity_number"),
-    Hostile("number-split-across-runs.xlsx", lambda: xlsx_with_runs("Barn 81121", "8-98", "76"), "personal_identity_number"),
+    Hostile(
+        "number-in-alt-text.docx",
+        lambda: docx(
+            document=(
+                f'<w:document xmlns:w="{W}" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+                f'<w:body><w:p><w:r><wp:docPr id="1" name="Bild" descr="Barn {PERSONNUMMER}"/></w:r></w:p></w:body>'
+                "</w:document>"
+            )
+        ),
+        "personal_identity_number",
+    ),
+    Hostile(
+        "number-split-across-runs.xlsx", lambda: xlsx_with_runs("Barn 81121", "8-98", "76"), "personal_identity_number"
+    ),
     Hostile("number-in-cell.xlsx", lambda: xlsx("Namn", 198112189876), "personal_identity_number"),
     Hostile("number-split-across-spans.odt", lambda: odt("Barn 811", "218-", "9876"), "personal_identity_number"),
     Hostile("number-in-meta.odt", lambda: odt(title=f"Barn {PERSONNUMMER}"), "personal_identity_number"),
@@ -464,7 +477,9 @@ VALID = {
     "pypdf.pdf": pdf_made_with_pypdf,
     "weasyprint.pdf": pdf_made_with_weasyprint,
     "written.pdf": lambda: raw_pdf("Kartläggning 2026, 1 234 barn", catalog="/OpenAction [3 0 R /Fit]"),
-    "underskrifter.docx": lambda: docx("Underskrifter", ("Uddevalla ", "kommun"), members={"word/media/image1.png": PNG}),
+    "underskrifter.docx": lambda: docx(
+        "Underskrifter", ("Uddevalla ", "kommun"), members={"word/media/image1.png": PNG}
+    ),
     "budget.xlsx": lambda: xlsx("Budget 2027", 1234567, "Telefon 0522-123456"),
     "plan.odt": lambda: odt("Plan för ", "2027–2029"),
 }

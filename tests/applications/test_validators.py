@@ -58,7 +58,9 @@ def test_it_finds_a_number_in_free_text_of_a_form(demo):
     draft = services.application_create(
         call=demo.call(), working_group=demo.working_group("Uddevalla"), title="Fritext", by=demo.person("leader")
     )
-    form = forms.PurposeForm({"purpose": "Gäller barnet ８１１２１８－９８７６.", "problem": "", "version": 0}, instance=draft)
+    form = forms.PurposeForm(
+        {"purpose": "Gäller barnet ８１１２１８－９８７６.", "problem": "", "version": 0}, instance=draft
+    )
     assert not form.is_valid()
     assert "personnummer" in form.errors["purpose"][0]
 
