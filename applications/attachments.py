@@ -29,6 +29,9 @@ from typing import IO, Any
 from xml.parsers import expat
 
 from django import forms
+from pypdf import PdfReader, apply_configuration
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -190,13 +193,10 @@ MAX_PDF_STREAM_BYTES = 50 * 1024 * 1024
 
 
 def _inspect_pdf(stream: IO[bytes], head: bytes, scanner: TextScanner, budget: _Budget) -> None:
-    from pypdf import PdfReader, apply_configuration
-    from pypdf.errors import PyPdfError
-
     if _MARKUP.search(head):
         raise Refused("damaged")
     _scan_raw_names(stream)
-    limits = {
+    limits: dict[str, Any] = {
         "zlib_maximum_output_length": MAX_PDF_STREAM_BYTES,
         "lzw_maximum_output_length": MAX_PDF_STREAM_BYTES,
         "run_length_maximum_output_length": MAX_PDF_STREAM_BYTES,
@@ -208,7 +208,7 @@ def _inspect_pdf(stream: IO[bytes], head: bytes, scanner: TextScanner, budget: _
         "jbig2dec_binary": None,
     }
     try:
-        with apply_configuration(**limits):
+        with apply_configuration(None, **limits):
             reader = PdfReader(stream, strict=False)
             if reader.is_encrypted:
                 raise Refused("encrypted")
@@ -246,8 +246,6 @@ def _scan_raw_names(stream: IO[bytes]) -> None:
 def _walk_pdf_objects(reader: Any, scanner: TextScanner, budget: _Budget) -> None:
     """Every object in the file, reachable or not: actions and embedded files refuse it, every
     string (document info, annotations, form values, bookmarks) and the XMP metadata are read."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
-
     references = [(number, generation) for generation, numbers in reader.xref.items() for number in numbers]
     references += [(number, 0) for number in reader.xref_objStm]
     if len(references) > MAX_PDF_OBJECTS:
@@ -488,7 +486,7 @@ def _xml_parser() -> Any:
     entities); office files never have them."""
     parser = expat.ParserCreate(namespace_separator=" ")
 
-    def refuse_doctype(*_args: Any) -> None:
+    def refuse_doctype(*_args: Any) -> Any:
         raise Refused("damaged")
 
     parser.StartDoctypeDeclHandler = refuse_doctype
@@ -566,15 +564,23 @@ class AttachmentForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The browser warns before sending a file the portal would refuse for its size.
-        self.fields["file"].widget.attrs.update({"data-max-bytes": str(MAX_BYTES), "accept": ".pdf,.docx,.xlsx,.odt"})
+        self.fields["file"].widget.attrs.update(
+            {
+                "data-max-bytes": str(MAX_BYTES),
+                "data-size-warning": "id_file_size_warning",
+                "accept": ".pdf,.docx,.xlsx,.odt",
+            }
+        )
 
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
         if upload.size is not None and upload.size > MAX_BYTES:
             raise forms.ValidationError(
                 _("Filen är %(size)s byte; högsta tillåtna storlek är 20 MB. Dela upp den eller komprimera den.")
                 % {"size": group_thousands(upload.size)}
             )
+        if upload.file is None:
+            raise forms.ValidationError(Refused("damaged").message, code="damaged")
         try:
             self.checked = inspect(upload.file)
         except Refused as refused:

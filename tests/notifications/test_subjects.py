@@ -11,6 +11,7 @@ from tests.factories import complete_application
 
 pytestmark = pytest.mark.django_db
 
+INJECTED = "angripare@example.com i förskolan 0202"
 TITLE = "Språkstöd\r\nBcc: angripare@example.com\n i förskolan \u202e0202\u202c"
 
 
@@ -22,9 +23,8 @@ def test_a_title_with_line_breaks_and_direction_controls_is_still_mailed(demo, c
 
     assert not OutboxMessage.objects.filter(failed_at__isnull=False).exists()
     [message] = [m for m in mail.outbox if demo.person("project_leader").email in m.to]
-    assert message.subject == (
-        f"SIM-portalen: Ny ansökan: {application.reference_number} Språkstöd Bcc: angripare@example.com i förskolan 0202"
-    )
+    number = application.reference_number
+    assert message.subject == f"SIM-portalen: Ny ansökan: {number} Språkstöd Bcc: " + INJECTED
     assert message.bcc == []
     html, _mimetype = message.alternatives[0]
     for text in (message.subject, message.body, html):
