@@ -29,12 +29,12 @@ from typing import IO, Any
 from xml.parsers import expat
 
 from django import forms
-from pypdf import PdfReader, apply_configuration
-from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader, apply_configuration
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
 from simportal.formatting import group_thousands
 
