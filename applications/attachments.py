@@ -19,12 +19,14 @@ Every refusal says in Swedish what to do instead.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import IO, Any
 from xml.parsers import expat
 
@@ -465,6 +467,9 @@ def _content_types(data: bytes) -> list[str]:
 def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, scanner: TextScanner, budget: _Budget) -> None:
     name = info.filename.lower()
     extension = _extension(name)
+    if extension == "vml":  # legacy drawing markup (comments, text boxes): often not well-formed XML
+        _scan_markup_chunks(_member_chunks(archive, info, budget), scanner)
+        return
     if extension in _TEXT_EXTENSIONS:
         _scan_xml_chunks(_member_chunks(archive, info, budget), scanner)
         return
@@ -545,6 +550,40 @@ def _scan_xml_chunks(chunks: Iterator[bytes], scanner: TextScanner) -> None:
         parser.Parse(b"", True)
     except expat.ExpatError as error:
         raise Refused("damaged") from error
+
+
+class _MarkupText(HTMLParser):
+    """Text of lenient markup, for the scanner: inline formatting joins, other tags separate."""
+
+    INLINE = frozenset({"font", "span", "b", "i", "u", "strong", "em", "sub", "sup"})
+
+    def __init__(self, scanner: TextScanner) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scanner = scanner
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag.rsplit(":", 1)[-1] not in self.INLINE:
+            self.scanner.separate()
+        for key, value in attrs:
+            if value and key.rsplit(":", 1)[-1] in _TEXT_ATTRIBUTES:
+                self.scanner.write(value)
+                self.scanner.separate()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag.rsplit(":", 1)[-1] not in self.INLINE:
+            self.scanner.separate()
+
+    def handle_data(self, data: str) -> None:
+        self.scanner.write(data)
+
+
+def _scan_markup_chunks(chunks: Iterator[bytes], scanner: TextScanner) -> None:
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    parser = _MarkupText(scanner)
+    for chunk in chunks:
+        parser.feed(decoder.decode(chunk))
+    parser.feed(decoder.decode(b"", final=True))
+    parser.close()
 
 
 # --- the form ------------------------------------------------------------------------------

@@ -304,6 +304,8 @@ def members_with_entities() -> bytes:
     return docx(document=laughs)
 
 
+# Legacy drawing markup as Office writes it: namespaces undeclared and a <br> never closed.
+VML = "<xml><v:shape><v:textbox><div style='text-align:left'>{text}<br></div></v:textbox></v:shape></xml>"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\0" * 120 + b"This program cannot be run in DOS mode."
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 120
@@ -469,6 +471,11 @@ HOSTILE = [
         "number-split-across-runs.xlsx", lambda: xlsx_with_runs("Barn 81121", "8-98", "76"), "personal_identity_number"
     ),
     Hostile("number-in-cell.xlsx", lambda: xlsx("Namn", 198112189876), "personal_identity_number"),
+    Hostile(
+        "number-in-legacy-drawing.docx",
+        lambda: docx(members={"word/drawings/vmlDrawing1.vml": VML.format(text="Barn <font>8112</font>18-9876")}),
+        "personal_identity_number",
+    ),
     Hostile("number-split-across-spans.odt", lambda: odt("Barn 811", "218-", "9876"), "personal_identity_number"),
     Hostile("number-in-meta.odt", lambda: odt(title=f"Barn {PERSONNUMMER}"), "personal_identity_number"),
 ]
@@ -482,6 +489,9 @@ VALID = {
     ),
     "budget.xlsx": lambda: xlsx("Budget 2027", 1234567, "Telefon 0522-123456"),
     "plan.odt": lambda: odt("Plan för ", "2027–2029"),
+    "kommentar.docx": lambda: docx(
+        members={"word/drawings/vmlDrawing1.vml": VML.format(text="Se <font>budget</font>")}
+    ),
 }
 
 
