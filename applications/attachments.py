@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import html
 import re
 import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import IO, Any
 from xml.parsers import expat
 
@@ -332,11 +332,6 @@ _BINARY_MAGIC = {
     b"Rar!": "embedded",
     b"7z\xbc\xaf": "embedded",
 }
-# Attributes that hold text a reader sees (alt text, link targets, cell values).
-_TEXT_ATTRIBUTES = {"descr", "title", "target", "href", "string-value", "value", "date-value"}
-# Elements whose text is one run of text, however it is split into runs and spans.
-_PARAGRAPHS = {"p", "h", "si", "is"}
-_SPACES = {"tab", "br", "cr", "s", "line-break", "soft-page-break"}
 
 
 def _inspect_package(stream: IO[bytes], scanner: TextScanner, budget: _Budget) -> tuple[str, str]:
@@ -467,11 +462,8 @@ def _content_types(data: bytes) -> list[str]:
 def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, scanner: TextScanner, budget: _Budget) -> None:
     name = info.filename.lower()
     extension = _extension(name)
-    if extension == "vml":  # legacy drawing markup (comments, text boxes): often not well-formed XML
-        _scan_markup_chunks(_member_chunks(archive, info, budget), scanner)
-        return
     if extension in _TEXT_EXTENSIONS:
-        _scan_xml_chunks(_member_chunks(archive, info, budget), scanner)
+        _scan_markup(_member_chunks(archive, info, budget), scanner)
         return
     if _PLAIN_PARTS.match(name) or extension == "odttf":  # an obfuscated font starts with scrambled bytes
         return
@@ -502,88 +494,106 @@ def _xml_parser() -> Any:
 
 def _scan_xml_bytes(data: bytes, scanner: TextScanner, budget: _Budget) -> None:
     budget.unpack(len(data))
-    _scan_xml_chunks(iter([data]), scanner)
+    _scan_markup(iter([data]), scanner)
 
 
-def _scan_xml_chunks(chunks: Iterator[bytes], scanner: TextScanner) -> None:
-    """Feed XML to the scanner: text inside a paragraph as one string (runs and spans joined),
-    everything else element by element, and the attributes that carry visible text."""
-    depth = 0
-
-    def local(name: str) -> str:
-        return name.rsplit(" ", 1)[-1]
-
-    def start(name: str, attributes: dict[str, str]) -> None:
-        nonlocal depth
-        tag = local(name)
-        for key, value in attributes.items():
-            if local(key).lower() in _TEXT_ATTRIBUTES:
-                scanner.separate()
-                scanner.write(value)
-                scanner.separate()
-        if tag in _PARAGRAPHS:
-            if depth == 0:
-                scanner.separate()
-            depth += 1
-        elif depth and tag in _SPACES:
-            scanner.write(" ")
-        elif not depth:
-            scanner.separate()
-
-    def end(name: str) -> None:
-        nonlocal depth
-        if local(name) in _PARAGRAPHS and depth:
-            depth -= 1
-            if depth == 0:
-                scanner.separate()
-        elif not depth:
-            scanner.separate()
-
-    parser = _xml_parser()
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = scanner.write
-    parser.buffer_text = True
-    try:
-        for chunk in chunks:
-            parser.Parse(chunk, False)
-        parser.Parse(b"", True)
-    except expat.ExpatError as error:
-        raise Refused("damaged") from error
+# The text of office XML, read with one regular expression over the tags (lenient by
+# design: badly formed markup such as Office's VML or a producer's XMP is read, not refused).
+#
+# Within a paragraph, text is split into runs (w:r/w:t), spans (text:span), hyperlinks,
+# tracked changes and the like, and runs carry their formatting (w:rPr): those tags are
+# dropped so the runs join. Tabs and breaks become a space. Every other tag separates,
+# so that two cells, two fields or two paragraphs are never read as one number. No
+# pattern crosses a "<", so hostile markup ("<<<<…") cannot make it crawl.
+_TAG = re.compile(r"<(/?)(?:[\w.-]+:)?([\w.-]+)[^<>]*>")
+_ANY_TAG = re.compile(r"<[^<>]*>")
+_FORMATTING_TAGS = frozenset({"rPr", "pPr"})
+_INLINE_TAGS = frozenset(
+    {
+        "r", "t", "ins", "del", "delText", "instrText", "hyperlink", "smartTag", "fldSimple", "fldChar", "sdt",
+        "sdtContent", "customXml", "dir", "bdo", "proofErr", "bookmarkStart", "bookmarkEnd", "commentRangeStart",
+        "commentRangeEnd", "permStart", "permEnd", "moveFrom", "moveTo", "lastRenderedPageBreak", "softHyphen",
+        "noBreakHyphen", "span", "a", "bookmark", "bookmark-start", "bookmark-end", "change-start", "change-end",
+        "soft-page-break", "font", "b", "i", "u", "em", "strong", "sub", "sup",
+    }
+)  # fmt: skip
+_SPACE_TAGS = frozenset({"tab", "br", "cr", "s", "line-break"})
+# Attributes that hold text a reader sees: alt text, titles, link targets, cell values.
+_TEXT_ATTRIBUTE_NAMES = ("descr", "title", "Target", "href", "value")
+_TEXT_ATTRIBUTE = re.compile(
+    r"""\s(?:[\w.-]+:)?(?:descr|title|Target|href|string-value|value|date-value)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)')"""
+)
+_DECLARATIONS = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# Where a piece of markup may be cut without cutting a paragraph: after its end.
+_PARAGRAPH_ENDS = ("</w:p>", "</a:p>", "</text:p>", "</text:h>", "</si>", "</c>", "</row>", "</p>")
+_PIECE = 1024 * 1024
 
 
-class _MarkupText(HTMLParser):
-    """Text of lenient markup, for the scanner: inline formatting joins, other tags separate."""
+def _markup_text(markup: str) -> str:
+    if _DECLARATIONS.search(markup):
+        raise Refused("damaged")  # entity declarations (expansion bombs, external entities)
+    if "<![CDATA[" in markup:
+        markup = _without_cdata(markup)
+    attributes = []
+    if any(name in markup for name in _TEXT_ATTRIBUTE_NAMES):
+        attributes = [first or second for first, second in _TEXT_ATTRIBUTE.findall(markup)]
+    formatting = 0
 
-    INLINE = frozenset({"font", "span", "b", "i", "u", "strong", "em", "sub", "sup"})
+    def replace(tag: re.Match[str]) -> str:
+        nonlocal formatting
+        closing, name = tag.group(1), tag.group(2)
+        if name in _FORMATTING_TAGS:
+            if closing:
+                formatting = max(formatting - 1, 0)
+            elif not tag.group(0).endswith("/>"):
+                formatting += 1
+            return ""
+        if formatting or name in _INLINE_TAGS:
+            return ""
+        return " " if name in _SPACE_TAGS else "\n\n"
 
-    def __init__(self, scanner: TextScanner) -> None:
-        super().__init__(convert_charrefs=True)
-        self.scanner = scanner
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag.rsplit(":", 1)[-1] not in self.INLINE:
-            self.scanner.separate()
-        for key, value in attrs:
-            if value and key.rsplit(":", 1)[-1] in _TEXT_ATTRIBUTES:
-                self.scanner.write(value)
-                self.scanner.separate()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag.rsplit(":", 1)[-1] not in self.INLINE:
-            self.scanner.separate()
-
-    def handle_data(self, data: str) -> None:
-        self.scanner.write(data)
+    text = _TAG.sub(replace, markup)
+    if "<" in text:  # processing instructions, comments, declarations
+        text = _ANY_TAG.sub("\n\n", text)
+    text = "\n\n".join([text, *attributes])
+    return html.unescape(text) if "&" in text else text
 
 
-def _scan_markup_chunks(chunks: Iterator[bytes], scanner: TextScanner) -> None:
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    parser = _MarkupText(scanner)
+def _without_cdata(markup: str) -> str:
+    """CDATA sections as escaped text (a parser reads them as text; so does the check)."""
+    parts, position = [], 0
+    while (start := markup.find("<![CDATA[", position)) != -1:
+        end = markup.find("]]>", start)
+        end = len(markup) if end == -1 else end
+        parts += [markup[position:start], html.escape(markup[start + 9 : end])]
+        position = end + 3
+    parts.append(markup[position:])
+    return "".join(parts)
+
+
+def _scan_markup(chunks: Iterator[bytes], scanner: TextScanner) -> None:
+    """Feed markup arriving in pieces to the scanner, cut after a paragraph where possible."""
+    decoder: codecs.IncrementalDecoder | None = None
+    pending = ""
     for chunk in chunks:
-        parser.feed(decoder.decode(chunk))
-    parser.feed(decoder.decode(b"", final=True))
-    parser.close()
+        if decoder is None:
+            utf16 = chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b'encoding="UTF-16"' in chunk[:100]
+            decoder = codecs.getincrementaldecoder("utf-16" if utf16 else "utf-8-sig")(errors="replace")
+        pending += decoder.decode(chunk)
+        if len(pending) < _PIECE:
+            continue
+        tail = len(pending) - min(len(pending), 65536)
+        cut = max(pending.rfind(end, tail) + len(end) if end in pending[tail:] else -1 for end in _PARAGRAPH_ENDS)
+        if cut <= 0:
+            cut = pending.rfind(">") + 1
+        if cut > 0:
+            scanner.write(_markup_text(pending[:cut]))
+            scanner.separate()
+            pending = pending[cut:]
+    if decoder is not None:
+        pending += decoder.decode(b"", final=True)
+    scanner.write(_markup_text(pending))
+    scanner.separate()
 
 
 # --- the form ------------------------------------------------------------------------------

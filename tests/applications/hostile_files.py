@@ -439,6 +439,14 @@ HOSTILE = [
         "personal_identity_number",
     ),
     Hostile(
+        "number-in-broken-xmp.pdf",
+        lambda: raw_pdf(
+            catalog="/Metadata 6 0 R",
+            extra=(stream(b"<x:xmpmeta><rdf:li>Barn 811218-9876</rdf:li>", "/Type /Metadata /Subtype /XML"),),
+        ),
+        "personal_identity_number",
+    ),
+    Hostile(
         "number-in-annotation.pdf",
         lambda: raw_pdf(
             page="/Annots [6 0 R]",
