@@ -35,3 +35,22 @@ def test_a_title_with_line_breaks_and_direction_controls_is_still_mailed(demo, c
 def test_a_subject_is_one_line_without_control_characters():
     assert header_value("a\rb\nc\u2028d\x00e\u0085f\tg  h") == "a b c d e f g h"
     assert header_value("x" * 400, max_length=300) == "x" * 300
+
+
+def test_an_email_stored_with_a_line_break_in_its_subject_is_still_sent(demo):
+    from notifications import services as notification_services
+
+    person = demo.person("leader")
+    email = Email.objects.create(
+        key="gammalt",
+        recipient=person,
+        to=person.email,
+        subject="SIM-portalen: Rad ett\r\nRad två",
+        text="Hej",
+        html="",
+    )
+    notification_services.send_email(OutboxMessage(key="email:gammalt", payload={"email": email.pk}))
+    [message] = mail.outbox
+    assert message.subject == "SIM-portalen: Rad ett Rad två"
+    email.refresh_from_db()
+    assert email.sent_at is not None
