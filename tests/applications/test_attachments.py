@@ -1,7 +1,9 @@
 """Attachments are checked by their content and size, and served only through a permission check."""
 
 import html
+import io
 import time
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -105,6 +107,20 @@ def test_it_uploads_through_the_page(client, demo, stored):
     )
     assert response.status_code == 302
     assert application.attachments.count() == 2
+
+
+@pytest.mark.parametrize(
+    "name", ["bomb-one-member.docx", "bomb-total.docx", "bomb-many-members.docx", "bomb-ratio.docx"]
+)
+def test_it_judges_an_archive_from_its_directory_before_unpacking_anything(monkeypatch, name):
+    data = built(name)
+    opened = []
+    real_open = zipfile.ZipFile.open
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, *a, **k: opened.append(a[0]) or real_open(self, *a, **k))
+    with pytest.raises(attachments.Refused) as refused:
+        attachments.inspect(io.BytesIO(data))
+    assert refused.value.code == "bomb"
+    assert opened == []
 
 
 # --- the hostile-file corpus, through the real page -----------------------------------------
