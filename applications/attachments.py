@@ -505,7 +505,7 @@ def _scan_xml_bytes(data: bytes, scanner: TextScanner, budget: _Budget) -> None:
 # dropped so the runs join. Tabs and breaks become a space. Every other tag separates,
 # so that two cells, two fields or two paragraphs are never read as one number. No
 # pattern crosses a "<", so hostile markup ("<<<<…") cannot make it crawl.
-_TAG = re.compile(r"<(/?)(?:[\w.-]+:)?([\w.-]+)[^<>]*>")
+_TAG = re.compile(r"<(/?)(?:[\w.-]++:)?([\w.-]++)[^<>]*+>")  # possessive: no backtracking on long names
 _ANY_TAG = re.compile(r"<[^<>]*>")
 _FORMATTING_TAGS = frozenset({"rPr", "pPr"})
 _INLINE_TAGS = frozenset(
@@ -521,7 +521,7 @@ _SPACE_TAGS = frozenset({"tab", "br", "cr", "s", "line-break"})
 # Attributes that hold text a reader sees: alt text, titles, link targets, cell values.
 _TEXT_ATTRIBUTE_NAMES = ("descr", "title", "Target", "href", "value")
 _TEXT_ATTRIBUTE = re.compile(
-    r"""\s(?:[\w.-]+:)?(?:descr|title|Target|href|string-value|value|date-value)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)')"""
+    r"""\s(?:[\w.-]++:)?(?:descr|title|Target|href|string-value|value|date-value)\s*+=\s*+(?:"([^"<>]*+)"|'([^'<>]*+)')"""
 )
 _DECLARATIONS = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # Where a piece of markup may be cut without cutting a paragraph: after its end.
