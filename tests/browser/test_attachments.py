@@ -72,3 +72,22 @@ def test_it_shows_why_a_file_was_refused(portal, demo):
     expect(page.get_by_label(field_label("Fil"))).to_be_focused()
     assert_accessible(page)
     assert not Attachment.objects.exists()
+
+
+def test_it_explains_a_request_larger_than_the_portal_reads(portal, demo, settings):
+    settings.MAX_REQUEST_BYTES = 20_000
+    application = services.application_create(
+        call=demo.call(), working_group=demo.working_group("Uddevalla"), title="Med bilagor", by=demo.person("leader")
+    )
+    page = portal.log_in("member")
+    portal.open(f"/ansokningar/{application.pk}/bilagor/")
+    page.get_by_label(field_label("Fil")).set_input_files(
+        {"name": "rapport.pdf", "mimeType": "application/pdf", "buffer": pdf_with_text("Rapport " + "text " * 8000)}
+    )
+    page.get_by_role("button", name="Ladda upp").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Det du skickade är för stort")
+    expect(page.get_by_text("Ingenting av det du skickade har sparats.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Tillbaka till sidan du kom från").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bilagor")
+    assert not Attachment.objects.exists()
