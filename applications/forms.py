@@ -164,8 +164,88 @@ class PartnerForm(forms.ModelForm):
         _guard_text_fields(self)
 
 
+class RebasingInlineFormSet(forms.BaseInlineFormSet):
+    """A section's rows as posted, on top of what is saved *now*.
+
+    After an edit conflict the person's rows are posted again ("save again"). A row someone
+    else deleted meanwhile is kept as a new row (its text is not lost); a deletion of a row
+    that is already gone is dropped. So a stale row never makes the formset fail or the save
+    crash."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and kwargs.get("instance") is not None:
+            data = self._rebased(data, kwargs.get("prefix") or self.get_default_prefix(), kwargs["instance"])
+        super().__init__(data, *args, **kwargs)
+
+    @classmethod
+    def _rebased(cls, data, prefix: str, instance):
+        try:
+            total = min(int(data.get(f"{prefix}-TOTAL_FORMS", "")), cls.absolute_max)
+            initial = min(int(data.get(f"{prefix}-INITIAL_FORMS", "")), total)
+        except (TypeError, ValueError):
+            return data  # the management form's own validation reports it
+        saved = {
+            str(pk) for pk in cls.model._default_manager.filter(**{cls.fk.name: instance}).values_list("pk", flat=True)
+        }
+        kept, moved = [], []
+        for index in range(total):
+            start = f"{prefix}-{index}-"
+            row = {key[len(start) :]: data.getlist(key) for key in data if key.startswith(start)}
+            if index >= initial:
+                moved.append(row)
+            elif (row.get("id") or [""])[0] in saved:
+                kept.append(row)
+            elif not row.get("DELETE"):
+                moved.append({**row, "id": [""]})
+        if len(kept) == initial and len(kept) + len(moved) == total:
+            return data
+        rebased = data.copy()
+        for key in list(rebased):
+            if key.startswith(f"{prefix}-") and key.split("-")[1].isdigit():
+                del rebased[key]
+        for index, row in enumerate(kept + moved):
+            for name, values in row.items():
+                rebased.setlist(f"{prefix}-{index}-{name}", values)
+        rebased[f"{prefix}-TOTAL_FORMS"] = str(len(kept) + len(moved))
+        rebased[f"{prefix}-INITIAL_FORMS"] = str(len(kept))
+        return rebased
+
+
+class BasePartnerFormSet(RebasingInlineFormSet):
+    def clean(self):
+        super().clean()
+        # A unit is a partner once (a database constraint). Someone else may have added it
+        # meanwhile: say so on the row instead of failing the save.
+        taken = dict(Partner.objects.filter(application=self.instance, unit__isnull=False).values_list("unit_id", "pk"))
+        deleted = {f.instance.pk for f in self.deleted_forms if f.instance.pk}
+        for form in self.forms:
+            if form in self.deleted_forms or not form.has_changed():
+                continue
+            unit = form.cleaned_data.get("unit")
+            owner = taken.get(unit.pk) if unit else None
+            if owner is None or owner == form.instance.pk:
+                continue
+            if owner in deleted and form.instance.pk is None:
+                continue  # new rows are saved after the deletions
+            form.add_error(
+                "unit",
+                _(
+                    "%(unit)s är redan samverkanspart i ansökan (den kan ha lagts till av någon annan medan du "
+                    "skrev). Välj en annan enhet, eller ta bort den här raden."
+                )
+                % {"unit": unit.name},
+            )
+
+
 PartnerFormSet = forms.inlineformset_factory(
-    Application, Partner, form=PartnerForm, extra=1, can_delete=True, max_num=30, validate_max=True
+    Application,
+    Partner,
+    form=PartnerForm,
+    formset=BasePartnerFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
 )
 
 
@@ -187,7 +267,14 @@ class LogicRowForm(forms.ModelForm):
 
 
 LogicRowFormSet = forms.inlineformset_factory(
-    Application, LogicModelRow, form=LogicRowForm, extra=1, can_delete=True, max_num=60, validate_max=True
+    Application,
+    LogicModelRow,
+    form=LogicRowForm,
+    formset=RebasingInlineFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=60,
+    validate_max=True,
 )
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from partnership.models import User
+from simportal.text import header_value, without_bidi_controls
 
 from . import outbox
 from .catalogue import EVENTS, TRANSITION_EVENTS
@@ -136,15 +137,17 @@ def _absolute(url: str) -> str:
 
 
 def _email(*, key: str, user: User, subject: str, template: str, context: dict[str, Any], letter=None) -> Email:
+    # A title typed with a line break must not stop the mail; direction controls must not disguise it.
+    subject = header_value(subject, max_length=300)
     context = {**context, "person": user, "site_url": settings.SITE_URL.rstrip("/"), "subject": subject}
     email, created = Email.objects.get_or_create(
         key=key,
         defaults={
             "recipient": user,
             "to": user.email,
-            "subject": subject[:300],
-            "text": render_to_string(f"notifications/email/{template}.txt", context),
-            "html": render_to_string(f"notifications/email/{template}.html", context),
+            "subject": subject,
+            "text": without_bidi_controls(render_to_string(f"notifications/email/{template}.txt", context)),
+            "html": without_bidi_controls(render_to_string(f"notifications/email/{template}.html", context)),
             "letter": letter,
         },
     )
@@ -174,7 +177,7 @@ def send_email(message: OutboxMessage) -> None:
     if email.sent_at:
         return
     mail = EmailMultiAlternatives(
-        subject=email.subject,
+        subject=header_value(email.subject),  # also for mails stored before subjects were cleaned
         body=email.text,
         to=[email.to],
         headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"},

@@ -31,6 +31,8 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from .text import without_bidi_controls
+
 logger = logging.getLogger(__name__)
 # WeasyPrint reports every step of every render at INFO; a worker's log needs none of it.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -165,6 +167,8 @@ def html_to_pdf(html: str, *, variant: str | None = PDF_VARIANT) -> RenderedPdf:
 
     started = time.perf_counter()
     fetcher = StaticOnlyFetcher()
+    # Direction controls in typed text could make a record read differently from what it says.
+    html = without_bidi_controls(html)
     document = HTML(string=html, base_url=PDF_ORIGIN + "/", url_fetcher=fetcher)
     # Tagged (structure for screen readers) and archival if possible; the archival variant
     # and the tags are niceties, the document itself is not.

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that its 413 page gets every header above; before any view reads the body.
+    "simportal.middleware.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "simportal.urls"
@@ -177,6 +179,9 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [SITE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=HOME_DIR / "staticfiles")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# The largest request the portal reads: an attachment (at most 20 MB) with its form. A larger
+# one is answered with a page that says what to do (413) before its body is read.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=21 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -64,3 +64,6 @@ urlpatterns = [
     path("styrgrupp/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A post larger than the portal reads gets a Swedish page that says what to do (413).
+handler400 = "simportal.middleware.bad_request"

@@ -218,3 +218,10 @@ def test_render_pdf_renders_a_template_in_swedish_whatever_the_request_language(
     reader = PdfReader(io.BytesIO(rendered.content))
     assert reader.trailer["/Root"]["/Lang"] == "sv"
     assert reader.metadata.author == "SIM-portalen"
+
+
+def test_direction_controls_in_typed_text_cannot_make_a_number_read_backwards():
+    typed = "SIM 2026/\u202e1234\u202c och \u2067100 000\u2069 kr"
+    rendered = pdf.html_to_pdf(f"<p>Diarienummer {typed}</p>", variant=None)
+    text = PdfReader(io.BytesIO(rendered.content)).pages[0].extract_text()
+    assert "SIM 2026/1234 och 100 000 kr" in text  # "2026/4321" and "000 100" before

@@ -1,6 +1,8 @@
 """Attachments are checked by their content and size, and served only through a permission check."""
 
+import html
 import io
+import time
 import zipfile
 
 import pytest
@@ -8,40 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications import attachments, services
+from applications.models import Attachment
+
+from .hostile_files import HOSTILE, VALID, built, docx, pdf_with_text
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_with_text(text: str) -> bytes:
-    from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
-    writer = PdfWriter()
-    page = writer.add_blank_page(width=300, height=200)
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        }
-    )
-    page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
-    )
-    stream = DecodedStreamObject()
-    stream.set_data(f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode("latin-1"))
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def docx_with_text(text: str) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", f"<w:document><w:body><w:p><w:t>{text}</w:t></w:p></w:body></w:document>")
-    return out.getvalue()
 
 
 def form(data: bytes, name: str) -> attachments.AttachmentForm:
@@ -50,7 +23,7 @@ def form(data: bytes, name: str) -> attachments.AttachmentForm:
 
 def test_it_accepts_a_pdf_and_a_docx_by_their_content():
     assert form(pdf_with_text("Kartlaggning 2026"), "kartläggning.pdf").is_valid()
-    assert form(docx_with_text("Underskrifter"), "underskrifter.docx").is_valid()
+    assert form(docx("Underskrifter"), "underskrifter.docx").is_valid()
 
 
 def test_it_refuses_a_file_that_only_has_the_right_name():
@@ -67,26 +40,35 @@ def test_it_refuses_a_file_that_is_too_large(monkeypatch):
 
 
 def test_it_refuses_a_document_with_a_personal_identity_number():
-    for data, name in [(pdf_with_text("Barn 811218-9876"), "lista.pdf"), (docx_with_text("811218-9876"), "lista.docx")]:
+    for data, name in [(pdf_with_text("Barn 811218-9876"), "lista.pdf"), (docx("811218-9876"), "lista.docx")]:
         checked = form(data, name)
         assert not checked.is_valid(), name
         assert "personnummer" in checked.errors["file"][0]
 
 
+def test_it_tells_the_browser_the_largest_file_it_takes():
+    widget = attachments.AttachmentForm()["file"].as_widget()
+    assert f'data-max-bytes="{attachments.MAX_BYTES}"' in widget
+
+
 @pytest.fixture
-def stored(demo):
-    application = services.application_create(
+def draft(demo):
+    return services.application_create(
         call=demo.call(), working_group=demo.working_group("Uddevalla"), title="Med bilaga", by=demo.person("leader")
     )
+
+
+@pytest.fixture
+def stored(demo, draft):
     checked_form = form(pdf_with_text("Kartlaggning"), "kartläggning.pdf")
     assert checked_form.is_valid()
     attachment = services.attachment_add(
-        application=application,
+        application=draft,
         by=demo.person("leader"),
         upload=checked_form.cleaned_data["file"],
         checked=checked_form.checked,
     )
-    return application, attachment
+    return draft, attachment
 
 
 def test_it_serves_an_attachment_to_the_group_as_a_download(client, demo, stored):
@@ -119,9 +101,69 @@ def test_it_stores_the_file_under_an_opaque_name(stored):
 def test_it_uploads_through_the_page(client, demo, stored):
     application, _attachment = stored
     client.force_login(demo.person("member"))
-    upload = SimpleUploadedFile("budget.docx", docx_with_text("Budgetbilaga"))
+    upload = SimpleUploadedFile("budget.docx", docx("Budgetbilaga"))
     response = client.post(
         reverse("applications:attachments", args=[application.pk]), {"file": upload, "description": "Budget"}
     )
     assert response.status_code == 302
     assert application.attachments.count() == 2
+
+
+@pytest.mark.parametrize(
+    "name", ["bomb-one-member.docx", "bomb-total.docx", "bomb-many-members.docx", "bomb-ratio.docx"]
+)
+def test_it_judges_an_archive_from_its_directory_before_unpacking_anything(monkeypatch, name):
+    data = built(name)
+    opened = []
+    real_open = zipfile.ZipFile.open
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, *a, **k: opened.append(a[0]) or real_open(self, *a, **k))
+    with pytest.raises(attachments.Refused) as refused:
+        attachments.inspect(io.BytesIO(data))
+    assert refused.value.code == "bomb"
+    assert opened == []
+
+
+# --- the hostile-file corpus, through the real page -----------------------------------------
+
+
+def upload(client, draft, name: str):
+    started = time.perf_counter()
+    response = client.post(
+        reverse("applications:attachments", args=[draft.pk]),
+        {"file": SimpleUploadedFile(name, built(name)), "description": ""},
+    )
+    return response, time.perf_counter() - started
+
+
+def stored_files(settings) -> list:
+    return [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=lambda hostile: hostile.name)
+def test_it_refuses_every_hostile_file_quickly_and_stores_nothing(client, demo, draft, settings, tmp_path, hostile):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    built(hostile.name)  # built before the clock starts
+    client.force_login(demo.person("member"))
+    response, seconds = upload(client, draft, hostile.name)
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert str(attachments.MESSAGES[hostile.refusal]) in page
+    assert 'id="error-summary"' in page
+    assert seconds < 2, f"{hostile.name} took {seconds:.2f} s"
+    assert not Attachment.objects.exists()
+    assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize("name", sorted(VALID))
+def test_it_accepts_ordinary_documents(client, demo, draft, settings, tmp_path, name):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(demo.person("member"))
+    response, _seconds = upload(client, draft, name)
+    assert response.status_code == 302, html.unescape(response.content.decode())
+    assert draft.attachments.get().original_name == name
+    assert len(stored_files(settings)) == 1
+
+
+def test_every_refusal_says_what_to_do():
+    for code, message in attachments.MESSAGES.items():
+        assert any(verb in str(message) for verb in ("ladda upp", "Ladda upp", "Spara")), code

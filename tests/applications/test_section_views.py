@@ -99,3 +99,69 @@ def test_it_lets_koncernkontoret_comment_once_submitted(client, demo):
         "Passar RUN:s inriktning väl."
         in client.get(reverse("applications:detail", args=[application.pk])).content.decode()
     )
+
+
+def partner_rows(draft, version, rows, initial):
+    """The partners section as the page posts it: ``rows`` of (id, unit, role, delete)."""
+    data = {
+        "version": version,
+        "partners-TOTAL_FORMS": len(rows),
+        "partners-INITIAL_FORMS": initial,
+        "partners-MIN_NUM_FORMS": 0,
+        "partners-MAX_NUM_FORMS": 30,
+    }
+    for index, (pk, unit, role, delete) in enumerate(rows):
+        data |= {
+            f"partners-{index}-id": pk or "",
+            f"partners-{index}-application": draft.pk,
+            f"partners-{index}-unit": unit.pk,
+            f"partners-{index}-role": role,
+        }
+        if delete:
+            data[f"partners-{index}-DELETE"] = "on"
+    return data
+
+
+@pytest.fixture
+def units():
+    from partnership.models import Unit
+
+    return (
+        Unit.objects.filter(organisation__principal="region").first(),
+        Unit.objects.filter(organisation__principal="municipality").first(),
+    )
+
+
+def test_it_saves_the_partners_again_after_a_conflict_when_both_added_the_same_unit(client, demo, draft, units):
+    region, _municipality = units
+    client.force_login(demo.person("member"))
+    assert (
+        client.post(url(draft, "partners"), partner_rows(draft, 0, [(None, region, "BVC", False)], 0)).status_code
+        == 302
+    )
+    client.force_login(demo.person("leader"))
+    mine = partner_rows(draft, 0, [(None, region, "Ledarens roll", False)], 0)
+    for version in (0, 1):  # as first posted, then "save again" after the conflict (a server error before)
+        response = client.post(url(draft, "partners"), mine | {"version": version})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "är redan samverkanspart i ansökan" in html
+        assert "Ledarens roll</textarea>" in html
+    assert [p.role for p in draft.partners.all()] == ["BVC"]
+
+
+def test_it_keeps_a_partner_someone_else_deleted_as_a_new_row_when_saving_again(client, demo, draft, units):
+    region, municipality = units
+    client.force_login(demo.person("member"))
+    client.post(url(draft, "partners"), partner_rows(draft, 0, [(None, region, "BVC", False)], 0))
+    partner = draft.partners.get()
+    client.post(url(draft, "partners"), partner_rows(draft, 1, [(partner.pk, region, "BVC", True)], 1))
+    assert not draft.partners.exists()
+    client.force_login(demo.person("leader"))
+    mine = partner_rows(
+        draft, 1, [(partner.pk, region, "BVC och förskola", False), (None, municipality, "Skola", False)], 1
+    )
+    conflict = client.post(url(draft, "partners"), mine)
+    assert conflict.status_code == 200 and "BVC och förskola</textarea>" in conflict.content.decode()
+    assert client.post(url(draft, "partners"), mine | {"version": 2}).status_code == 302
+    assert sorted(p.role for p in draft.partners.all()) == ["BVC och förskola", "Skola"]
