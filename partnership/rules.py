@@ -386,3 +386,11 @@ rules.add_perm("notifications.view_own_notifications", is_active_user)
 rules.add_perm("notifications.view_notification", is_active_user & is_recipient_of)
 # Those who administer the portal see failed background work in the admin and retry it.
 rules.add_perm("notifications.operate_background_work", is_active_user & (is_project_leader | is_run_secretariat))
+
+
+# --- records in the admin --------------------------------------------------------------
+
+# What the workflow and the services own (meetings, votes, decisions, applications, letters)
+# is shown in the admin only to the system administrator, read-only, for inspection. Everyone
+# else works with it on the portal's pages, where access follows the partnership.
+rules.add_perm("partnership.inspect_records", is_active_user & rules.is_superuser)

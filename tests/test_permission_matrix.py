@@ -134,7 +134,8 @@ ADMIN_SITE_PAGES = {
     "admin:view_on_site": NOBODY,
     "admin:auth_user_password_change": ADMINISTRATORS,  # no model here has a public page of its own
 }
-SUPERUSER_ONLY_ADMINS = {"applications.application"}
+# Records are shown in the admin to the system administrator only (read-only).
+SUPERUSER_ONLY_ADMINS = {"applications.application", "reviews.meeting", "reviews.decisionletter"}
 # People are deactivated, never deleted: only system administrators (superusers) can delete.
 # A decision letter is what was sent: it is only read in the admin.
 ADMIN_OVERRIDES = {
