@@ -125,6 +125,12 @@ class RecordAdminMixin:
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def history_form_view(self, request, *args, **kwargs):
+        # django-simple-history saves the old version on POST with only the view permission.
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, *args, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         excluded = set(self.exclude or ())
         fields = [
@@ -155,6 +161,12 @@ class OwnedFieldsMixin:
         if obj is None:
             return readonly
         return [*dict.fromkeys([*readonly, *self.owned_fields])]
+
+    def history_form_view(self, request, *args, **kwargs):
+        # Reverting to an old version would write the owned fields back as they were then.
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, *args, **kwargs)
 
 
 @checks.register(checks.Tags.admin)
