@@ -390,3 +390,24 @@ def test_it_names_only_models_that_exist_as_records(db):
     for label in RECORD_MODELS:
         apps.get_model(label)  # raises LookupError for a name that is not a model
     assert issubclass(type(admin.site._registry[Application]), RecordAdminMixin)
+
+
+def test_it_shows_owned_fields_read_only_on_an_editable_model_and_refuses_a_revert(rf, demo, superuser):
+    from django.core.exceptions import PermissionDenied
+    from simple_history.admin import SimpleHistoryAdmin
+
+    from partnership.models import Call
+    from simportal.admin import OwnedFieldsMixin
+
+    class CallWithOwnedBudget(OwnedFieldsMixin, SimpleHistoryAdmin):
+        owned_fields = ("budget",)
+
+    model_admin = CallWithOwnedBudget(Call, admin.site)
+    call = demo.call()
+    request = rf.post("/")
+    request.user = superuser
+
+    assert "budget" in model_admin.get_readonly_fields(request, call)
+    assert "budget" not in model_admin.get_readonly_fields(request, None)  # set when the call is created
+    with pytest.raises(PermissionDenied):
+        model_admin.history_form_view(request, str(call.pk), str(call.history.earliest().history_id))
