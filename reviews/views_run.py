@@ -119,6 +119,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "can_record": request.user.has_perm("reviews.record_decision")
         and not view.is_decided
+        and not case.run_meeting.is_cancelled
         and workflow.can(request.user, case.application, "approve"),
         "can_correct": request.user.has_perm("reviews.record_decision"),
     }

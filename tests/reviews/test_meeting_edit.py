@@ -390,6 +390,11 @@ def test_it_cancels_a_run_meeting_and_takes_its_cases_back_to_the_recommendation
     application.refresh_from_db()
     assert again.run_meeting != case.run_meeting
     assert application.status == Status.AT_RUN
+    # The decision is recorded on the new case, never on the cancelled meeting's.
+    old_case = as_persona("secretariat").get(reverse("run:case_detail", args=[case.pk])).content.decode()
+    assert reverse("run:decide", args=[case.pk]) not in old_case
+    new_case = as_persona("secretariat").get(reverse("run:case_detail", args=[again.pk])).content.decode()
+    assert reverse("run:decide", args=[again.pk]) in new_case
 
 
 def test_it_refuses_to_change_a_run_meeting_once_a_case_is_decided(as_persona, demo):
