@@ -362,6 +362,8 @@ def attendance_record(*, meeting: Meeting, present: Iterable[int], by: User) -> 
     meeting = _locked_meeting(meeting)
     if not may_record_attendance(by, meeting):
         raise PermissionDenied
+    if meeting.is_cancelled:
+        raise MeetingRefused(_("Mötet är inställt. Ingen närvaro antecknas."))
     _ensure_minutes_open(meeting.pk)
     members = {m.person_id for m in current_members(meeting.steering_group_id)}
     present = set(present)

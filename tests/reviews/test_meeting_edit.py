@@ -23,7 +23,7 @@ from notifications.models import Notification, OutboxMessage
 from notifications.tasks import outbox_process
 from partnership.models import Body, BodyKind, Membership, MembershipRole, Partnership
 from reviews import meetings, run
-from reviews.minutes import minutes_approve, minutes_prepare
+from reviews.minutes import MinutesError, minutes_approve, minutes_prepare
 from reviews.models import ItemOutcome, Meeting, RunCase
 from tests.factories import UserFactory, accepted_application
 from tests.reviews.test_meetings import meeting_with
@@ -434,3 +434,17 @@ def test_it_lets_only_the_secretariat_edit_or_cancel_a_run_meeting(as_persona, d
     assert response.status_code == status
     meeting.refresh_from_db()
     assert not meeting.is_cancelled
+
+
+def test_it_records_no_attendance_and_no_minutes_for_a_cancelled_meeting(as_persona, demo):
+    meeting = meeting_with(demo, accepted_application(demo))
+    meetings.meeting_cancel(meeting=meeting, reason="Inställt.", by=demo.person("project_leader"))
+    meeting.refresh_from_db()
+
+    with pytest.raises(meetings.MeetingRefused, match="inställt"):
+        meetings.attendance_record(meeting=meeting, present=[], by=demo.person("steering_chair"))
+    with pytest.raises(MinutesError, match="inställt"):
+        minutes_prepare(meeting=meeting, adjuster=demo.person("steering_member"), by=demo.person("project_leader"))
+    page = as_persona("project_leader").get(reverse("reviews:meeting_detail", args=[meeting.pk])).content.decode()
+    assert reverse("reviews:attendance", args=[meeting.pk]) not in page
+    assert reverse("minutes:detail", args=[meeting.pk]) not in page
