@@ -1,29 +1,28 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Application
+from simportal.admin import RecordAdminMixin, RecordInline
+
+from .models import Application, Event, Snapshot
+
+
+class EventInline(RecordInline):
+    model = Event
+    fields = ["at", "actor", "kind", "transition", "from_status", "to_status", "section", "message"]
+
+
+class SnapshotInline(RecordInline):
+    model = Snapshot
+    fields = ["number", "created_at", "created_by"]
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
-    """Read-only for system administrators: applications change only through the workflow."""
+class ApplicationAdmin(RecordAdminMixin, SimpleHistoryAdmin):
+    """Read-only for system administrators: applications change only through the workflow, and
+    their status, diarienummer, snapshots and timeline are the workflow's record."""
 
     list_display = ["title", "reference_number", "working_group", "call", "status", "submitted_at"]
     list_filter = ["status", "call"]
     search_fields = ["title", "reference_number", "working_group__name"]
     list_select_related = ["working_group", "call"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
+    inlines = [SnapshotInline, EventInline]

@@ -138,6 +138,15 @@ TRANSITIONS: dict[str, Transition] = {
             _("Återremiss"),
             needs_message=True,
         ),
+        # RUN's meeting is cancelled before it decided: the case goes back to the recommendation.
+        Transition(
+            "take_back_from_run",
+            frozenset({Status.AT_RUN}),
+            Status.RECOMMENDED,
+            "applications.take_back_from_run",
+            _("Ta tillbaka från RUN"),
+            needs_message=True,
+        ),
         Transition(
             "withdraw",
             WITHDRAWABLE,

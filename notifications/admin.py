@@ -9,30 +9,20 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from simportal.admin import RecordAdminMixin
+
 from . import outbox
 from .models import Email, OutboxMessage
 
 
-class OperatorAdminMixin:
-    """Read-only lists governed by the rule for operating background work."""
+class OperatorAdminMixin(RecordAdminMixin):
+    """Records of background work, shown to those who operate it: read, and retried through the
+    outbox's own function, never edited or deleted."""
+
+    view_permission = "notifications.operate_background_work"
 
     def _allowed(self, request) -> bool:
-        return request.user.has_perm("notifications.operate_background_work")
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return self._may_view(request)
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -91,10 +81,6 @@ class OutboxMessageAdmin(OperatorAdminMixin, admin.ModelAdmin):
     ]
     actions = [retry_selected]
     date_hierarchy = "created_at"
-
-    def has_change_permission(self, request, obj=None):
-        # The change list's actions need it; the form itself has only read-only fields.
-        return self._allowed(request)
 
     @admin.display(description=gettext_lazy("läge"))
     def state_label(self, message: OutboxMessage) -> str:

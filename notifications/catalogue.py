@@ -236,6 +236,54 @@ def _agenda_published(ctx: dict[str, Any]) -> Content:
     )
 
 
+def _meeting_place(meeting: Any) -> str:
+    return ", ".join(part for part in (meeting.place, meeting.video_link) if part)
+
+
+def _meeting_changed(ctx: dict[str, Any]) -> Content:
+    meeting = ctx["meeting"]
+    body = _("Styrgruppens möte är ändrat. Nu: %(when)s, %(where)s.") % {
+        "when": _meeting_day(meeting),
+        "where": _meeting_place(meeting),
+    }
+    if ctx.get("was"):
+        body += " " + _("Tidigare: %(was)s.") % {"was": ctx["was"]}
+    return Content(
+        _("Ändrat styrgruppsmöte: %(when)s") % {"when": _meeting_day(meeting)},
+        body,
+        _("Notera den nya tiden eller platsen. Dagordningen är densamma."),
+        reverse("reviews:meeting_detail", args=[meeting.pk]),
+    )
+
+
+def _meeting_cancelled(ctx: dict[str, Any]) -> Content:
+    meeting = ctx["meeting"]
+    body = _("Styrgruppens möte %(when)s är inställt.") % {"when": _meeting_day(meeting)}
+    if meeting.cancellation_reason:
+        body += " " + _("Skäl: %(reason)s") % {"reason": meeting.cancellation_reason}
+    return Content(
+        _("Inställt styrgruppsmöte: %(when)s") % {"when": _meeting_day(meeting)},
+        body,
+        _("Du behöver inte göra något. Ansökningarna på dagordningen tas upp på ett kommande möte."),
+        reverse("reviews:meeting_detail", args=[meeting.pk]),
+    )
+
+
+def _taken_back_from_run(ctx: dict[str, Any]) -> Content:
+    application = ctx["application"]
+    body = _("RUN:s sammanträde ställdes in innan ansökan %(name)s var beslutad. Den är tillstyrkt igen.") % {
+        "name": _named(application)
+    }
+    if ctx.get("message"):
+        body += " " + ctx["message"]
+    return Content(
+        _("Tillbaka från RUN: %(name)s") % {"name": _named(application)},
+        body,
+        _("Skicka ansökan till ett annat av RUN:s sammanträden."),
+        _app_url(ctx),
+    )
+
+
 def _vote_reminder(ctx: dict[str, Any]) -> Content:
     meeting = ctx["meeting"]
     body = _("Styrgruppen möts %(when)s och du har inte röstat eller anmält jäv på alla punkter.") % {
@@ -418,6 +466,33 @@ EVENTS: dict[str, Event] = {
             _run_case_list,
             lambda roles: roles.run_secretariat,
         ),
+        Event(
+            "meeting_changed",
+            gettext_lazy("Styrgruppsmöte ändrat"),
+            gettext_lazy("projektledaren ändrar tid, plats eller videolänk för ett publicerat styrgruppsmöte"),
+            gettext_lazy("styrgruppens ledamöter och adjungerade"),
+            steering_group,
+            _meeting_changed,
+            lambda roles: roles.is_steering_member,
+        ),
+        Event(
+            "meeting_cancelled",
+            gettext_lazy("Styrgruppsmöte inställt"),
+            gettext_lazy("projektledaren ställer in ett publicerat styrgruppsmöte"),
+            gettext_lazy("styrgruppens ledamöter och adjungerade"),
+            steering_group,
+            _meeting_cancelled,
+            lambda roles: roles.is_steering_member,
+        ),
+        Event(
+            "taken_back_from_run",
+            gettext_lazy("Tillbaka från RUN"),
+            gettext_lazy("sekretariatet ställer in ett RUN-sammanträde innan ärendet är beslutat"),
+            gettext_lazy("projektledaren"),
+            project_leaders,
+            _taken_back_from_run,
+            lambda roles: roles.is_project_leader,
+        ),
     ]
 }
 
@@ -433,6 +508,7 @@ TRANSITION_EVENTS: dict[str, str] = {
     "not_recommend": "steering_outcome",
     "withdraw": "withdrawn",
     "forward_to_run": "forwarded_to_run",
+    "take_back_from_run": "taken_back_from_run",
 }
 
 

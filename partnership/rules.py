@@ -552,3 +552,28 @@ rules.add_perm(
     is_active_user & ((has_any_role & holds_a_current_role) | is_administrator),
 )
 rules.add_perm("partnership.view_membership_history", is_active_user & is_administrator)
+
+
+# --- records in the admin --------------------------------------------------------------
+
+# What the workflow and the services own (meetings, votes, decisions, applications, letters)
+# is shown in the admin only to the system administrator, read-only, for inspection. Everyone
+# else works with it on the portal's pages, where access follows the partnership.
+rules.add_perm("partnership.inspect_records", is_active_user & rules.is_superuser)
+
+
+# --- editing and cancelling meetings ----------------------------------------------------
+
+
+@rules.predicate
+def keeps_run_calendar(user: UserLike, run_meeting: Obj) -> bool:
+    """The secretariat keeps RUN's calendar (the board's meetings)."""
+    return run_meeting is not None and run_meeting.board.kind == BodyKind.RUN and roles_of(user).run_secretariat
+
+
+# A steering-group meeting is edited or cancelled by the project leader of its partnership; a RUN
+# meeting by the secretariat. Whether the meeting can still change is the services' business.
+rules.add_perm("reviews.edit_meeting", is_active_user & leads_meetings_partnership)
+rules.add_perm("reviews.edit_run_meeting", is_active_user & keeps_run_calendar)
+# Cancelling a RUN meeting takes its undecided cases back to the steering group's recommendation.
+rules.add_perm("applications.take_back_from_run", is_active_user & is_forwarded_to_run & is_run_secretariat)

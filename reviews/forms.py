@@ -212,3 +212,69 @@ class ReturnForm(forms.Form):
         help_text=_("Frågorna skickas till arbetsgruppen, som kompletterar ansökan och skickar in den igen."),
         error=_("Skriv styrgruppens frågor till arbetsgruppen."),
     )
+
+
+class MeetingEditForm(forms.Form):
+    """A meeting's time, place and video link. Whether the meeting may still change, and whether
+    a new time must lie ahead, is the service's to say (``meetings.meeting_update``)."""
+
+    date = forms.DateField(
+        label=_("Datum"),
+        help_text=_("Skriv datum som 2026-11-23."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Ange mötets datum, till exempel 2026-11-23."),
+            "invalid": _("Skriv mötets datum som 2026-11-23."),
+        },
+    )
+    time = forms.TimeField(
+        label=_("Klockslag"),
+        help_text=_("Till exempel 13:00."),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": _("Ange när mötet börjar, till exempel 13:00."),
+            "invalid": _("Skriv klockslaget som 13:00."),
+        },
+    )
+    place = forms.CharField(
+        label=_("Plats"), required=False, max_length=300, help_text=_("Ange plats, videolänk eller båda.")
+    )
+    video_link = forms.URLField(
+        label=_("Videolänk"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Till exempel https://meet.vgregion.se/…"),
+        error_messages={"invalid": _("Skriv videolänken som en hel adress, till exempel https://meet.vgregion.se/…")},
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        local = timezone.localtime(meeting.starts_at)
+        kwargs.setdefault(
+            "initial",
+            {
+                "date": local.date(),
+                "time": local.time().replace(second=0, microsecond=0),
+                "place": meeting.place,
+                "video_link": meeting.video_link,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        day, time = data.get("date"), data.get("time")
+        if day and time:
+            data["starts_at"] = timezone.make_aware(datetime.datetime.combine(day, time))
+        if not data.get("place", "").strip() and not data.get("video_link", "") and "video_link" not in self.errors:
+            self.add_error("place", _("Ange plats eller videolänk."))
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = _text(
+        _("Skäl"),
+        required=True,
+        rows=3,
+        help_text=_("Till exempel att för få ledamöter kan komma. Skälet står på mötets sida och i aviseringen."),
+        error=_("Skriv varför mötet ställs in."),
+    )

@@ -171,3 +171,13 @@ class BudgetAdjustmentForm(forms.Form):
         if amount == 0:
             raise forms.ValidationError(_("Ändringen kan inte vara 0 kr."))
         return amount
+
+
+class RunMeetingCancelForm(forms.Form):
+    reason = _text_field(
+        _("Skäl"),
+        required=True,
+        rows=3,
+        help_text=_("Skälet står på sammanträdets sida och på de återtagna ansökningarnas tidslinje."),
+        error_messages={"required": _("Skriv varför sammanträdet ställs in.")},
+    )

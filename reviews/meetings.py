@@ -255,6 +255,8 @@ def meeting_schedule(
 def _check_agenda_open(meeting: Meeting, by: User) -> None:
     if not by.has_perm("reviews.manage_meeting", meeting):
         raise PermissionDenied
+    if meeting.is_cancelled:
+        raise MeetingRefused(_("Mötet är inställt och kan inte längre ändras."))
     if meeting.is_published:
         raise MeetingRefused(_("Dagordningen är publicerad och kan inte längre ändras."))
 
@@ -360,6 +362,8 @@ def attendance_record(*, meeting: Meeting, present: Iterable[int], by: User) -> 
     meeting = _locked_meeting(meeting)
     if not may_record_attendance(by, meeting):
         raise PermissionDenied
+    if meeting.is_cancelled:
+        raise MeetingRefused(_("Mötet är inställt. Ingen närvaro antecknas."))
     _ensure_minutes_open(meeting.pk)
     members = {m.person_id for m in current_members(meeting.steering_group_id)}
     present = set(present)
@@ -531,3 +535,99 @@ def complete_applications_for(meeting: Meeting) -> QuerySet[Application]:
         .select_related("working_group__municipality")
         .order_by("submitted_at", "pk")
     )
+
+
+# --- editing and cancelling a meeting ----------------------------------------------------------
+
+
+def meeting_change_refusal(meeting: Meeting) -> str | None:
+    """Why the meeting can no longer be edited or cancelled, or None while it can."""
+    if meeting.is_cancelled:
+        return _("Mötet är inställt och kan inte längre ändras.")
+    try:
+        ensure_minutes_open(meeting.pk)
+    except MinutesLocked:
+        return _("Mötets protokoll är justerat och låst. Mötet kan inte längre ändras eller ställas in.")
+    return None
+
+
+def _check_meeting_changeable(meeting: Meeting, by: User) -> None:
+    """A meeting changes until it is cancelled or its minutes are approved and locked."""
+    if not by.has_perm("reviews.edit_meeting", meeting):
+        raise PermissionDenied
+    refusal = meeting_change_refusal(meeting)
+    if refusal:
+        raise MeetingRefused(refusal)
+
+
+def _where_and_when(meeting: Meeting) -> str:
+    where = ", ".join(part for part in (meeting.place, meeting.video_link) if part)
+    return f"{timezone.localtime(meeting.starts_at):%Y-%m-%d %H:%M}, {where}"
+
+
+@transaction.atomic(durable=True)
+def meeting_update(*, meeting: Meeting, starts_at: Any, place: str = "", video_link: str = "", by: User) -> Meeting:
+    """Change a meeting's time, place or video link. Before the agenda is published nobody else
+    has seen the meeting; after it, the steering group is told what changed. Once an item is
+    closed the meeting has been held: its time stays, but its place can still be corrected
+    until the minutes are approved."""
+    meeting = _locked_meeting(meeting)
+    _check_meeting_changeable(meeting, by)
+    place, video_link = place.strip(), video_link.strip()
+    if not place and not video_link:
+        raise MeetingRefused(_("Ange plats eller videolänk."), field="place")
+    wanted = {"starts_at": starts_at, "place": place, "video_link": video_link}
+    changed = [name for name, value in wanted.items() if getattr(meeting, name) != value]
+    if not changed:
+        return meeting
+    if "starts_at" in changed:
+        if meeting.items.filter(closed_at__isnull=False).exists():
+            raise MeetingRefused(
+                _("Mötet har redan hållits (punkter är avslutade), så tiden kan inte ändras."), field="date"
+            )
+        if starts_at <= timezone.now():
+            raise MeetingRefused(_("Mötet måste ligga framåt i tiden. Välj ett senare datum."), field="date")
+    was = _where_and_when(meeting)
+    for name in changed:
+        setattr(meeting, name, wanted[name])
+    meeting.save(update_fields=changed)
+    if meeting.is_published:
+        version = meeting.history.latest().history_id
+        notify("meeting_changed", key=f"meeting_changed:{meeting.pk}:{version}", by=by, meeting=meeting.pk, was=was)
+    return meeting
+
+
+@transaction.atomic(durable=True)
+def meeting_cancel(*, meeting: Meeting, reason: str, by: User) -> Meeting:
+    """Cancel a meeting that has not yet dealt with any item. Every application on its agenda
+    goes back through the workflow (``take_off_agenda``: complete again, ready for another
+    meeting) and its item is closed as *utgår*, so the agenda stays on record and nothing is left
+    open. A published meeting's steering group is told."""
+    meeting = _locked_meeting(meeting)
+    _check_meeting_changeable(meeting, by)
+    reason = reason.strip()
+    if not reason:
+        raise MeetingRefused(_("Skriv varför mötet ställs in."), field="reason")
+    items = list(
+        meeting.items.select_for_update(no_key=True, of=("self",)).select_related("application").order_by("position")
+    )
+    if any(item.is_closed for item in items):
+        raise MeetingRefused(
+            _("Mötet har redan behandlat punkter och kan inte ställas in. Avsluta mötet och justera protokollet.")
+        )
+    now = timezone.now()
+    message = _("%(meeting)s ställdes in: %(reason)s") % {"meeting": _meeting_label(meeting), "reason": reason}
+    for item in items:
+        if item.application.status == Status.ON_AGENDA:
+            _transition(item.application, name="take_off_agenda", by=by, message=message)
+        item.closed_at = now
+        item.closed_by = by
+        item.outcome = ItemOutcome.DROPPED
+        item.save(update_fields=["closed_at", "closed_by", "outcome"])
+    meeting.cancelled_at = now
+    meeting.cancelled_by = by
+    meeting.cancellation_reason = reason
+    meeting.save(update_fields=["cancelled_at", "cancelled_by", "cancellation_reason"])
+    if meeting.is_published:
+        notify("meeting_cancelled", key=f"meeting_cancelled:{meeting.pk}", by=by, meeting=meeting.pk)
+    return meeting

@@ -284,6 +284,8 @@ def minutes_prepare(*, meeting: Meeting, adjuster: User, by: User) -> Minutes:
     if not (by.has_perm("reviews.manage_meeting", meeting) or by.has_perm("reviews.chair_meeting", meeting)):
         raise PermissionDenied
     meeting = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        raise MinutesError(_("Mötet är inställt och har inget protokoll att justera."))
     if adjuster not in adjuster_candidates(meeting):
         raise MinutesError(
             _(

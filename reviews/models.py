@@ -33,6 +33,11 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    cancelled_at = models.DateTimeField(_("inställt"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancellation_reason = models.TextField(_("skäl till att mötet ställdes in"), blank=True)
 
     history = HistoricalRecords()
 
@@ -55,6 +60,10 @@ class Meeting(models.Model):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
 
 class Attendance(models.Model):
     """Who was present at a meeting (recorded by the chair or the project leader)."""
@@ -76,6 +85,7 @@ class ItemOutcome(models.TextChoices):
     RECOMMENDED = "recommended", _("Tillstyrks")
     NOT_RECOMMENDED = "not_recommended", _("Avstyrks")
     RETURNED = "returned", _("Återförvisas till arbetsgruppen")
+    DROPPED = "dropped", _("Utgår: mötet ställdes in")
 
 
 class AgendaItem(models.Model):
@@ -232,6 +242,11 @@ class RunMeeting(models.Model):
     )
     held_on = models.DateField(_("sammanträdesdag"))
     place = models.CharField(_("plats"), max_length=300, blank=True)
+    cancelled_at = models.DateTimeField(_("inställt"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancellation_reason = models.TextField(_("skäl till att sammanträdet ställdes in"), blank=True)
 
     class Meta:
         verbose_name = _("RUN-sammanträde")
@@ -241,6 +256,10 @@ class RunMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"RUN {self.held_on.isoformat()}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class RunCase(models.Model):

@@ -87,7 +87,9 @@ def run_meetings() -> QuerySet[RunMeeting]:
 
 
 def upcoming_run_meetings(today: datetime.date | None = None) -> QuerySet[RunMeeting]:
-    return RunMeeting.objects.filter(held_on__gte=today or timezone.localdate()).order_by("held_on")
+    return RunMeeting.objects.filter(held_on__gte=today or timezone.localdate(), cancelled_at__isnull=True).order_by(
+        "held_on"
+    )
 
 
 def get_run_meeting_for_user(user: User | AnonymousUser, pk: int) -> RunMeeting:
@@ -413,6 +415,8 @@ def case_forward(*, application: Application, run_meeting: RunMeeting, by: User)
     recommendation (the latest item that recommended it)."""
     application = _locked(application)
     workflow.check(by, application, "forward_to_run")
+    if RunMeeting.objects.filter(pk=run_meeting.pk, cancelled_at__isnull=False).exists():
+        raise DecisionRefused(_("Sammanträdet är inställt. Välj ett annat sammanträde."), field="run_meeting")
     item = recommending_item(application)
     if item is None:
         raise DecisionRefused(_("Styrgruppen har inte tillstyrkt ansökan på något avslutat möte."))
@@ -657,3 +661,79 @@ def budget_adjust(*, call: Call, amount: int, reason: str, decided_on: datetime.
     adjustment.full_clean()
     adjustment.save()
     return adjustment
+
+
+# --- editing and cancelling a RUN meeting ----------------------------------------------------
+
+
+def _locked_run_meeting(run_meeting: RunMeeting) -> RunMeeting:
+    return RunMeeting.objects.select_for_update(no_key=True).select_related("board").get(pk=run_meeting.pk)
+
+
+def run_meeting_change_refusal(meeting: RunMeeting) -> str | None:
+    """Why the RUN meeting can no longer be edited or cancelled, or None while it can."""
+    if meeting.is_cancelled:
+        return _("Sammanträdet är inställt och kan inte längre ändras.")
+    if Decision.objects.filter(case__run_meeting=meeting).exists():
+        return _("RUN har redan beslutat i ärenden från sammanträdet. Det kan inte längre ändras eller ställas in.")
+    return None
+
+
+def _check_run_meeting_changeable(meeting: RunMeeting, by: User) -> None:
+    """A RUN meeting changes until it is cancelled or RUN has decided one of its cases."""
+    if not by.has_perm("reviews.edit_run_meeting", meeting):
+        raise PermissionDenied
+    refusal = run_meeting_change_refusal(meeting)
+    if refusal:
+        raise DecisionRefused(refusal)
+
+
+@transaction.atomic(durable=True)
+def run_meeting_update(*, run_meeting: RunMeeting, held_on: datetime.date, place: str = "", by: User) -> RunMeeting:
+    """Change the day or place of a RUN meeting whose cases are not yet decided."""
+    meeting = _locked_run_meeting(run_meeting)
+    _check_run_meeting_changeable(meeting, by)
+    place = place.strip()
+    if held_on != meeting.held_on:
+        taken = RunMeeting.objects.filter(board=meeting.board, held_on=held_on).exclude(pk=meeting.pk)
+        if taken.exists():
+            raise DecisionRefused(
+                _("RUN har redan ett sammanträde %(date)s. Välj en annan dag.") % {"date": held_on.isoformat()},
+                field="held_on",
+            )
+    changed = [name for name, value in (("held_on", held_on), ("place", place)) if getattr(meeting, name) != value]
+    meeting.held_on, meeting.place = held_on, place
+    if changed:
+        meeting.save(update_fields=changed)
+    return meeting
+
+
+@transaction.atomic(durable=True)
+def run_meeting_cancel(*, run_meeting: RunMeeting, reason: str, by: User) -> RunMeeting:
+    """Cancel a RUN meeting before it has decided anything. Each application forwarded to it goes
+    back through the workflow (``take_back_from_run``) to the steering group's recommendation,
+    so the project leader can forward it to another meeting; its case stays on record."""
+    meeting = _locked_run_meeting(run_meeting)
+    if not by.has_perm("reviews.edit_run_meeting", meeting):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise DecisionRefused(_("Skriv varför sammanträdet ställs in."), field="reason")
+    cases = list(meeting.cases.select_related("application").order_by("forwarded_at", "pk"))
+    # Lock the applications before looking for decisions: a decision being recorded now holds
+    # its application, so it is either seen below or refused afterwards.
+    applications = [_locked(case.application) for case in cases]
+    _check_run_meeting_changeable(meeting, by)
+    message = _("RUN:s sammanträde %(date)s ställdes in: %(reason)s") % {
+        "date": meeting.held_on.isoformat(),
+        "reason": reason,
+    }
+    for application in applications:
+        latest = application.run_cases.order_by("-forwarded_at", "-pk").first()
+        if application.status == Status.AT_RUN and latest is not None and latest.run_meeting_id == meeting.pk:
+            _transition(application, name="take_back_from_run", by=by, message=message)
+    meeting.cancelled_at = timezone.now()
+    meeting.cancelled_by = by
+    meeting.cancellation_reason = reason
+    meeting.save(update_fields=["cancelled_at", "cancelled_by", "cancellation_reason"])
+    return meeting

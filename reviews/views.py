@@ -108,6 +108,7 @@ def meeting_detail(request, pk: int):
         "may_record_attendance": meetings.may_record_attendance(user, meeting),
         "attendance": meeting.attendance.filter(present=True).select_related("person").order_by("person__last_name"),
         "attendance_recorded": meeting.attendance.exists(),
+        "may_edit": user.has_perm("reviews.edit_meeting", meeting) and not meetings.meeting_change_refusal(meeting),
     }
     return render(request, "reviews/meeting_detail.html", context)
 
@@ -348,3 +349,64 @@ def return_item(request, pk: int, item_pk: int):
             )
             return redirect(_item_url(item))
     return render(request, "reviews/return.html", {"meeting": item.meeting, "item": item, "form": form})
+
+
+def _editable_meeting(request, pk: int) -> Meeting:
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    if not request.user.has_perm("reviews.edit_meeting", meeting):
+        raise PermissionDenied
+    return meeting
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk: int):
+    """Change a meeting's time, place or link; the steering group is told once it is published."""
+    meeting = _editable_meeting(request, pk)
+    form = forms.MeetingEditForm(_posted(request), meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meetings.meeting_update(
+                meeting=meeting,
+                starts_at=form.cleaned_data["starts_at"],
+                place=form.cleaned_data["place"],
+                video_link=form.cleaned_data["video_link"],
+                by=request.user,
+            )
+        except meetings.MeetingRefused as refused:
+            _refused(form, refused)
+        else:
+            if meeting.is_published:
+                messages.success(request, _("Mötet är ändrat. Styrgruppens ledamöter får veta vad som ändrats."))
+            else:
+                messages.success(request, _("Mötet är ändrat."))
+            return redirect("reviews:meeting_detail", pk)
+    context = {"meeting": meeting, "form": form, "refusal": meetings.meeting_change_refusal(meeting)}
+    return render(request, "reviews/meeting_edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, pk: int):
+    """Cancel a meeting: its applications go back to complete and the steering group is told."""
+    meeting = _editable_meeting(request, pk)
+    form = forms.CancelForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meetings.meeting_cancel(meeting=meeting, reason=form.cleaned_data["reason"], by=request.user)
+        except (meetings.MeetingRefused, workflow.TransitionNotAllowed) as refused:
+            _refused(form, refused)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Mötet är inställt. Ansökningarna på dagordningen är kompletta igen "
+                    "och kan tas upp på ett annat möte."
+                ),
+            )
+            return redirect("reviews:meeting_detail", pk)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "items": meeting.items.select_related("application").order_by("position"),
+        "refusal": meetings.meeting_change_refusal(meeting),
+    }
+    return render(request, "reviews/meeting_cancel.html", context)

@@ -72,6 +72,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting,
         "cases": cases,
         "can_record": request.user.has_perm("reviews.record_decision"),
+        "may_edit": request.user.has_perm("reviews.edit_run_meeting", meeting)
+        and not run.run_meeting_change_refusal(meeting),
     }
     return render(request, "reviews/run/meeting_detail.html", context)
 
@@ -117,6 +119,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "can_record": request.user.has_perm("reviews.record_decision")
         and not view.is_decided
+        and not case.run_meeting.is_cancelled
         and workflow.can(request.user, case.application, "approve"),
         "can_correct": request.user.has_perm("reviews.record_decision"),
     }
@@ -247,3 +250,65 @@ def adjust_budget(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("run:ledger")
     ledger_row = run.ledger(Call.objects.filter(pk=call.pk))[0]
     return render(request, "reviews/run/adjust_budget.html", {"call": call, "form": form, "ledger": ledger_row})
+
+
+def _editable_run_meeting(request: HttpRequest, pk: int):
+    meeting = run.get_run_meeting_for_user(request.user, pk)
+    if not request.user.has_perm("reviews.edit_run_meeting", meeting):
+        raise PermissionDenied
+    return meeting
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a RUN meeting to another day or place before any of its cases is decided."""
+    meeting = _editable_run_meeting(request, pk)
+    initial = {"held_on": meeting.held_on, "place": meeting.place}
+    form = forms_run.RunMeetingForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = run.run_meeting_update(
+                run_meeting=meeting,
+                held_on=form.cleaned_data["held_on"],
+                place=form.cleaned_data["place"],
+                by=request.user,
+            )
+        except run.DecisionRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(
+                request, _("Sammanträdet är ändrat till %(date)s.") % {"date": meeting.held_on.isoformat()}
+            )
+            return redirect("run:meeting_detail", meeting.pk)
+    context = {"meeting": meeting, "form": form, "refusal": run.run_meeting_change_refusal(meeting)}
+    return render(request, "reviews/run/meeting_edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a RUN meeting before it decides: its applications go back to the project leader."""
+    meeting = _editable_run_meeting(request, pk)
+    form = forms_run.RunMeetingCancelForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            run.run_meeting_cancel(run_meeting=meeting, reason=form.cleaned_data["reason"], by=request.user)
+        except workflow.TransitionNotAllowed as refused:
+            form.add_error(None, refused.message)
+        except run.DecisionRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Sammanträdet är inställt. Ansökningarna är tillbaka hos projektledaren "
+                    "för att skickas till ett annat sammanträde."
+                ),
+            )
+            return redirect("run:meeting_detail", pk)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "cases": meeting.cases.select_related("application").order_by("forwarded_at", "pk"),
+        "refusal": run.run_meeting_change_refusal(meeting),
+    }
+    return render(request, "reviews/run/meeting_cancel.html", context)

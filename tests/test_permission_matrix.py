@@ -79,6 +79,8 @@ EXPECTED = {
     "reviews:agenda_item": (frozenset({"project_leader"}), "post", "published_item"),
     "reviews:publish": (frozenset({"project_leader"}), "post", "published_meeting"),
     "reviews:attendance": (frozenset({"project_leader", "steering_chair"}), "get", "published_meeting"),
+    "reviews:meeting_edit": (frozenset({"project_leader"}), "get", "published_meeting"),
+    "reviews:meeting_cancel": (frozenset({"project_leader"}), "get", "published_meeting"),
     "reviews:vote": (frozenset({"steering_member", "steering_chair"}), "get", "published_item"),
     "reviews:recusal": (frozenset({"steering_member", "steering_chair"}), "get", "published_item"),
     "reviews:close": (frozenset({"steering_chair"}), "get", "published_item"),
@@ -100,6 +102,8 @@ EXPECTED = {
     "run:meeting_list": (frozenset({"secretariat", "project_leader", "koncernkontoret"}), "get", None),
     "run:meeting_new": (frozenset({"secretariat"}), "get", None),
     "run:meeting_detail": (frozenset({"secretariat", "project_leader", "koncernkontoret"}), "get", "run_meeting"),
+    "run:meeting_edit": (frozenset({"secretariat"}), "get", "run_meeting"),
+    "run:meeting_cancel": (frozenset({"secretariat"}), "get", "run_meeting"),
     "run:forward": (frozenset({"project_leader"}), "get", "recommended_application"),
     "run:case_detail": (frozenset({"secretariat", "project_leader", "koncernkontoret"}), "get", "run_case"),
     "run:decide": (frozenset({"secretariat"}), "get", "run_case"),
@@ -137,7 +141,8 @@ ADMIN_SITE_PAGES = {
     "admin:app_list": ADMINISTRATORS,
     "admin:view_on_site": NOBODY,
 }
-SUPERUSER_ONLY_ADMINS = {"applications.application"}
+# Records are shown in the admin to the system administrator only (read-only).
+SUPERUSER_ONLY_ADMINS = {"applications.application", "reviews.meeting", "reviews.decisionletter"}
 # People are deactivated and memberships ended, never deleted; nor is anything else of the
 # structure. A decision letter is what was sent: it is only read in the admin.
 ADMIN_OVERRIDES = {

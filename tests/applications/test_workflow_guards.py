@@ -26,6 +26,7 @@ WHO_MAY = {
     "approve": (Status.AT_RUN, {"secretariat"}),
     "reject": (Status.AT_RUN, {"secretariat"}),
     "refer_back": (Status.AT_RUN, {"secretariat"}),
+    "take_back_from_run": (Status.AT_RUN, {"secretariat"}),
 }
 
 
