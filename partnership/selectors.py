@@ -53,3 +53,13 @@ def calls_overview() -> QuerySet[Call]:
 def open_calls(at: datetime.datetime | None = None) -> QuerySet[Call]:
     at = at or timezone.now()
     return calls_overview().filter(opens_on__lte=timezone.localtime(at).date(), deadline__gte=at)
+
+
+def calls_open_to(working_group: Body, at: datetime.datetime | None = None) -> QuerySet[Call]:
+    """The open calls offered to a working group: its own partnership's, with the group's
+    municipality in one of the call's parts (``rules.call_is_offered_to``)."""
+    return (
+        open_calls(at)
+        .filter(partnership=working_group.partnership, parts__municipalities=working_group.municipality)
+        .distinct()
+    )

@@ -36,10 +36,10 @@ def home(request):
         context["awaiting_vote"] = review_selectors.items_awaiting_vote(request.user, roles)
         context["my_recusals"] = review_selectors.my_recusals(request.user)
     if roles.koncernkontoret:
-        context["recently_submitted"] = application_selectors.submitted_for_koncernkontoret()
+        context["recently_submitted"] = application_selectors.submitted_for_koncernkontoret(roles)
     if roles.run_secretariat:
-        context["at_run"] = application_selectors.at_run()
-        context["next_run_meetings"] = run_selectors.run_meetings().filter(held_on__gte=timezone.localdate())[:2]
+        context["at_run"] = application_selectors.at_run(roles)
+        context["next_run_meetings"] = run_selectors.run_meetings(roles).filter(held_on__gte=timezone.localdate())[:2]
     if roles.is_nsv_member:
         context["nsv_applications"] = application_selectors.followed_by_nsv(roles)
     return render(request, "home.html", context)
