@@ -203,39 +203,90 @@ def at(moment: datetime.datetime):
 
 
 def recommended_through_services(
-    other: OtherPartnership, *, municipality: str = "Skövde", title: str = "Språkstöd i Skövde", days_ago: int = 10
-):
-    """An application of the other partnership that the steering group recommended, each step
-    made through the services on a day it may be made on: written and submitted by the group's
-    leader and accepted ``days_ago`` days ago, voted on and closed at the meeting the next
-    day, and the minutes approved the day after. Returns (application, meeting)."""
+    *, call: Call, working_group: Body, title: str = "Språkstöd i förskolan", days_ago: int = 10
+) -> tuple[Application, Meeting]:
+    """An application the steering group of the call's partnership recommended, each step made
+    through the services on a day it may be made on: written, submitted by the group's leader
+    and accepted by the project leader ``days_ago`` days ago and put on a published agenda; voted
+    on by every voting member and closed by the chair at the meeting the next day; the minutes
+    approved the day after. Returns the application and its meeting."""
     from applications import services
     from reviews import meetings, minutes
 
-    group = other.groups[municipality]
-    leader = Membership.objects.get(body=group, role=MembershipRole.LEADER).person
-    project_leader = other.person("project_leader")
-    chair, member, member_2 = (other.person(k) for k in ("steering_chair", "steering_member", "steering_member_2"))
+    steering_group = Body.objects.get(kind=BodyKind.STEERING_GROUP, partnership=call.partnership_id)
+    leader = Membership.objects.current().get(body=working_group, role=MembershipRole.LEADER).person
+    project_leader = (
+        Membership.objects.current()
+        .filter(body__partnership=call.partnership_id, role=MembershipRole.PROJECT_LEADER)
+        .order_by("pk")
+        .first()
+        .person
+    )
+    voters = [m.person for m in meetings.voting_memberships(steering_group).order_by("pk")]
+    chair = next(m.person for m in meetings.voting_memberships(steering_group) if m.role == MembershipRole.CHAIR)
+    adjuster = next(person for person in voters if person != chair)
     start = timezone.now() - datetime.timedelta(days=days_ago)
     meeting_starts = start + datetime.timedelta(days=1)
     with at(start):
-        application = complete_application(other.call, group, title=title, by=leader)
+        application = complete_application(call, working_group, title=title, by=leader)
         services.application_submit(application=application, by=leader)
         application = services.application_accept(application=application, by=project_leader)
         meeting = meetings.meeting_schedule(
-            steering_group=other.steering_group, starts_at=meeting_starts, place="Stadshuset, Skövde", by=project_leader
+            steering_group=steering_group, starts_at=meeting_starts, place="Stadshuset", by=project_leader
         )
         meetings.agenda_add(meeting=meeting, application=application, summary="Språkstöd.", by=project_leader)
         meeting = meetings.meeting_publish(meeting=meeting, by=project_leader)
     with at(meeting_starts + datetime.timedelta(minutes=30)):
-        meetings.attendance_record(meeting=meeting, present=[chair.pk, member.pk, member_2.pk], by=project_leader)
-        item = meeting.items.get()
-        for voter in (chair, member, member_2):
-            meetings.vote_cast(item=item, member=voter, choice="recommend")
+        meetings.attendance_record(meeting=meeting, present=[p.pk for p in voters], by=project_leader)
+        for voter in voters:
+            meetings.vote_cast(item=meeting.items.get(), member=voter, choice="recommend")
         meetings.agenda_item_close(item=meeting.items.get(), by=chair)
     with at(meeting_starts + datetime.timedelta(days=1)):
-        prepared = minutes.minutes_prepare(meeting=meeting, adjuster=member, by=project_leader)
+        prepared = minutes.minutes_prepare(meeting=meeting, adjuster=adjuster, by=project_leader)
         minutes.minutes_approve(minutes=prepared, by=chair)
-        minutes.minutes_approve(minutes=prepared, by=member)
+        minutes.minutes_approve(minutes=prepared, by=adjuster)
     application.refresh_from_db()
     return application, meeting
+
+
+def decided_through_services(
+    application: Application, *, secretariat: User, days_ago: int = 5, decide: bool = True, with_letter: bool = True
+):
+    """Forward a recommended application (as its project leader) to RUN's meeting ``days_ago``
+    days ago, entered by the secretariat three days before, and record RUN's rejection on
+    that day (unless not ``decide``); the letter is stored as a stand-in file (nothing is rendered). Returns the case
+    and the decision."""
+    from django.core.files.base import ContentFile
+
+    from reviews import run
+    from reviews.models import DecisionLetter, RunMeeting
+
+    project_leader = (
+        Membership.objects.current()
+        .filter(body__partnership=application.call.partnership_id, role=MembershipRole.PROJECT_LEADER)
+        .order_by("pk")
+        .first()
+        .person
+    )
+    held_on = timezone.localdate() - datetime.timedelta(days=days_ago)
+    with at(timezone.now() - datetime.timedelta(days=days_ago + 3)):
+        meeting = RunMeeting.objects.filter(held_on=held_on).first() or run.run_meeting_create(
+            held_on=held_on, place="Regionens hus, Vänersborg", by=secretariat
+        )
+        case = run.case_forward(application=application, run_meeting=meeting, by=project_leader)
+    if not decide:
+        return case, None
+    noon = datetime.datetime.combine(held_on, datetime.time(12, 0), tzinfo=timezone.get_current_timezone())
+    with at(noon):
+        decision = run.decision_record(
+            case=case,
+            outcome="rejected",
+            paragraph=f"{case.pk + 200}",
+            decided_on=held_on,
+            reasons="Insatsen ryms inte i utlysningens inriktning.",
+            by=secretariat,
+        )
+    if with_letter:
+        letter = DecisionLetter(decision=decision, filename=f"beslutsbrev-{decision.pk}.pdf", sha256="0" * 64, size=9)
+        letter.pdf.save(letter.filename, ContentFile(b"%PDF-1.4\n"), save=True)
+    return case, decision
