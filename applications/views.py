@@ -34,8 +34,10 @@ def application_new(request):
         group = groups[0]
     else:
         data = request.POST if request.method == "POST" else request.GET
+        # The choice was sent (``step``), even if no radio was checked and so no group came with it.
+        sent = "working_group" in data or data.get("step") == "group"
         chooser = forms.WorkingGroupChoiceForm(
-            data if "working_group" in data else None, groups=candidates.filter(pk__in=[g.pk for g in groups])
+            data if sent else None, groups=candidates.filter(pk__in=[g.pk for g in groups])
         )
         if not chooser.is_valid():
             return render(request, "applications/new_group.html", {"form": chooser})

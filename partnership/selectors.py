@@ -1,8 +1,9 @@
 """Reads of the partnership's structure. Each selector owns its joins."""
 
 import datetime
+from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .models import Body, BodyKind, Call, Membership, Partnership
@@ -63,3 +64,11 @@ def calls_open_to(working_group: Body, at: datetime.datetime | None = None) -> Q
         .filter(partnership=working_group.partnership, parts__municipalities=working_group.municipality)
         .distinct()
     )
+
+
+def calls_open_to_groups(group_ids: Iterable[int], at: datetime.datetime | None = None) -> QuerySet[Call]:
+    """The open calls offered to any of these working groups."""
+    offered = Q(pk__in=[])
+    for group in Body.objects.filter(pk__in=list(group_ids), kind=BodyKind.LOCAL_WORKING_GROUP):
+        offered |= Q(partnership=group.partnership_id, parts__municipalities=group.municipality_id)
+    return open_calls(at).filter(offered).distinct()

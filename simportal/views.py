@@ -25,7 +25,7 @@ def home(request):
     context: dict = {"roles": roles}
     if roles.is_group_member:
         context["group_applications"] = application_selectors.group_applications(roles)
-        context["open_calls"] = partnership_selectors.open_calls()
+        context["open_calls"] = partnership_selectors.calls_open_to_groups(roles.working_groups)
     if roles.is_project_leader:
         context["awaiting_triage"] = application_selectors.awaiting_triage(roles)
         context["complete_without_meeting"] = application_selectors.complete_without_meeting(roles)

@@ -111,8 +111,11 @@ def test_it_does_not_offer_uddevalla_a_region_wide_call(demo):
 
     assert not call_is_offered_to(call, demo.working_group("Uddevalla"))
     assert call not in calls_open_to(demo.working_group("Uddevalla"))
-    response = demo_client(demo, "leader").get(NEW)
-    assert call.name not in response.content.decode()
+    client = demo_client(demo, "leader")
+    assert call.name not in client.get(NEW).content.decode()
+    start_page = client.get(reverse("home")).content.decode()
+    assert demo.call().name in start_page
+    assert call.name not in start_page
 
 
 def test_it_refuses_a_draft_in_another_partnerships_call_from_the_page(client, demo):
