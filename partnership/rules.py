@@ -276,14 +276,16 @@ def secretariat_serves_partnership_of(user: UserLike, application: Obj) -> bool:
 @rules.predicate
 def is_on_members_published_agenda(user: UserLike, application: Obj) -> bool:
     """Steering-group members see what is on their group's published agendas, and only
-    applications of their own partnership."""
+    applications of the group's own partnership."""
     roles = roles_of(user)
-    groups = roles.steering_groups
-    if application is None or not groups or _partnership_of(application) not in roles.steering_partnerships:
+    partnership_id = _partnership_of(application) if application is not None else None
+    if partnership_id is None or partnership_id not in roles.steering_partnerships:
         return False
     return bool(
         application.agenda_items.filter(
-            meeting__steering_group_id__in=groups, meeting__published_at__isnull=False
+            meeting__steering_group_id__in=roles.steering_groups,
+            meeting__steering_group__partnership_id=partnership_id,
+            meeting__published_at__isnull=False,
         ).exists()
     )
 
@@ -315,15 +317,6 @@ def call_is_offered_to(call: Call, working_group: Body) -> bool:
         and working_group.partnership_id == call.partnership_id
         and call.parts.filter(municipalities=working_group.municipality_id).exists()
     )
-
-
-@rules.predicate
-def is_offered_to_members_group(user: UserLike, call: Obj) -> bool:
-    groups = roles_of(user).working_groups
-    if call is None or not groups:
-        return False
-    offered = Body.objects.filter(pk__in=groups, partnership_id=call.partnership_id)
-    return any(call_is_offered_to(call, group) for group in offered)
 
 
 @rules.predicate
@@ -475,8 +468,6 @@ rules.add_perm("applications.change_application", is_active_user & is_in_applyin
 rules.add_perm("applications.submit_application", is_active_user & leads_applying_group)
 rules.add_perm("applications.withdraw_application", is_active_user & leads_applying_group)
 rules.add_perm("applications.create_application", is_active_user & is_member_of_group)
-# A call is offered to the person when it is offered to one of their working groups.
-rules.add_perm("applications.apply_to_call", is_active_user & is_offered_to_members_group)
 rules.add_perm(
     "applications.comment_application", is_active_user & is_submitted & koncernkontoret_serves_partnership_of
 )

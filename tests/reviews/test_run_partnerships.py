@@ -10,6 +10,7 @@ it with its own project leader, steering group, working groups and call.
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import Application
 from partnership.models import Body, BodyKind
@@ -18,6 +19,7 @@ from reviews import meetings, run
 from reviews.models import RunMeeting
 from tests.factories import (
     AgendaItemFactory,
+    ApplicationFactory,
     MeetingFactory,
     MembershipFactory,
     decided_through_services,
@@ -181,7 +183,7 @@ def test_it_does_not_show_another_partnerships_application_to_a_steering_group(c
     """Even an item that puts Fyrbodal's application on Skaraborg's published agenda (as the admin
     once could) shows Skaraborg's members nothing of it."""
     application = Application.objects.get(title="Kartläggning i Munkedal")
-    meeting = MeetingFactory(steering_group=skaraborg.steering_group, published_at=fyrbodal["meeting"].held_on)
+    meeting = MeetingFactory(steering_group=skaraborg.steering_group, published_at=timezone.now())
     AgendaItemFactory(meeting=meeting, application=application)
 
     response = visit_as(client, skaraborg.person("steering_member"), "applications:detail", application.pk)
@@ -207,3 +209,16 @@ def test_it_puts_an_application_only_on_its_own_partnerships_agenda(client, demo
     assert "Komplett i Uddevalla" not in page
     assert not meeting.items.exists()
     assert RunMeeting.objects.count() == 0
+
+
+def test_it_tells_only_the_secretariats_that_serve_the_applications_partnership(demo, skaraborg, skaraborg_secretariat):
+    from notifications import catalogue
+
+    fyrbodal_application = ApplicationFactory(call=demo.call(), working_group=demo.working_group("Uddevalla"))
+    skaraborg_application = ApplicationFactory(call=skaraborg.call, working_group=skaraborg.groups["Skövde"])
+
+    assert catalogue.secretariat({"application": fyrbodal_application}) == [demo.person("secretariat")]
+    assert set(catalogue.secretariat({"application": skaraborg_application})) == {
+        demo.person("secretariat"),
+        skaraborg_secretariat,
+    }
