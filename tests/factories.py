@@ -202,6 +202,15 @@ def at(moment: datetime.datetime):
     return time_machine.travel(moment, tick=False)
 
 
+def clear_of_factory_reference_numbers(year: int) -> None:
+    """Let the year's real diarienummer counter start above the numbers ApplicationFactory's
+    sequence makes up (``SIM <year>/0001`` …), so that both can be used in one test."""
+    from applications.models import ReferenceCounter
+
+    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
+    ReferenceCounter.objects.filter(year=year, last_number__lt=7000).update(last_number=7000)
+
+
 def recommended_through_services(
     *, call: Call, working_group: Body, title: str = "Språkstöd i förskolan", days_ago: int = 10
 ) -> tuple[Application, Meeting]:
@@ -227,6 +236,7 @@ def recommended_through_services(
     adjuster = next(person for person in voters if person != chair)
     start = timezone.now() - datetime.timedelta(days=days_ago)
     meeting_starts = start + datetime.timedelta(days=1)
+    clear_of_factory_reference_numbers(timezone.localtime(start).year)
     with at(start):
         application = complete_application(call, working_group, title=title, by=leader)
         services.application_submit(application=application, by=leader)
