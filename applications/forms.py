@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnership.models import Municipality, Organisation, Unit
@@ -429,6 +430,32 @@ def budget_totals(form_data, years: list[int], partner_ids: list[int]) -> dict:
     }
 
 
+class WorkingGroupChoiceForm(forms.Form):
+    """The first step for a person in several working groups: which group writes the application."""
+
+    working_group = forms.ModelChoiceField(
+        label=_("Vilken arbetsgrupp skriver ansökan?"),
+        queryset=None,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        help_text=_("Du är med i flera arbetsgrupper. Ansökan hör till den grupp du väljer."),
+        error_messages={
+            "required": _("Välj vilken arbetsgrupp som skriver ansökan."),
+            "invalid_choice": _("Välj en av arbetsgrupperna i listan – du kan bara skriva för en grupp du är med i."),
+        },
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["working_group"].queryset = groups
+
+
+class CallChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        deadline = timezone.localtime(obj.deadline).strftime("%Y-%m-%d %H:%M")
+        return _("%(call)s – sista dag %(deadline)s") % {"call": obj.name, "deadline": deadline}
+
+
 class NewApplicationForm(forms.Form):
     title = forms.CharField(
         label=_("Insatsens namn"),
@@ -436,11 +463,24 @@ class NewApplicationForm(forms.Form):
         help_text=_("Du kan ändra namnet senare."),
         validators=[no_personal_identity_number],
     )
-    call = forms.ModelChoiceField(label=_("Utlysning"), queryset=None, empty_label=None)
+    call = CallChoiceField(
+        label=_("Vilken utlysning gäller ansökan?"),
+        queryset=None,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Välj vilken utlysning ansökan gäller."),
+            "invalid_choice": _("Utlysningen är inte öppen för er arbetsgrupp. Välj en av utlysningarna i listan."),
+        },
+    )
 
     def __init__(self, *args, calls, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["call"].queryset = calls
+        if len(calls) == 1:
+            # Only one call is open to the group: nothing to choose, the page names it.
+            self.fields["call"].widget = forms.HiddenInput()
+            self.fields["call"].initial = calls[0].pk
 
 
 class MessageForm(forms.Form):

@@ -3,7 +3,7 @@ is decided here."""
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from partnership.models import User
@@ -54,17 +54,29 @@ def complete_without_meeting(roles: Roles) -> QuerySet[Application]:
     )
 
 
-def submitted_for_koncernkontoret(limit: int = 20) -> QuerySet[Application]:
+def _served(partnerships: frozenset[int], everywhere: bool) -> Q:
+    return Q() if everywhere else Q(call__partnership__in=partnerships)
+
+
+def submitted_for_koncernkontoret(roles: Roles, limit: int = 20) -> QuerySet[Application]:
+    """Registered applications of the partnerships Koncernkontoret serves."""
     return (
         _listing()
-        .filter(submitted_at__isnull=False)
+        .filter(
+            _served(roles.koncernkontoret_partnerships, roles.koncernkontoret_everywhere), submitted_at__isnull=False
+        )
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
         .order_by("-submitted_at")[:limit]
     )
 
 
-def at_run() -> QuerySet[Application]:
-    return _listing().filter(status=Status.AT_RUN).order_by("call__run_meeting_on", "reference_number")
+def at_run(roles: Roles) -> QuerySet[Application]:
+    """Applications at RUN of the partnerships the secretariat serves."""
+    return (
+        _listing()
+        .filter(_served(roles.secretariat_partnerships, roles.secretariat_everywhere), status=Status.AT_RUN)
+        .order_by("call__run_meeting_on", "reference_number")
+    )
 
 
 def followed_by_nsv(roles: Roles) -> QuerySet[Application]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from notifications.services import notify_transition
 from partnership.models import Body, BodyKind, Call, User
+from partnership.rules import call_is_offered_to
 
 from . import submission, workflow
 from .models import (
@@ -80,6 +81,9 @@ def _event(application: Application, *, by: User | None, kind: str, **fields: An
 @transaction.atomic(durable=True)
 def application_create(*, call: Call, working_group: Body, title: str, by: User) -> Application:
     if not by.has_perm("applications.create_application", working_group):
+        raise PermissionDenied
+    if not call_is_offered_to(call, working_group):
+        # The form offers only these calls; anything else is a forged request.
         raise PermissionDenied
     application = Application.objects.create(call=call, working_group=working_group, title=title, created_by=by)
     application.municipalities.set([working_group.municipality_id])

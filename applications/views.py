@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partnership.models import Body
 from partnership.rules import roles_of
-from partnership.selectors import open_calls
+from partnership.selectors import calls_open_to
 
 from . import forms, selectors, services, submission, workflow
 from .attachments import AttachmentForm
@@ -22,20 +22,36 @@ from .sections import BY_KEY, SECTIONS
 from .snapshots import snapshot_data
 
 
+@require_http_methods(["GET", "POST"])
 def application_new(request):
+    """Start an application: first the working group, when the person is in several; then
+    the call, when several are open to that group, and the title."""
     candidates = Body.objects.filter(pk__in=roles_of(request.user).working_groups).order_by("name")
     groups = [g for g in candidates if request.user.has_perm("applications.create_application", g)]
     if not groups:
         raise PermissionDenied
-    group = groups[0]
-    form = forms.NewApplicationForm(request.POST or None, calls=open_calls())
+    if len(groups) == 1:
+        group = groups[0]
+    else:
+        data = request.POST if request.method == "POST" else request.GET
+        # The choice was sent (``step``), even if no radio was checked and so no group came with it.
+        sent = "working_group" in data or data.get("step") == "group"
+        chooser = forms.WorkingGroupChoiceForm(
+            data if sent else None, groups=candidates.filter(pk__in=[g.pk for g in groups])
+        )
+        if not chooser.is_valid():
+            return render(request, "applications/new_group.html", {"form": chooser})
+        group = chooser.cleaned_data["working_group"]
+    calls = calls_open_to(group).order_by("deadline", "pk")
+    form = forms.NewApplicationForm(request.POST if request.method == "POST" else None, calls=calls)
     if request.method == "POST" and form.is_valid():
         application = services.application_create(
             call=form.cleaned_data["call"], working_group=group, title=form.cleaned_data["title"], by=request.user
         )
         messages.success(request, _("Ansökan är skapad. Fyll i avsnitten i den ordning som passar er."))
         return redirect("applications:detail", application.pk)
-    return render(request, "applications/new.html", {"form": form, "group": group})
+    context = {"form": form, "group": group, "calls": calls, "choosing_group": len(groups) > 1}
+    return render(request, "applications/new.html", context)
 
 
 def application_detail(request, pk: int):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -63,12 +63,21 @@ def project_leaders(ctx: dict[str, Any]) -> list[User]:
     return _people(_current().filter(role=MembershipRole.PROJECT_LEADER, body__partnership_id=partnership_id))
 
 
+def _serving(kind: str, ctx: dict[str, Any]) -> QuerySet[Membership]:
+    """Members of the region-wide bodies of this kind, and of those tied to the application's partnership."""
+    members = _current().filter(body__kind=kind)
+    application = ctx.get("application")
+    if application is None:
+        return members
+    return members.filter(Q(body__partnership__isnull=True) | Q(body__partnership_id=application.call.partnership_id))
+
+
 def koncernkontoret(ctx: dict[str, Any]) -> list[User]:
-    return _people(_current().filter(body__kind=BodyKind.KONCERNKONTORET))
+    return _people(_serving(BodyKind.KONCERNKONTORET, ctx))
 
 
 def secretariat(ctx: dict[str, Any]) -> list[User]:
-    return _people(_current().filter(body__kind=BodyKind.RUN_SECRETARIAT))
+    return _people(_serving(BodyKind.RUN_SECRETARIAT, ctx))
 
 
 def steering_group(ctx: dict[str, Any]) -> list[User]:

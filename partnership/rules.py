@@ -20,7 +20,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
-from .models import BodyKind, Membership, MembershipRole, User
+from .models import Body, BodyKind, Call, Membership, MembershipRole, User
 
 # Application and Meeting live in higher apps: they are read through their attributes.
 UserLike = User | AnonymousUser | None
@@ -44,6 +44,13 @@ class Roles:
     chaired_nsv_groups: frozenset[int] = field(default_factory=frozenset)
     koncernkontoret: bool = False
     run_secretariat: bool = False
+    # Which partnerships a person's bodies belong to. RUN's secretariat and Koncernkontoret
+    # serve every partnership unless their body is tied to one (``Body.partnership``).
+    steering_partnerships: frozenset[int] = field(default_factory=frozenset)
+    secretariat_partnerships: frozenset[int] = field(default_factory=frozenset)
+    secretariat_everywhere: bool = False
+    koncernkontoret_partnerships: frozenset[int] = field(default_factory=frozenset)
+    koncernkontoret_everywhere: bool = False
 
     @property
     def is_group_member(self) -> bool:
@@ -65,6 +72,31 @@ class Roles:
     def is_nsv_member(self) -> bool:
         return bool(self.nsv_groups)
 
+    def secretariat_serves(self, partnership_id: int | None) -> bool:
+        """RUN's secretariat records decisions for this partnership."""
+        return self.secretariat_everywhere or partnership_id in self.secretariat_partnerships
+
+    def koncernkontoret_serves(self, partnership_id: int | None) -> bool:
+        return self.koncernkontoret_everywhere or partnership_id in self.koncernkontoret_partnerships
+
+    def follows_at_run(self, partnership_id: int | None) -> bool:
+        """Sees this partnership's cases at RUN: its project leader, the secretariat and
+        Koncernkontoret that serve it."""
+        return (
+            partnership_id in self.project_leader_partnerships
+            or self.secretariat_serves(partnership_id)
+            or self.koncernkontoret_serves(partnership_id)
+        )
+
+    @property
+    def follows_every_partnership_at_run(self) -> bool:
+        return self.secretariat_everywhere or self.koncernkontoret_everywhere
+
+    @property
+    def run_partnerships(self) -> frozenset[int]:
+        """The partnerships whose RUN cases this person sees (unless they see every one)."""
+        return self.project_leader_partnerships | self.secretariat_partnerships | self.koncernkontoret_partnerships
+
     @property
     def has_any(self) -> bool:
         return any(
@@ -83,10 +115,9 @@ NO_ROLES = Roles()
 
 
 def roles_from_memberships(memberships: list[Membership]) -> Roles:
-    sets: dict[str, set[int]] = {
-        name: set() for name in Roles.__dataclass_fields__ if name not in {"koncernkontoret", "run_secretariat"}
-    }
-    koncernkontoret = run_secretariat = False
+    flags = {"koncernkontoret", "run_secretariat", "secretariat_everywhere", "koncernkontoret_everywhere"}
+    sets: dict[str, set[int]] = {name: set() for name in Roles.__dataclass_fields__ if name not in flags}
+    koncernkontoret = run_secretariat = secretariat_everywhere = koncernkontoret_everywhere = False
     for m in memberships:
         body = m.body
         if m.role == MembershipRole.PROJECT_LEADER and body.partnership_id:
@@ -97,6 +128,8 @@ def roles_from_memberships(memberships: list[Membership]) -> Roles:
                 sets["led_working_groups"].add(body.pk)
         elif body.kind == BodyKind.STEERING_GROUP:
             sets["steering_groups"].add(body.pk)
+            if body.partnership_id:
+                sets["steering_partnerships"].add(body.partnership_id)
             if m.role in VOTING_ROLES:
                 sets["voting_steering_groups"].add(body.pk)
             if m.role == MembershipRole.CHAIR:
@@ -107,12 +140,22 @@ def roles_from_memberships(memberships: list[Membership]) -> Roles:
                 sets["chaired_nsv_groups"].add(body.pk)
         elif body.kind == BodyKind.KONCERNKONTORET:
             koncernkontoret = True
+            if body.partnership_id:
+                sets["koncernkontoret_partnerships"].add(body.partnership_id)
+            else:
+                koncernkontoret_everywhere = True
         elif body.kind == BodyKind.RUN_SECRETARIAT:
             run_secretariat = True
+            if body.partnership_id:
+                sets["secretariat_partnerships"].add(body.partnership_id)
+            else:
+                secretariat_everywhere = True
     return Roles(
         **{name: frozenset(ids) for name, ids in sets.items()},
         koncernkontoret=koncernkontoret,
         run_secretariat=run_secretariat,
+        secretariat_everywhere=secretariat_everywhere,
+        koncernkontoret_everywhere=koncernkontoret_everywhere,
     )
 
 
@@ -182,6 +225,11 @@ def is_nsv_member(user: UserLike) -> bool:
 # --- application predicates (the application is read through its attributes) ----
 
 
+def _partnership_of(application: Obj) -> int | None:
+    partnership_id: int | None = application.call.partnership_id
+    return partnership_id
+
+
 @rules.predicate
 def is_in_applying_group(user: UserLike, application: Obj) -> bool:
     return application is not None and application.working_group_id in roles_of(user).working_groups
@@ -213,13 +261,32 @@ def leads_partnership_of(user: UserLike, application: Obj) -> bool:
 
 
 @rules.predicate
+def koncernkontoret_serves_partnership_of(user: UserLike, application: Obj) -> bool:
+    roles = roles_of(user)
+    return (
+        application is not None and roles.koncernkontoret and roles.koncernkontoret_serves(_partnership_of(application))
+    )
+
+
+@rules.predicate
+def secretariat_serves_partnership_of(user: UserLike, application: Obj) -> bool:
+    roles = roles_of(user)
+    return application is not None and roles.run_secretariat and roles.secretariat_serves(_partnership_of(application))
+
+
+@rules.predicate
 def is_on_members_published_agenda(user: UserLike, application: Obj) -> bool:
-    groups = roles_of(user).steering_groups
-    if application is None or not groups:
+    """Steering-group members see what is on their group's published agendas, and only
+    applications of the group's own partnership."""
+    roles = roles_of(user)
+    partnership_id = _partnership_of(application) if application is not None else None
+    if partnership_id is None or partnership_id not in roles.steering_partnerships:
         return False
     return bool(
         application.agenda_items.filter(
-            meeting__steering_group_id__in=groups, meeting__published_at__isnull=False
+            meeting__steering_group_id__in=roles.steering_groups,
+            meeting__steering_group__partnership_id=partnership_id,
+            meeting__published_at__isnull=False,
         ).exists()
     )
 
@@ -241,6 +308,16 @@ def is_public_investment(user: UserLike, application: Obj) -> bool:
 @rules.predicate
 def is_member_of_group(user: UserLike, working_group: Obj) -> bool:
     return working_group is not None and working_group.pk in roles_of(user).working_groups
+
+
+def call_is_offered_to(call: Call, working_group: Body) -> bool:
+    """A call is offered to its own partnership's working groups in the municipalities of the
+    call's parts, and to no one else."""
+    return (
+        working_group.kind == BodyKind.LOCAL_WORKING_GROUP
+        and working_group.partnership_id == call.partnership_id
+        and call.parts.filter(municipalities=working_group.municipality_id).exists()
+    )
 
 
 @rules.predicate
@@ -302,6 +379,62 @@ def is_chair_or_adjuster_of(user: UserLike, minutes: Obj) -> bool:
     return bool(chairs or minutes.adjuster_id == user.pk)
 
 
+# --- RUN: its meetings, cases, decisions and the budget, each of one partnership -------
+# Asked without an object, these permissions say whether a role has them at all (the
+# menu, list pages whose selectors filter by partnership); asked about an object, whether
+# the object belongs to a partnership the person serves.
+
+
+@rules.predicate
+def no_object(user: UserLike, obj: Obj) -> bool:
+    return obj is None
+
+
+@rules.predicate
+def follows_case_at_run(user: UserLike, case: Obj) -> bool:
+    return case is not None and roles_of(user).follows_at_run(_partnership_of(case.application))
+
+
+@rules.predicate
+def records_for_case(user: UserLike, case: Obj) -> bool:
+    roles = roles_of(user)
+    return case is not None and roles.run_secretariat and roles.secretariat_serves(_partnership_of(case.application))
+
+
+@rules.predicate
+def follows_run_meeting(user: UserLike, run_meeting: Obj) -> bool:
+    """The secretariat keeps RUN's calendar and sees every meeting (with only the cases of
+    the partnerships it serves); others see a meeting that has a case they follow."""
+    roles = roles_of(user)
+    if run_meeting is None:
+        return False
+    if roles.run_secretariat or roles.follows_every_partnership_at_run:
+        return True
+    partnerships = roles.run_partnerships
+    return bool(partnerships) and bool(
+        run_meeting.cases.filter(application__call__partnership_id__in=partnerships).exists()
+    )
+
+
+@rules.predicate
+def follows_calls_budget(user: UserLike, call: Obj) -> bool:
+    roles = roles_of(user)
+    return call is not None and (
+        roles.follows_at_run(call.partnership_id) or call.partnership_id in roles.steering_partnerships
+    )
+
+
+@rules.predicate
+def secretariat_serves_call(user: UserLike, call: Obj) -> bool:
+    roles = roles_of(user)
+    return call is not None and roles.run_secretariat and roles.secretariat_serves(call.partnership_id)
+
+
+@rules.predicate
+def follows_decision_at_run(user: UserLike, decision: Obj) -> bool:
+    return decision is not None and roles_of(user).follows_at_run(_partnership_of(decision.case.application))
+
+
 # --- decision predicates (a RUN decision, read through its case) ---------------------
 
 
@@ -326,9 +459,9 @@ rules.add_perm(
     is_active_user
     & (
         is_in_applying_group
-        | (is_submitted & (leads_partnership_of | is_koncernkontoret | appointed_applying_group))
+        | (is_submitted & (leads_partnership_of | koncernkontoret_serves_partnership_of | appointed_applying_group))
         | is_on_members_published_agenda
-        | (is_forwarded_to_run & is_run_secretariat)
+        | (is_forwarded_to_run & secretariat_serves_partnership_of)
     ),
 )
 rules.add_perm("applications.change_application", is_active_user & is_in_applying_group & is_editable_by_group)
@@ -336,7 +469,9 @@ rules.add_perm("applications.change_application", is_active_user & is_in_applyin
 rules.add_perm("applications.submit_application", is_active_user & leads_applying_group)
 rules.add_perm("applications.withdraw_application", is_active_user & leads_applying_group)
 rules.add_perm("applications.create_application", is_active_user & is_member_of_group)
-rules.add_perm("applications.comment_application", is_active_user & is_submitted & is_koncernkontoret)
+rules.add_perm(
+    "applications.comment_application", is_active_user & is_submitted & koncernkontoret_serves_partnership_of
+)
 rules.add_perm("applications.triage_application", is_active_user & is_submitted & leads_partnership_of)
 rules.add_perm(
     "applications.post_message",
@@ -345,7 +480,7 @@ rules.add_perm(
 rules.add_perm("applications.extend_deadline", is_active_user & leads_partnership_of_call)
 rules.add_perm("applications.view_inbox", is_active_user & is_project_leader)
 rules.add_perm("applications.close_agenda_item", is_active_user & chairs_a_meeting_of)
-rules.add_perm("applications.record_decision", is_active_user & is_forwarded_to_run & is_run_secretariat)
+rules.add_perm("applications.record_decision", is_active_user & is_forwarded_to_run & secretariat_serves_partnership_of)
 rules.add_perm("applications.view_public_investment", is_public_investment)
 
 rules.add_perm(
@@ -361,16 +496,28 @@ rules.add_perm("reviews.chair_meeting", is_active_user & chairs_meetings_group &
 rules.add_perm("reviews.vote", is_active_user & votes_in_items_group & item_meeting_published)
 rules.add_perm("reviews.declare_recusal", is_active_user & votes_in_items_group & item_meeting_published)
 rules.add_perm("reviews.approve_minutes", is_active_user & is_chair_or_adjuster_of)
-rules.add_perm("reviews.view_run_cases", is_active_user & (is_run_secretariat | is_project_leader | is_koncernkontoret))
-rules.add_perm("reviews.record_decision", is_active_user & is_run_secretariat)
-rules.add_perm("reviews.adjust_budget", is_active_user & is_run_secretariat)
+# RUN: without an object, whether the role has the page at all; with a case, meeting,
+# decision or call, whether it belongs to a partnership the person serves.
+rules.add_perm(
+    "reviews.view_run_cases",
+    is_active_user
+    & ((no_object & (is_run_secretariat | is_project_leader | is_koncernkontoret)) | follows_case_at_run),
+)
+rules.add_perm("reviews.view_run_meeting", is_active_user & follows_run_meeting)
+# Without an object: the secretariat keeps RUN's calendar. With a case: it records the decision.
+rules.add_perm("reviews.record_decision", is_active_user & ((no_object & is_run_secretariat) | records_for_case))
+rules.add_perm("reviews.adjust_budget", is_active_user & ((no_object & is_run_secretariat) | secretariat_serves_call))
 rules.add_perm(
     "reviews.view_decision_letter",
-    is_active_user & (is_run_secretariat | is_project_leader | is_koncernkontoret | may_view_decisions_application),
+    is_active_user & (follows_decision_at_run | may_view_decisions_application),
 )
 rules.add_perm(
     "reviews.view_ledger",
-    is_active_user & (is_run_secretariat | is_project_leader | is_koncernkontoret | is_steering_member),
+    is_active_user
+    & (
+        (no_object & (is_run_secretariat | is_project_leader | is_koncernkontoret | is_steering_member))
+        | follows_calls_budget
+    ),
 )
 
 

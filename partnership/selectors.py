@@ -1,6 +1,7 @@
 """Reads of the partnership's structure. Each selector owns its joins."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,3 +118,21 @@ def membership_history(person: User) -> list[MembershipChange]:
         previous = record
     changes.sort(key=lambda change: (change.record.history_date, change.record.history_id), reverse=True)
     return changes
+
+
+def calls_open_to(working_group: Body, at: datetime.datetime | None = None) -> QuerySet[Call]:
+    """The open calls offered to a working group: its own partnership's, with the group's
+    municipality in one of the call's parts (``rules.call_is_offered_to``)."""
+    return (
+        open_calls(at)
+        .filter(partnership=working_group.partnership, parts__municipalities=working_group.municipality)
+        .distinct()
+    )
+
+
+def calls_open_to_groups(group_ids: Iterable[int], at: datetime.datetime | None = None) -> QuerySet[Call]:
+    """The open calls offered to any of these working groups."""
+    offered = Q(pk__in=[])
+    for group in Body.objects.filter(pk__in=list(group_ids), kind=BodyKind.LOCAL_WORKING_GROUP):
+        offered |= Q(partnership=group.partnership_id, parts__municipalities=group.municipality_id)
+    return open_calls(at).filter(offered).distinct()

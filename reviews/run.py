@@ -34,7 +34,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,9 +81,25 @@ class DecisionRefused(Exception):
 # --- selectors -------------------------------------------------------------------------
 
 
-def run_meetings() -> QuerySet[RunMeeting]:
-    """Every RUN meeting, the latest first, with its number of cases."""
-    return RunMeeting.objects.select_related("board").annotate(case_count=Count("cases")).order_by("-held_on")
+def followed_cases(roles: Roles, prefix: str = "") -> Q:
+    """The RUN cases (``prefix``: the path to them) of the partnerships this person follows at RUN."""
+    if roles.follows_every_partnership_at_run:
+        return Q()
+    return Q(**{f"{prefix}application__call__partnership__in": roles.run_partnerships})
+
+
+def run_meetings(roles: Roles) -> QuerySet[RunMeeting]:
+    """The RUN meetings this person sees, the latest first, with the number of the cases in
+    each that they follow. The secretariat sees every meeting (it keeps RUN's calendar),
+    others the meetings with a case they follow."""
+    meetings = RunMeeting.objects.all()
+    if not (roles.run_secretariat or roles.follows_every_partnership_at_run):
+        meetings = meetings.filter(pk__in=RunCase.objects.filter(followed_cases(roles)).values("run_meeting"))
+    return (
+        meetings.select_related("board")
+        .annotate(case_count=Count("cases", filter=followed_cases(roles, "cases__")))
+        .order_by("-held_on")
+    )
 
 
 def upcoming_run_meetings(today: datetime.date | None = None) -> QuerySet[RunMeeting]:
@@ -94,7 +110,7 @@ def upcoming_run_meetings(today: datetime.date | None = None) -> QuerySet[RunMee
 
 def get_run_meeting_for_user(user: User | AnonymousUser, pk: int) -> RunMeeting:
     meeting = RunMeeting.objects.select_related("board").filter(pk=pk).first()
-    if meeting is None or not user.has_perm("reviews.view_run_cases"):
+    if meeting is None or not user.has_perm("reviews.view_run_meeting", meeting):
         raise Http404
     return meeting
 
@@ -103,9 +119,9 @@ def get_case_for_user(user: User | AnonymousUser, pk: int, *, record: bool = Fal
     """A case, if this person may see RUN's cases (else 404); with ``record``, also
     only if they record decisions (else 403)."""
     case = _cases().filter(pk=pk).first()
-    if case is None or not user.has_perm("reviews.view_run_cases"):
+    if case is None or not user.has_perm("reviews.view_run_cases", case):
         raise Http404
-    if record and not user.has_perm("reviews.record_decision"):
+    if record and not user.has_perm("reviews.record_decision", case):
         raise PermissionDenied
     return case
 
@@ -118,9 +134,9 @@ def get_decision_for_user(user: User | AnonymousUser, pk: int) -> Decision:
         .filter(pk=pk)
         .first()
     )
-    if decision is None or not user.has_perm("reviews.view_run_cases"):
+    if decision is None or not user.has_perm("reviews.view_run_cases", decision.case):
         raise Http404
-    if not user.has_perm("reviews.record_decision"):
+    if not user.has_perm("reviews.record_decision", decision.case):
         raise PermissionDenied
     return decision
 
@@ -221,8 +237,10 @@ def case_view(case: RunCase) -> CaseView:
     return CaseView(case=case, decisions=rows, limits=_limits_from(case))
 
 
-def cases_of(meeting: RunMeeting) -> list[CaseView]:
-    return [case_view(case) for case in _cases().filter(run_meeting=meeting).order_by("forwarded_at", "pk")]
+def cases_of(meeting: RunMeeting, roles: Roles) -> list[CaseView]:
+    """The meeting's cases of the partnerships this person follows at RUN."""
+    cases = _cases().filter(followed_cases(roles), run_meeting=meeting)
+    return [case_view(case) for case in cases.order_by("forwarded_at", "pk")]
 
 
 def awaiting_forwarding(roles: Roles) -> QuerySet[Application]:
@@ -256,6 +274,14 @@ def grant_limits(case: RunCase) -> dict[int, int]:
     """The most RUN may grant per year: what the steering group recommended for the years
     it named, or, if it named none, what was requested."""
     return _limits_from(case)
+
+
+def ledger_calls(roles: Roles) -> QuerySet[Call]:
+    """The calls whose budget this person follows: those of the partnerships they serve at
+    RUN, and of their steering groups' partnerships."""
+    if roles.follows_every_partnership_at_run:
+        return Call.objects.all()
+    return Call.objects.filter(partnership__in=roles.run_partnerships | roles.steering_partnerships)
 
 
 def granted_years() -> QuerySet[GrantedYear]:
@@ -511,7 +537,7 @@ def decision_record(
     An approval grants an amount per year, each within the steering group's recommendation
     (or the request), and within what remains of the call's budget.
     """
-    if not by.has_perm("reviews.record_decision"):
+    if not by.has_perm("reviews.record_decision", case):
         raise PermissionDenied
     application = _locked(case.application)
     name = TRANSITION_FOR_OUTCOME[DecisionOutcome(outcome)]
@@ -570,9 +596,9 @@ def decision_correct(
     decision needs a new case). The application's status is untouched; the timeline
     gets a ``correct_decision`` event from and to the same status.
     """
-    if not by.has_perm("reviews.record_decision"):
-        raise PermissionDenied
     case = decision.case
+    if not by.has_perm("reviews.record_decision", case):
+        raise PermissionDenied
     application = _locked(case.application)
     old = Decision.objects.select_for_update().get(pk=decision.pk)
     if Decision.objects.filter(corrects=old).exists():

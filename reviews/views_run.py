@@ -37,7 +37,7 @@ def _refused(form, refused: run.DecisionRefused) -> None:
 def meeting_list(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     context = {
-        "meetings": run.run_meetings(),
+        "meetings": run.run_meetings(roles),
         "awaiting": run.awaiting_forwarding(roles) if roles.is_project_leader else None,
         "can_create": request.user.has_perm("reviews.record_decision"),
     }
@@ -66,12 +66,11 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = run.get_run_meeting_for_user(request.user, pk)
-    cases = run.cases_of(meeting)
+    cases = run.cases_of(meeting, roles_of(request.user))
     letters.with_letters(row.decision for view in cases for row in view.decisions)
     context = {
         "meeting": meeting,
         "cases": cases,
-        "can_record": request.user.has_perm("reviews.record_decision"),
         "may_edit": request.user.has_perm("reviews.edit_run_meeting", meeting)
         and not run.run_meeting_change_refusal(meeting),
     }
@@ -117,11 +116,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "view": view,
         "case": case,
-        "can_record": request.user.has_perm("reviews.record_decision")
+        "can_record": request.user.has_perm("reviews.record_decision", case)
         and not view.is_decided
         and not case.run_meeting.is_cancelled
         and workflow.can(request.user, case.application, "approve"),
-        "can_correct": request.user.has_perm("reviews.record_decision"),
+        "can_correct": request.user.has_perm("reviews.record_decision", case),
     }
     return render(request, "reviews/run/case_detail.html", context)
 
@@ -215,17 +214,13 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @permission_required("reviews.view_ledger", raise_exception=True)
 def ledger(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "reviews/run/ledger.html",
-        {"ledgers": run.ledger(), "can_adjust": request.user.has_perm("reviews.adjust_budget")},
-    )
+    return render(request, "reviews/run/ledger.html", {"ledgers": run.ledger(run.ledger_calls(roles_of(request.user)))})
 
 
 @require_http_methods(["GET", "POST"])
 def adjust_budget(request: HttpRequest, pk: int) -> HttpResponse:
     call = Call.objects.filter(pk=pk).first()
-    if call is None or not request.user.has_perm("reviews.view_ledger"):
+    if call is None or not request.user.has_perm("reviews.view_ledger", call):
         raise Http404
     if not request.user.has_perm("reviews.adjust_budget", call):
         raise PermissionDenied

@@ -25,7 +25,7 @@ def home(request):
     context: dict = {"roles": roles}
     if roles.is_group_member:
         context["group_applications"] = application_selectors.group_applications(roles)
-        context["open_calls"] = partnership_selectors.open_calls()
+        context["open_calls"] = partnership_selectors.calls_open_to_groups(roles.working_groups)
     if roles.is_project_leader:
         context["awaiting_triage"] = application_selectors.awaiting_triage(roles)
         context["complete_without_meeting"] = application_selectors.complete_without_meeting(roles)
@@ -36,10 +36,10 @@ def home(request):
         context["awaiting_vote"] = review_selectors.items_awaiting_vote(request.user, roles)
         context["my_recusals"] = review_selectors.my_recusals(request.user)
     if roles.koncernkontoret:
-        context["recently_submitted"] = application_selectors.submitted_for_koncernkontoret()
+        context["recently_submitted"] = application_selectors.submitted_for_koncernkontoret(roles)
     if roles.run_secretariat:
-        context["at_run"] = application_selectors.at_run()
-        context["next_run_meetings"] = run_selectors.run_meetings().filter(held_on__gte=timezone.localdate())[:2]
+        context["at_run"] = application_selectors.at_run(roles)
+        context["next_run_meetings"] = run_selectors.run_meetings(roles).filter(held_on__gte=timezone.localdate())[:2]
     if roles.is_nsv_member:
         context["nsv_applications"] = application_selectors.followed_by_nsv(roles)
     return render(request, "home.html", context)

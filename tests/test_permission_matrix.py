@@ -1,8 +1,19 @@
-"""Every URL pattern, visited as every role and as an anonymous visitor.
+"""Every URL pattern, visited as every role and as an anonymous visitor, with GET and POST.
 
 A new URL pattern without an entry in EXPECTED fails ``test_it_knows_every_url``,
-so nothing is added without deciding who may use it.
+so nothing is added without deciding who may use it. A URL counts as allowed only when
+it answers with its page (200); only the URLs in REDIRECTS answer with a redirect, to the
+place named there. Every URL is also posted to: whoever may not use it is refused (403, 404
+or 405) and nothing is stored.
+
+A second partnership (SIM Skaraborg, ``tests.factories.other_partnership``) has its own
+project leader, steering group, working groups and call, and objects of its own for every
+URL: Fyrbodal's personas get 404 for them (except the region-wide roles in ACROSS), its own
+personas reach them as their Fyrbodal counterparts reach Fyrbodal's, and nested ids that do
+not belong together (one meeting with another meeting's item) answer 404 to everyone.
 """
+
+import datetime
 
 import pytest
 from django.contrib import admin
@@ -16,7 +27,15 @@ from partnership.models import User
 from reviews import run
 from reviews.models import DecisionLetter, Minutes
 from tests.conftest import PERSONAS
-from tests.factories import AgendaItemFactory, ApplicationFactory, MeetingFactory
+from tests.factories import (
+    AgendaItemFactory,
+    ApplicationFactory,
+    MeetingFactory,
+    clear_of_factory_reference_numbers,
+    decided_through_services,
+    other_partnership,
+    recommended_through_services,
+)
 from tests.reviews.test_run import forwarded_case, run_objects
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +231,15 @@ def objects(demo):
     )
     letter = DecisionLetter(decision=decision, filename="beslutsbrev-102.pdf", sha256="0" * 64, size=9)
     letter.pdf.save(letter.filename, ContentFile(b"%PDF-1.4\n"), save=True)
+    # For mixed nested ids: a second published meeting's item and a second application's attachment.
+    second_meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
+    second_item = AgendaItemFactory(
+        meeting=second_meeting,
+        application=ApplicationFactory(call=demo.call(), working_group=demo.working_group("Munkedal"), submitted=True),
+    )
+    second_attachment = _attachment(
+        ApplicationFactory(call=demo.call(), working_group=demo.working_group("Uddevalla")), demo.person("leader")
+    )
     notification = Notification.objects.create(
         key="matrix", recipient=demo.person("leader"), event="accepted", title="Komplett", body="…", url="/"
     )
@@ -238,8 +266,23 @@ def objects(demo):
         "reset_token": {"uidb64": "MQ", "token": "set-password"},
         "person": {"pk": demo.person("leader").pk},
         "invitee": {"pk": User.objects.get(username="utan-uppdrag").pk},
+        "second_item": second_item.pk,
+        "second_attachment": second_attachment.pk,
         **run_objects(demo),
     }
+
+
+def _attachment(application, by):
+    attachment = Attachment(
+        application=application,
+        original_name="kartläggning.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        uploaded_by=by,
+    )
+    attachment.file.save("kartlaggning", ContentFile(b"%PDF-1.4\n"), save=True)
+    return attachment
 
 
 def expectation(name: str, objects) -> tuple[frozenset, str, dict, dict]:
@@ -283,13 +326,68 @@ def visit(client, name, method, kwargs, query):
     return client.get(url, query)
 
 
-def answered(response) -> bool:
-    """Allowed: the page answers (200) or sends the person on somewhere other than the login page."""
-    if response.status_code == 200:
-        return True
-    if response.status_code == 302:
-        return not response.url.startswith((reverse("login"), reverse("admin:login")))
-    return False
+# URLs whose page is a redirect, and where (from the URL's kwargs) they send the person who may
+# use them: an action that is done at once, or a page for someone who is already logged in.
+REDIRECTS = {
+    "logout": lambda kwargs: reverse("home"),
+    "admin:logout": lambda kwargs: reverse("home"),
+    "login": lambda kwargs: reverse("home"),  # already logged in
+    "admin:login": lambda kwargs: reverse("admin:index"),  # already logged in
+    "set_language": lambda kwargs: "/",
+    "notifications:open": lambda kwargs: "/",  # the notification's own link
+    "notifications:mark_read": lambda kwargs: reverse("notifications:list"),
+    "applications:message": lambda kwargs: reverse("applications:detail", kwargs={"pk": kwargs["pk"]}) + "#meddelanden",
+    "reviews:agenda_item": lambda kwargs: reverse("reviews:agenda", kwargs={"pk": kwargs["pk"]}),
+    "reviews:publish": lambda kwargs: reverse("reviews:agenda", kwargs={"pk": kwargs["pk"]}),
+}
+
+
+def answered(response, name: str = "", kwargs=None) -> bool:
+    """Allowed: the page answers (200); a URL in REDIRECTS may instead send the person to its
+    own place, and nowhere else."""
+    if name in REDIRECTS and response.status_code == 302:
+        return response.url == REDIRECTS[name](kwargs or {})
+    return response.status_code == 200
+
+
+def shown(response) -> str:
+    return f"{response.status_code} -> {response.url}" if response.status_code == 302 else str(response.status_code)
+
+
+def refused(response, persona: str) -> bool:
+    """Refused: 403, 404 or 405 for a logged-in person; the login page for an anonymous visitor."""
+    if persona == ANONYMOUS:
+        return response.status_code == 302 and response.url.startswith((reverse("login"), reverse("admin:login")))
+    return response.status_code in {403, 404, 405}
+
+
+# What a POST may change, read before and after the refused POSTs.
+FINGERPRINTED_APPS = ("partnership", "applications", "reviews", "notifications")
+
+
+def fingerprint() -> dict:
+    from django.apps import apps
+
+    from applications.models import Application
+    from partnership.models import Call
+    from reviews.models import AgendaItem, Meeting
+
+    counts = {
+        model._meta.label: model._default_manager.count()
+        for app in FINGERPRINTED_APPS
+        for model in apps.get_app_config(app).get_models()
+    }
+    return {
+        "counts": counts,
+        "applications": list(Application.objects.order_by("pk").values_list("pk", "status", "title")),
+        "meetings": list(Meeting.objects.order_by("pk").values_list("pk", "published_at", "starts_at", "place")),
+        "items": list(AgendaItem.objects.order_by("pk").values_list("pk", "closed_at", "outcome", "summary")),
+        "minutes": list(
+            Minutes.objects.order_by("pk").values_list("pk", "adjuster", "chair_approved_at", "adjuster_approved_at")
+        ),
+        "calls": list(Call.objects.order_by("pk").values_list("pk", "budget", "deadline")),
+        "people": list(User.objects.order_by("pk").values_list("pk", "password", "is_active")),
+    }
 
 
 def test_it_knows_every_url(objects):
@@ -304,16 +402,31 @@ def test_it_allows_each_role_exactly_what_the_rules_say(client, demo, objects, p
     elif persona != ANONYMOUS:
         client.force_login(demo.person(persona))
     mismatches = []
-    for name in sorted(set(url_names())):
+    names = sorted(set(url_names()) - {"logout", "admin:logout"})  # logging out is checked on its own below
+    for name in names:
         allowed, method, kwargs, query = expectation(name, objects)
-        if name in {"logout", "admin:logout"}:
-            continue  # checked on its own below: logging out ends the session for the rest of the walk
         response = visit(client, name, method, kwargs, query)
-        if answered(response) != (persona in allowed):
-            mismatches.append(f"{name}: {response.status_code} (allowed: {persona in allowed})")
+        if answered(response, name, kwargs) != (persona in allowed):
+            mismatches.append(f"{name}: {shown(response)} (allowed: {persona in allowed})")
         if persona not in allowed and persona != ANONYMOUS:
             assert response.status_code in {403, 404}, f"{name} refused {persona} without 403/404"
-    assert mismatches == []
+    # Then a POST to every URL: first where this person is refused (nothing may change), then
+    # the others (an empty form is answered with its errors, never with a refusal).
+    before = fingerprint()
+    for name in names:
+        allowed, _method, kwargs, query = expectation(name, objects)
+        if persona not in allowed:
+            response = visit(client, name, "post", kwargs, query)
+            if not refused(response, persona):
+                mismatches.append(f"POST {name}: {response.status_code} (allowed: False)")
+    assert fingerprint() == before, "a refused POST changed something"
+    for name in names:
+        allowed, _method, kwargs, query = expectation(name, objects)
+        if persona in allowed and not name.startswith("admin:"):  # the admin's own writes: tests/partnership
+            response = visit(client, name, "post", kwargs, query)
+            if response.status_code in {403, 404}:
+                mismatches.append(f"POST {name}: {response.status_code} (allowed: True)")
+    assert not mismatches, "\n".join(mismatches)
 
 
 @pytest.mark.parametrize("name", ["logout", "admin:logout"])
@@ -323,10 +436,235 @@ def test_it_logs_out_only_those_allowed(client, demo, objects, persona, name):
         client.force_login(demo.person(persona))
     allowed, method, kwargs, query = expectation(name, objects)
     response = visit(client, name, method, kwargs, query)
-    assert answered(response) == (persona in allowed)
+    assert answered(response, name, kwargs) == (persona in allowed)
 
 
 def test_it_gives_404_not_403_for_another_groups_application(client, demo, objects):
     client.force_login(demo.person("outsider"))
     response = client.get(reverse("applications:detail", kwargs=objects["draft"]))
     assert response.status_code == 404
+
+
+# --- a second partnership ------------------------------------------------------------------------
+
+# The second partnership's personas, each with the Fyrbodal persona they stand beside.
+OTHER_PERSONAS = {
+    "other_project_leader": "project_leader",
+    "other_steering_chair": "steering_chair",
+    "other_steering_member": "steering_member",
+    "other_leader": "leader",
+}
+# Builders of objects that belong to no partnership (or to one person): the same objects for both.
+UNSCOPED_BUILDERS = frozenset({"notification", "outbox_message", "public_investment", "reset_token"})
+PERSONAL_BUILDERS = frozenset({"notification"})  # only its recipient, Uddevalla's leader, opens it
+# Which of Fyrbodal's personas may use a URL with the other partnership's object: RUN's secretariat
+# and Koncernkontoret serve every partnership (their bodies are tied to none), and every call can be
+# read by everyone with a role. Every other URL: nobody.
+ACROSS = {
+    "partnership:call_detail": WITH_ROLE,
+    "run:meeting_detail": frozenset({"secretariat", "koncernkontoret"}),
+    "run:case_detail": frozenset({"secretariat", "koncernkontoret"}),
+    "run:decide": frozenset({"secretariat"}),
+    "run:correct": frozenset({"secretariat"}),
+    "run:adjust_budget": frozenset({"secretariat"}),
+    "run:decision_letter": frozenset({"secretariat", "koncernkontoret"}),
+}
+
+
+# They see every partnership's cases at RUN (and Koncernkontoret every registered application).
+SEES_EVERY_PARTNERSHIP = frozenset({"secretariat", "koncernkontoret"})
+
+
+@pytest.fixture
+def other(demo):
+    """SIM Skaraborg's people and, for every builder of EXPECTED that names an object of a
+    partnership, an object of its own made the same way as Fyrbodal's (states through the services)."""
+    skaraborg = other_partnership()
+    people = {persona: skaraborg.person(key.removeprefix("other_")) for persona, key in OTHER_PERSONAS.items()}
+    skovde = skaraborg.groups["Skövde"]
+    draft = ApplicationFactory(call=skaraborg.call, working_group=skovde)
+    attachment = _attachment(draft, people["other_leader"])
+    # A published meeting with an open item, as Fyrbodal's.
+    from applications import services as application_services
+    from reviews import meetings as meeting_services
+    from tests.factories import complete_application
+
+    clear_of_factory_reference_numbers(timezone.localdate().year)
+    complete = complete_application(skaraborg.call, skovde, title="På dagordningen i Skövde", by=people["other_leader"])
+    application_services.application_submit(application=complete, by=people["other_leader"])
+    application_services.application_accept(application=complete, by=people["other_project_leader"])
+    meeting = meeting_services.meeting_schedule(
+        steering_group=skaraborg.steering_group,
+        starts_at=timezone.now() + datetime.timedelta(days=7),
+        place="Stadshuset, Skövde",
+        by=people["other_project_leader"],
+    )
+    item = meeting_services.agenda_add(meeting=meeting, application=complete, by=people["other_project_leader"])
+    meeting_services.meeting_publish(meeting=meeting, by=people["other_project_leader"])
+    minutes_meeting = MeetingFactory(steering_group=skaraborg.steering_group, published_at=timezone.now())
+    Minutes.objects.create(meeting=minutes_meeting, adjuster=people["other_steering_member"])
+    secretariat = demo.person("secretariat")
+    decided, _meeting = recommended_through_services(
+        call=skaraborg.call, working_group=skovde, title="Beslutad i Skövde", days_ago=12
+    )
+    decided_case, decision = decided_through_services(decided, secretariat=secretariat)
+    waiting, _meeting = recommended_through_services(
+        call=skaraborg.call, working_group=skovde, title="Hos RUN från Skövde", days_ago=11
+    )
+    waiting_case, _none = decided_through_services(waiting, secretariat=secretariat, decide=False)
+    recommended, _meeting = recommended_through_services(
+        call=skaraborg.call, working_group=skovde, title="Att skicka från Skövde", days_ago=10
+    )
+    objects = {
+        "draft": {"pk": draft.pk},
+        "draft_section": {"pk": draft.pk, "key": "basics"},
+        "draft_withdraw": {"pk": draft.pk, "name": "withdraw"},
+        "draft_attachment": {"pk": draft.pk, "attachment_pk": attachment.pk},
+        "call": {"pk": skaraborg.call.pk},
+        "published_meeting": {"pk": meeting.pk},
+        "published_item": {"pk": meeting.pk, "item_pk": item.pk},
+        "minutes_meeting": {"pk": minutes_meeting.pk},
+        "decision_letter": {"pk": decision.pk},
+        "run_meeting": {"pk": waiting_case.run_meeting_id},
+        "recommended_application": {"pk": recommended.pk},
+        "run_case": {"pk": waiting_case.pk},
+        "run_decision": {"pk": decision.pk},
+    }
+    assert decided_case.run_meeting_id == waiting_case.run_meeting_id
+    return {"people": people, "objects": objects}
+
+
+def partnership_urls(objects):
+    """(name, allowed, method, builder) for every URL outside the admin."""
+    for name in sorted(set(url_names())):
+        if name.startswith("admin:") or name in {"logout"}:
+            continue
+        allowed, method, builder = EXPECTED[name]
+        yield name, allowed, method, builder
+
+
+def test_it_has_an_object_of_the_other_partnership_for_every_builder(objects, other):
+    for name, _allowed, _method, builder in partnership_urls(objects):
+        if builder and builder not in UNSCOPED_BUILDERS:
+            assert builder in other["objects"], f"{name}: no object of the other partnership for {builder!r}"
+
+
+def _login(client, demo, persona, other=None):
+    client.logout()
+    if persona == NO_ROLE:
+        client.force_login(User.objects.get(username="utan-uppdrag"))
+    elif persona in OTHER_PERSONAS:
+        client.force_login(other["people"][persona])
+    elif persona != ANONYMOUS:
+        client.force_login(demo.person(persona))
+
+
+def test_it_gives_fyrbodals_personas_404_for_the_other_partnerships_objects(client, demo, objects, other):
+    """Every URL with an object of the other partnership, as each of Fyrbodal's personas: GET
+    and POST are refused, except for the region-wide roles in ACROSS."""
+    mismatches = []
+    before = fingerprint()
+    for persona in sorted(EVERYONE):
+        _login(client, demo, persona)
+        for name, _allowed, method, builder in partnership_urls(objects):
+            if not builder or builder in UNSCOPED_BUILDERS:
+                continue
+            kwargs = other["objects"][builder]
+            may = persona in ACROSS.get(name, NOBODY)
+            response = visit(client, name, method, kwargs, {})
+            if answered(response, name, kwargs) != may:
+                mismatches.append(f"{persona} {method.upper()} {name}: {shown(response)} (allowed: {may})")
+            # Those who see another partnership's objects at all are told 403 for what they may not do.
+            if not may and persona not in SEES_EVERY_PARTNERSHIP | {ANONYMOUS, NO_ROLE} and response.status_code != 404:
+                mismatches.append(f"{persona} {method.upper()} {name}: {response.status_code}, not 404")
+            if method == "get":
+                posted = visit(client, name, "post", kwargs, {})
+                if not may and not refused(posted, persona):
+                    mismatches.append(f"{persona} POST {name}: {posted.status_code} (allowed: False)")
+                if may and posted.status_code in {403, 404}:
+                    mismatches.append(f"{persona} POST {name}: {posted.status_code} (allowed: True)")
+    assert not mismatches, "\n".join(mismatches)
+    assert fingerprint()["applications"] == before["applications"]
+
+
+def test_it_lets_the_other_partnership_use_its_own_objects(client, demo, objects, other):
+    """The other partnership's personas reach their own objects as their Fyrbodal counterparts
+    reach Fyrbodal's (so the refusals above are about the partnership, not broken objects)."""
+    mismatches = []
+    for persona, counterpart in sorted(OTHER_PERSONAS.items()):
+        _login(client, demo, persona, other)
+        for name, allowed, method, builder in partnership_urls(objects):
+            if builder in UNSCOPED_BUILDERS:
+                kwargs = objects[builder]
+            else:
+                kwargs = other["objects"][builder] if builder else {}
+            may = counterpart in allowed and builder not in PERSONAL_BUILDERS
+            response = visit(client, name, method, kwargs, {})
+            if answered(response, name, kwargs) != may:
+                mismatches.append(f"{persona} {name}: {shown(response)} (allowed: {may})")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_it_gives_the_other_partnerships_personas_404_for_fyrbodals_objects(client, demo, objects, other):
+    mismatches = []
+    for persona in sorted(OTHER_PERSONAS):
+        _login(client, demo, persona, other)
+        for name, _allowed, method, builder in partnership_urls(objects):
+            if not builder or builder in UNSCOPED_BUILDERS:
+                continue
+            may = ACROSS.get(name) == WITH_ROLE  # only what everyone with a role may read: the calls
+            response = visit(client, name, method, objects[builder], {})
+            if answered(response, name, objects[builder]) != may or (not may and response.status_code != 404):
+                mismatches.append(f"{persona} {name}: {shown(response)} (allowed: {may})")
+    assert not mismatches, "\n".join(mismatches)
+
+
+# --- nested ids that do not belong together ---------------------------------------------------------
+
+
+def nested_url_names():
+    """URL names whose pattern carries more than one object id."""
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                ids = [key for key, converter in pattern.pattern.converters.items() if converter.regex == "[0-9]+"]
+                if len(ids) > 1:
+                    yield f"{namespace}{pattern.name}"
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def mixed_ids(name, objects, other) -> list[dict]:
+    """The URL's own first object with a second object that belongs elsewhere: of the same
+    partnership and of the other one."""
+    _allowed, _method, builder = EXPECTED[name]
+    own = objects[builder]
+    first, second = list(own)
+    theirs = other["objects"][builder][second]
+    elsewhere = {"published_item": objects["second_item"], "draft_attachment": objects["second_attachment"]}[builder]
+    return [{first: own[first], second: elsewhere}, {first: own[first], second: theirs}]
+
+
+def test_it_gives_404_for_mixed_nested_ids(client, demo, objects, other):
+    names = [name for name in nested_url_names() if not name.startswith("admin:")]
+    assert names, "no URL with nested ids found"
+    mismatches = []
+    for persona in sorted(EVERYONE | set(OTHER_PERSONAS)):
+        _login(client, demo, persona, other)
+        for name in names:
+            allowed, method, _builder = EXPECTED[name]
+            # Whoever may use the URL with ids that belong together gets 404; others are refused anyway.
+            user_of_url = persona in allowed or OTHER_PERSONAS.get(persona) in allowed
+            for kwargs in mixed_ids(name, objects, other):
+                for verb in sorted({method, "post"}):
+                    response = visit(client, name, verb, kwargs, {})
+                    expected_refusal = refused(response, persona) and (
+                        not user_of_url or response.status_code in {404, 405}
+                    )
+                    if not expected_refusal:
+                        mismatches.append(f"{persona} {verb.upper()} {name} {kwargs}: {response.status_code}")
+    assert not mismatches, "\n".join(mismatches)
