@@ -339,6 +339,8 @@ REDIRECTS = {
     "applications:message": lambda kwargs: reverse("applications:detail", kwargs={"pk": kwargs["pk"]}) + "#meddelanden",
     "reviews:agenda_item": lambda kwargs: reverse("reviews:agenda", kwargs={"pk": kwargs["pk"]}),
     "reviews:publish": lambda kwargs: reverse("reviews:agenda", kwargs={"pk": kwargs["pk"]}),
+    # Sending an invitation again is done at once, back on the person's page.
+    "admin:partnership_user_invite": lambda kwargs: reverse("admin:partnership_user_change", args=[kwargs["pk"]]),
 }
 
 
@@ -455,7 +457,10 @@ OTHER_PERSONAS = {
     "other_leader": "leader",
 }
 # Builders of objects that belong to no partnership (or to one person): the same objects for both.
-UNSCOPED_BUILDERS = frozenset({"notification", "outbox_message", "public_investment", "reset_token"})
+# People (and the person without a role an invitation goes to) are the region's, not a partnership's.
+UNSCOPED_BUILDERS = frozenset(
+    {"notification", "outbox_message", "public_investment", "reset_token", "person", "invitee"}
+)
 PERSONAL_BUILDERS = frozenset({"notification"})  # only its recipient, Uddevalla's leader, opens it
 # Which of Fyrbodal's personas may use a URL with the other partnership's object: RUN's secretariat
 # and Koncernkontoret serve every partnership (their bodies are tied to none), and every call can be
@@ -463,6 +468,9 @@ PERSONAL_BUILDERS = frozenset({"notification"})  # only its recipient, Uddevalla
 ACROSS = {
     "partnership:call_detail": WITH_ROLE,
     "run:meeting_detail": frozenset({"secretariat", "koncernkontoret"}),
+    # RUN's meetings are the board's, shared by every partnership: its secretariat keeps them.
+    "run:meeting_edit": frozenset({"secretariat"}),
+    "run:meeting_cancel": frozenset({"secretariat"}),
     "run:case_detail": frozenset({"secretariat", "koncernkontoret"}),
     "run:decide": frozenset({"secretariat"}),
     "run:correct": frozenset({"secretariat"}),
