@@ -40,11 +40,13 @@ def person(username: str) -> User:
 complete = accepted_application
 
 
-def meeting_with(demo, *applications, published: bool = True) -> Meeting:
+def meeting_with(demo, *applications, published: bool = True, starts_at=None) -> Meeting:
+    """A meeting with these applications on its agenda, today unless ``starts_at`` says otherwise
+    (voting and closing items open on the meeting's day)."""
     project_leader = demo.person("project_leader")
     meeting = meetings.meeting_schedule(
         steering_group=demo.steering_group(),
-        starts_at=timezone.now() + datetime.timedelta(days=7),
+        starts_at=starts_at or timezone.now(),
         place="Vänerparken, Vänersborg",
         by=project_leader,
     )
