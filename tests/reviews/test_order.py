@@ -277,30 +277,3 @@ def test_it_freezes_the_voting_members_when_the_meeting_opens(demo):
     assert count.voting_members == 7 and count.quorum_needed == 4
     with pytest.raises(PermissionDenied):
         meetings.vote_cast(item=item, member=newcomer, choice=VoteChoice.RECOMMEND)
-
-
-# --- submission goes through the one transition function ---------------------------------
-
-
-def test_it_submits_through_the_one_transition_function(demo, monkeypatch):
-    from tests.factories import complete_application
-
-    group = demo.working_group("Uddevalla")
-    application = complete_application(demo.call(), group, by=demo.person("leader"))
-    made = []
-    transition_apply = services.transition_apply
-
-    def spy(**kwargs):
-        made.append(kwargs["name"])
-        return transition_apply(**kwargs)
-
-    monkeypatch.setattr(services, "transition_apply", spy)
-
-    services.application_submit(application=application, by=demo.person("leader"))
-
-    assert made == ["submit"]
-    application.refresh_from_db()
-    assert application.status == Status.SUBMITTED and application.reference_number
-    assert [(e.transition, e.from_status, e.to_status) for e in application.events.all()] == [
-        ("submit", Status.DRAFT, Status.SUBMITTED)
-    ]

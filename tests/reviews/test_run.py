@@ -16,18 +16,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import workflow
+from applications import services, workflow
 from applications.models import Application, Event, Message, MessageKind, Status
-from partnership.models import Body, BodyKind
+from partnership.models import Body, BodyKind, Membership, MembershipRole
 from reviews import meetings, run
 from reviews import minutes as minutes_service
 from reviews.models import AgendaItem, ItemOutcome, Meeting, RunCase, RunMeeting, VoteChoice
-from tests.factories import accepted_application
+from tests.factories import accepted_application, complete_application
 from tests.reviews.test_meetings import VOTERS, mark_present, meeting_with, person
 
 pytestmark = pytest.mark.django_db
 
 RECOMMENDED_PER_YEAR = 250_000  # the application requests 300 000 kr a year
+REQUESTED_PER_YEAR = 300_000
 
 
 def run_meeting(*, days: int = 0, place: str = "Regionens hus, Vänersborg") -> RunMeeting:
@@ -87,7 +88,14 @@ def recommended_application(
 
     ``per_year``: the amount recommended for each budget year; None recommends what was requested.
     """
-    application = accepted_application(demo, municipality, title=title)
+    group = demo.working_group(municipality)
+    leader = Membership.objects.get(body=group, role=MembershipRole.LEADER).person
+    application = complete_application(demo.call(), group, title=title, by=leader)
+    if per_year is not None and per_year > REQUESTED_PER_YEAR:
+        # The group asks for enough to be recommended ``per_year`` (its partners still give 200 000 kr).
+        application.budget_years.update(requested=per_year, cost=per_year + 200_000)
+    services.application_submit(application=application, by=leader)
+    services.application_accept(application=application, by=demo.person("project_leader"))
     meeting = meeting_with(demo, application, starts_at=timezone.now() - datetime.timedelta(days=days_ago))
     hold_meeting(meeting, per_year=per_year, conditions=conditions, approve_minutes=approve_minutes)
     application.refresh_from_db()
