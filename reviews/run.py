@@ -228,9 +228,17 @@ def cases_of(meeting: RunMeeting) -> list[CaseView]:
 
 
 def awaiting_forwarding(roles: Roles) -> QuerySet[Application]:
-    """Recommended applications of the project leader's partnerships, not yet sent to RUN."""
+    """Recommended applications of the project leader's partnerships, not yet sent to RUN;
+    ``minutes_approved`` says whether the minutes that recommended each one are approved
+    (only then may it be sent)."""
+    approved = Minutes.objects.filter(
+        locked_at__isnull=False,
+        meeting__items__application=OuterRef("pk"),
+        meeting__items__outcome=ItemOutcome.RECOMMENDED,
+    )
     return (
         Application.objects.filter(status=Status.RECOMMENDED, call__partnership__in=roles.project_leader_partnerships)
+        .annotate(minutes_approved=Exists(approved))
         .select_related("working_group__municipality", "call")
         .order_by("reference_number")
     )

@@ -147,9 +147,13 @@ def test_it_approves_the_minutes_only_after_the_meeting_has_begun(demo):
 # --- RUN -------------------------------------------------------------------------------------
 
 
-def test_it_forwards_to_run_only_after_the_recommending_minutes_are_approved(demo):
+def test_it_forwards_to_run_only_after_the_recommending_minutes_are_approved(demo, as_persona):
     application = recommended_application(demo, approve_minutes=False)
     item = application.agenda_items.get()
+    client = as_persona("project_leader")
+    page = client.get(reverse("run:meeting_list")).content.decode()
+    assert "kan skickas till RUN när styrgruppens protokoll är justerat" in page
+    assert reverse("run:forward", args=[application.pk]) not in page
 
     with pytest.raises(run.DecisionRefused, match=f"först när protokollet från styrgruppsmötet {item.meeting.day}"):
         run.case_forward(application=application, run_meeting=run_meeting(), by=demo.person("project_leader"))
@@ -157,6 +161,7 @@ def test_it_forwards_to_run_only_after_the_recommending_minutes_are_approved(dem
     assert application.status == Status.RECOMMENDED
 
     approve_minutes(item.meeting)
+    assert reverse("run:forward", args=[application.pk]) in client.get(reverse("run:meeting_list")).content.decode()
     case = run.case_forward(application=application, run_meeting=run_meeting(), by=demo.person("project_leader"))
     assert case.agenda_item == item
 
