@@ -144,11 +144,6 @@ class Application(models.Model):
                 name="application_age_span_ordered",
                 violation_error_message=_("Den lägsta åldern får inte vara högre än den högsta."),
             ),
-            models.CheckConstraint(
-                condition=Q(target_age_max__isnull=True) | Q(target_age_max__lte=25),
-                name="application_age_for_children",
-                violation_error_message=_("Målgruppen är barn och unga: högsta ålder är 25 år."),
-            ),
         ]
         indexes = [models.Index(fields=["status", "call"], name="application_status_call")]
 
@@ -352,6 +347,10 @@ class EventKind(models.TextChoices):
     TRANSITION = "transition", _("Statusändring")
     EDIT = "edit", _("Ändring efter inskickning")
     DEADLINE = "deadline", _("Förlängd tidsfrist")
+    # A correction of RUN's decision: a new decision that replaces the old one; the status stays.
+    CORRECTION = "correction", _("Rättelse av RUN:s beslut")
+    # An agenda item or a RUN case closed because the group withdrew the application.
+    CASE_CLOSED = "case_closed", _("Ärendet avslutat som återtaget")
 
 
 class Event(models.Model):

@@ -19,7 +19,7 @@ from notifications.services import notify_transition
 from partnership.models import Body, BodyKind, Call, User
 from partnership.rules import call_is_offered_to
 
-from . import submission, workflow
+from . import signals, submission, workflow
 from .models import (
     Application,
     Attachment,
@@ -159,32 +159,24 @@ def next_reference_number(year: int) -> str:
 
 @transaction.atomic(durable=True)
 def application_submit(*, application: Application, by: User, at: datetime.datetime | None = None) -> Application:
+    """Submit (or resubmit) an application: the submission rules, the diarienummer on the first
+    submission, the state change through ``transition_apply`` and a frozen snapshot."""
     application = _locked(application)
     name = "resubmit" if application.status == Status.RETURNED else "submit"
-    transition = workflow.check(by, application, name)
+    workflow.check(by, application, name)
     found = submission.problems(application, at)
     if found:
         raise SubmissionRefused(found)
     now = at or timezone.now()
-    from_status = application.status
     if not application.reference_number:
         application.reference_number = next_reference_number(timezone.localtime(now).year)
         application.submitted_at = now
-    application.status = transition.target
-    application.save(update_fields=["status", "reference_number", "submitted_at", "updated_at"])
+        application.save(update_fields=["reference_number", "submitted_at", "updated_at"])
+    application = transition_apply(application=application, name=name, by=by)
     number = application.snapshots.count() + 1
     Snapshot.objects.create(
         application=application, number=number, created_at=now, created_by=by, data=snapshot_data(application)
     )
-    event = _event(
-        application,
-        by=by,
-        kind=EventKind.TRANSITION,
-        transition=name,
-        from_status=from_status,
-        to_status=application.status,
-    )
-    notify_transition(application_id=application.pk, transition=name, timeline_event_id=event.pk, by=by)
     return application
 
 
@@ -233,7 +225,19 @@ def application_accept(*, application: Application, by: User, message: str = "")
 
 @transaction.atomic(durable=True)
 def application_withdraw(*, application: Application, by: User, message: str) -> Application:
-    return _transition(application, name="withdraw", by=by, message=message)
+    """Withdraw an application. Where it stood on a steering-group agenda or at RUN, that item
+    or case is closed as withdrawn in the same transaction (``signals.application_withdrawn``)."""
+    from_status = _locked(application).status
+    application = _transition(application, name="withdraw", by=by, message=message)
+    signals.application_withdrawn.send(
+        sender=Application, application=application, from_status=from_status, by=by, message=message
+    )
+    return application
+
+
+def timeline_note(*, application: Application, kind: str, by: User | None, message: str) -> Event:
+    """A timeline entry that is not a state change (a correction, a closed case), inside the caller's transaction."""
+    return _event(application, by=by, kind=kind, message=message)
 
 
 @transaction.atomic(durable=True)

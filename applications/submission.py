@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnership.models import Call
 from simportal.formatting import format_kronor
 
 from .models import Application, Criterion, DeadlineExtension, LogicLevel
@@ -25,11 +28,16 @@ class Problem:
     message: str
 
 
-def _months_between(start: datetime.date, end: datetime.date) -> float:
-    """Length of a period in months, counting the end day (2027-01-01 – 2029-12-31 is 36)."""
-    end_exclusive = end + datetime.timedelta(days=1)
-    months = (end_exclusive.year - start.year) * 12 + (end_exclusive.month - start.month)
-    return months + (end_exclusive.day - start.day) / 31
+def latest_end(start: datetime.date, months: int) -> datetime.date:
+    """The last day of a period of ``months`` calendar months from ``start``
+    (36 months from 2027-01-01 end on 2029-12-31; one month from 2027-01-31 on 2027-02-27)."""
+    return start + relativedelta(months=months) - datetime.timedelta(days=1)
+
+
+def earmarked_budget(call: Call) -> int:
+    """The call's budget with every recorded budget act (raises and cuts) included."""
+    acts = call.budget_adjustments.aggregate(total=Sum("amount"))["total"]
+    return int(call.budget + (acts or 0))
 
 
 def required_fields(application: Application) -> list[Problem]:
@@ -117,12 +125,13 @@ def period_within_call(application: Application) -> list[Problem]:
         )
     if end <= start:
         problems.append(Problem("period", "id_ends_on", _("Slutdatum måste ligga efter startdatum.")))
-    elif _months_between(start, end) > call.max_duration_months:
+    elif end > latest_end(start, call.max_duration_months):
         problems.append(
             Problem(
                 "period",
                 "id_ends_on",
-                _("Insatsen får vara högst %(months)s månader; korta perioden.") % {"months": call.max_duration_months},
+                _("Insatsen får vara högst %(months)s månader, alltså sluta senast %(date)s; korta perioden.")
+                % {"months": call.max_duration_months, "date": latest_end(start, call.max_duration_months).isoformat()},
             )
         )
     return problems
@@ -167,13 +176,13 @@ def budget_consistent(application: Application) -> list[Problem]:
     total = sum(b.requested for b in years)
     if total <= 0:
         problems.append(Problem("budget", f"id_requested_{years[0].year}", _("Ange hur mycket ni söker från RUN.")))
-    elif total > application.call.budget:
+    elif total > (budget := earmarked_budget(application.call)):
         problems.append(
             Problem(
                 "budget",
                 f"id_requested_{years[0].year}",
-                _("Ni söker %(total)s, men utlysningens hela budget är %(budget)s.")
-                % {"total": format_kronor(total), "budget": format_kronor(application.call.budget)},
+                _("Ni söker %(total)s, men utlysningens hela budget är %(budget)s. Sänk det sökta beloppet.")
+                % {"total": format_kronor(total), "budget": format_kronor(budget)},
             )
         )
     return problems

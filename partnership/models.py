@@ -210,6 +210,11 @@ class Partnership(models.Model):
     )
     target_age_min = models.PositiveSmallIntegerField(_("målgrupp från ålder"), default=0)
     target_age_max = models.PositiveSmallIntegerField(_("målgrupp till ålder"), default=12)
+    max_duration_months = models.PositiveSmallIntegerField(
+        _("längsta insatstid (månader)"),
+        default=36,
+        help_text=_("Ingen utlysning i partnerskapet får tillåta längre insatser än så."),
+    )
 
     class Meta:
         verbose_name = _("partnerskap")
@@ -220,6 +225,11 @@ class Partnership(models.Model):
                 condition=Q(target_age_min__lte=models.F("target_age_max")),
                 name="partnership_age_span_ordered",
                 violation_error_message=_("Den lägsta åldern får inte vara högre än den högsta."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_duration_months__gte=1) & Q(max_duration_months__lte=120),
+                name="partnership_duration_sensible",
+                violation_error_message=_("Längsta insatstid ska vara mellan 1 och 120 månader."),
             ),
         ]
 
@@ -305,6 +315,12 @@ class Call(models.Model):
                 errors["deadline"] = _("Sista dag för ansökan måste ligga efter att utlysningen öppnar.")
             if self.steering_group_meeting_on and self.steering_group_meeting_on < local_deadline:
                 errors["steering_group_meeting_on"] = _("Styrgruppens möte måste ligga efter sista dag för ansökan.")
+        if self.partnership_id and self.max_duration_months:
+            longest = self.partnership.max_duration_months
+            if self.max_duration_months > longest:
+                errors["max_duration_months"] = _(
+                    "Partnerskapet tillåter insatser på högst %(months)s månader. Ange högst %(months)s månader."
+                ) % {"months": longest}
         if errors:
             raise ValidationError(errors)
 

@@ -363,7 +363,10 @@ def leads_partnership_of_body(user: UserLike, body: Obj) -> bool:
 
 @rules.predicate
 def votes_in_items_group(user: UserLike, item: Obj) -> bool:
-    return item is not None and item.meeting.steering_group_id in roles_of(user).voting_steering_groups
+    # The meeting's voting members: valid on the meeting's day, frozen when it opened (not today's).
+    if item is None or user is None or not user.is_authenticated:
+        return False
+    return user.pk in item.meeting.voting_member_ids()
 
 
 @rules.predicate

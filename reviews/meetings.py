@@ -32,10 +32,12 @@ from .models import (
     Attendance,
     ItemOutcome,
     Meeting,
+    MeetingVoter,
     RecommendedYear,
     Recusal,
     Vote,
     VoteChoice,
+    voting_memberships_on,
 )
 
 
@@ -122,13 +124,15 @@ def decide(tally: Tally, *, casting_vote: str | None = None) -> Result:
 # --- reads the services and the pages share ---------------------------------------------
 
 
-def voting_memberships(steering_group: Body | int) -> QuerySet[Membership]:
-    """The current memberships with a vote (chair, vice chair, members): not the adjunct, not the project leader."""
-    return Membership.objects.current().filter(body=steering_group, role__in=VOTING_ROLES)
+def voting_memberships(meeting: Meeting) -> QuerySet[Membership]:
+    """The memberships with a vote (chair, vice chair, members) valid on the meeting's day:
+    not the adjunct, not the project leader."""
+    return voting_memberships_on(meeting.steering_group_id, meeting.day)
 
 
-def voting_member_ids(steering_group: Body | int) -> set[int]:
-    return set(voting_memberships(steering_group).values_list("person_id", flat=True))
+def voting_member_ids(meeting: Meeting) -> set[int]:
+    """Who may vote at the meeting: frozen when the meeting opened (see ``Meeting.voting_member_ids``)."""
+    return set(meeting.voting_member_ids())
 
 
 def present_ids(meeting: Meeting) -> set[int]:
@@ -165,7 +169,7 @@ class ItemCount:
 def count_item(item: AgendaItem, *, voters: set[int] | None = None, present: set[int] | None = None) -> ItemCount:
     """Count an item's votes. Only votes of voting members recorded as present and not
     recused count. ``voters`` and ``present`` may be passed when counting a whole agenda."""
-    voters = voting_member_ids(item.meeting.steering_group_id) if voters is None else voters
+    voters = voting_member_ids(item.meeting) if voters is None else voters
     present = present_ids(item.meeting) if present is None else present
     recused = {r.member_id for r in item.recusals.all()}
     taking_part = (voters & present) - recused
@@ -340,12 +344,12 @@ def may_record_attendance(user: User, meeting: Meeting) -> bool:
     return bool(user.has_perm("reviews.manage_meeting", meeting) or user.has_perm("reviews.chair_meeting", meeting))
 
 
-def current_members(steering_group: Body | int) -> list[Membership]:
-    """One current membership per person in the steering group (the voting one first), for attendance."""
+def current_members(meeting: Meeting) -> list[Membership]:
+    """One membership per person in the steering group on the meeting's day (the voting one first), for attendance."""
     seen: dict[int, Membership] = {}
     memberships = (
-        Membership.objects.current()
-        .filter(body=steering_group)
+        Membership.objects.current(meeting.day)
+        .filter(body_id=meeting.steering_group_id)
         .select_related("person", "unit", "organisation")
         .order_by("person__last_name", "person__first_name", "pk")
     )
@@ -365,7 +369,9 @@ def attendance_record(*, meeting: Meeting, present: Iterable[int], by: User) -> 
     if meeting.is_cancelled:
         raise MeetingRefused(_("Mötet är inställt. Ingen närvaro antecknas."))
     _ensure_minutes_open(meeting.pk)
-    members = {m.person_id for m in current_members(meeting.steering_group_id)}
+    _check_meeting_day(meeting, _("Närvaron antecknas på mötesdagen, %(date)s."))
+    _open_meeting(meeting)
+    members = {m.person_id for m in current_members(meeting)}
     present = set(present)
     if present - members:
         raise MeetingRefused(_("Bara styrgruppens ledamöter kan antecknas som närvarande."), field="present")
@@ -390,6 +396,32 @@ def _check_open_item(item: AgendaItem) -> None:
     _ensure_minutes_open(item.meeting_id)
     if item.is_closed:
         raise MeetingRefused(_("Punkten är avslutad. Rösterna kan inte längre ändras."))
+
+
+def _check_meeting_day(meeting: Meeting, message: str) -> None:
+    """Refuse before the meeting's day; ``message`` says when it opens (it has ``%(date)s``)."""
+    if not meeting.has_begun:
+        raise MeetingRefused(message % {"date": meeting.day.isoformat()})
+
+
+def _open_meeting(meeting: Meeting) -> None:
+    """Open the meeting on its day, once: freeze who may vote, from the memberships valid on
+    the meeting's day. Quorum and the right to vote are counted from this list from now on."""
+    if meeting.opened_at is not None:
+        return
+    locked = _locked_meeting(meeting)
+    if locked.opened_at is None:
+        voting = voting_memberships(locked).order_by("person_id", "pk")
+        roles: dict[int, str] = {}
+        for membership in voting:
+            roles.setdefault(membership.person_id, membership.role)
+        MeetingVoter.objects.bulk_create(
+            [MeetingVoter(meeting=locked, person_id=person_id, role=role) for person_id, role in roles.items()]
+        )
+        locked.opened_at = timezone.now()
+        locked.save(update_fields=["opened_at"])
+    meeting.opened_at = locked.opened_at
+    meeting.__dict__.pop("_voting_member_ids", None)
 
 
 @transaction.atomic(durable=True)
@@ -423,6 +455,10 @@ def vote_cast(*, item: AgendaItem, member: User, choice: str, comment: str = "")
         )
     if item.meeting.attendance.filter(person=member, present=False).exists():
         raise MeetingRefused(_("Du är antecknad som frånvarande på mötet och kan inte rösta."))
+    _check_meeting_day(item.meeting, _("Röstningen öppnar på mötesdagen, %(date)s. Du kan rösta från den dagen."))
+    _open_meeting(item.meeting)
+    if member.pk not in item.meeting.voting_member_ids():
+        raise MeetingRefused(_("Du hade ingen rösträtt i styrgruppen på mötesdagen och kan inte rösta."))
     vote, _created = Vote.objects.update_or_create(
         item=item, member=member, defaults={"choice": choice, "comment": comment}
     )
@@ -474,6 +510,8 @@ def agenda_item_close(
     item = _locked_item(item)
     _check_chair(item, by)
     _check_open_item(item)
+    _check_meeting_day(item.meeting, _("Punkten kan avslutas på mötesdagen, %(date)s."))
+    _open_meeting(item.meeting)
     count = count_item(item)
     if not count.quorate:
         raise MeetingRefused(
@@ -512,6 +550,7 @@ def agenda_item_return(*, item: AgendaItem, by: User, questions: str) -> AgendaI
     item = _locked_item(item)
     _check_chair(item, by)
     _check_open_item(item)
+    _check_meeting_day(item.meeting, _("Punkten kan återförvisas på mötesdagen, %(date)s."))
     if not questions.strip():
         raise MeetingRefused(_("Skriv styrgruppens frågor till arbetsgruppen."), field="questions")
     application = _transition(item.application, name="return_from_meeting", by=by, message=questions)

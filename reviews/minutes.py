@@ -117,6 +117,10 @@ class ItemMinutes:
     def is_returned(self) -> bool:
         return self.outcome == ItemOutcome.RETURNED
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.outcome == ItemOutcome.WITHDRAWN
+
 
 @dataclass(frozen=True)
 class MeetingMinutes:
@@ -260,7 +264,7 @@ def adjuster_candidates(meeting: Meeting) -> list[User]:
     chairs = voting.filter(role=MembershipRole.CHAIR).values("person_id")
     present = Attendance.objects.filter(meeting=meeting, present=True).values("person_id")
     return list(
-        User.objects.filter(pk__in=voting.values("person_id"), is_active=True)
+        User.objects.filter(pk__in=meeting.voting_member_ids(), is_active=True)
         .filter(pk__in=present)
         .exclude(pk__in=chairs)
         .order_by("last_name", "first_name", "username")
@@ -321,6 +325,11 @@ def minutes_approve(*, minutes: Minutes, by: User) -> Approval:
         raise PermissionDenied
     if minutes.is_locked:
         raise MinutesLocked(_("Protokollet är redan justerat och låst."))
+    if timezone.now() < minutes.meeting.starts_at:
+        raise MinutesError(
+            _("Protokollet justeras efter mötet. Det kan justeras från %(start)s, när mötet har börjat.")
+            % {"start": f"{timezone.localtime(minutes.meeting.starts_at):%Y-%m-%d %H:%M}"}
+        )
     if minutes.adjuster_id is None:
         raise MinutesError(_("Ingen justerare är utsedd ännu. Projektledaren eller ordföranden utser justeraren."))
     open_items = list(

@@ -7,6 +7,10 @@ never edited (a correction is a new row pointing at the one it corrects), and
 approved minutes are locked.
 """
 
+from __future__ import annotations
+
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,6 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from partnership.models import Membership, MembershipQuerySet, MembershipRole
+
+# The roles with a vote in a steering group (the same as ``partnership.rules.VOTING_ROLES``).
+VOTING_ROLES = (MembershipRole.CHAIR, MembershipRole.VICE_CHAIR, MembershipRole.MEMBER)
 
 
 class Meeting(models.Model):
@@ -29,6 +38,12 @@ class Meeting(models.Model):
     video_link = models.URLField(_("videolänk"), blank=True)
     published_at = models.DateTimeField(
         _("dagordning publicerad"), null=True, blank=True, help_text=_("Ledamöterna ser mötet när det är publicerat.")
+    )
+    opened_at = models.DateTimeField(
+        _("mötet öppnat"),
+        null=True,
+        blank=True,
+        help_text=_("När mötet öppnas på mötesdagen fryses listan över röstberättigade ledamöter."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -64,6 +79,56 @@ class Meeting(models.Model):
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
 
+    @property
+    def day(self) -> datetime.date:
+        """The meeting's day, in local time: voting and closing items open on it."""
+        return timezone.localtime(self.starts_at).date()
+
+    @property
+    def has_begun(self) -> bool:
+        return timezone.localdate() >= self.day
+
+    @property
+    def is_opened(self) -> bool:
+        return self.opened_at is not None
+
+    def voting_member_ids(self) -> frozenset[int]:
+        """Who may vote at this meeting: the list frozen when the meeting opened, or, before
+        that, the voting memberships valid on the meeting's day. Cached on the instance."""
+        cached: frozenset[int] | None = getattr(self, "_voting_member_ids", None)
+        if cached is None:
+            # Read the frozen list from the database: this instance may predate the opening.
+            frozen = frozenset(self.voters.values_list("person_id", flat=True))
+            if frozen or self.opened_at is not None:
+                cached = frozen
+            else:
+                current = voting_memberships_on(self.steering_group_id, self.day)
+                cached = frozenset(current.values_list("person_id", flat=True))
+            self._voting_member_ids = cached
+        return cached
+
+
+def voting_memberships_on(steering_group_id: int, day: datetime.date) -> MembershipQuerySet:
+    """The memberships with a vote (chair, vice chair, members) in a steering group on a day."""
+    return Membership.objects.current(day).filter(body_id=steering_group_id, role__in=VOTING_ROLES)
+
+
+class MeetingVoter(models.Model):
+    """One voting member of a meeting, frozen when the meeting opened: quorum and the right
+    to vote are counted from this list, not from today's memberships."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="voters")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("roll"), max_length=20)
+
+    class Meta:
+        verbose_name = _("röstberättigad ledamot")
+        verbose_name_plural = _("röstberättigade ledamöter")
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="meetingvoter_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.meeting}"
+
 
 class Attendance(models.Model):
     """Who was present at a meeting (recorded by the chair or the project leader)."""
@@ -86,6 +151,7 @@ class ItemOutcome(models.TextChoices):
     NOT_RECOMMENDED = "not_recommended", _("Avstyrks")
     RETURNED = "returned", _("Återförvisas till arbetsgruppen")
     DROPPED = "dropped", _("Utgår: mötet ställdes in")
+    WITHDRAWN = "withdrawn", _("Ansökan återtagen av arbetsgruppen")
 
 
 class AgendaItem(models.Model):
@@ -270,15 +336,30 @@ class RunCase(models.Model):
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="run_cases")
     forwarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     forwarded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("återtagen"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("ärende till RUN")
         verbose_name_plural = _("ärenden till RUN")
         ordering = ["run_meeting", "forwarded_at"]
-        constraints = [models.UniqueConstraint(fields=["run_meeting", "application"], name="runcase_once_per_meeting")]
+        constraints = [
+            models.UniqueConstraint(fields=["run_meeting", "application"], name="runcase_once_per_meeting"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
+                | Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False),
+                name="runcase_withdrawn_by_someone",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application} – {self.run_meeting}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class DecisionOutcome(models.TextChoices):

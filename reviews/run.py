@@ -14,8 +14,11 @@ Choices made here, so that nobody has to guess:
   ``corrects`` the current one, with a reason. It keeps the outcome: a correction that
   would turn an approval into a rejection (or the other way) is refused, because the
   workflow has no such move — a new decision needs a new case. On the timeline a
-  correction is a ``transition`` event named ``correct_decision`` whose from and to
-  status are the same, with the message "Rättelse av beslut § …: <skäl>".
+  correction is an event of its own kind (``correction``, not a state change), with the
+  message "Rättelse av beslut § …: <skäl>".
+* **The order of the law**: an application goes to RUN only after the minutes of the
+  steering-group meeting that recommended it are approved, and only to a RUN meeting not
+  yet held; a decision is dated on the RUN meeting's day and recorded from that day on.
 * **The budget** is checked at call level inside the decision's transaction, with the
   call row locked (``select_for_update``), so two simultaneous approvals cannot both
   pass. Lowering a call's budget below what is already granted is refused as well.
@@ -40,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import services, workflow
-from applications.models import Application, BudgetYear, Event, EventKind, Message, MessageKind, Status
+from applications.models import Application, BudgetYear, EventKind, Message, MessageKind, Status
 from notifications.services import decision_recorded
 from partnership.models import Body, BodyKind, Call, User
 from partnership.rules import Roles
@@ -53,6 +56,7 @@ from .models import (
     DecisionOutcome,
     GrantedYear,
     ItemOutcome,
+    Minutes,
     RecommendedYear,
     RunCase,
     RunMeeting,
@@ -244,9 +248,17 @@ def cases_of(meeting: RunMeeting, roles: Roles) -> list[CaseView]:
 
 
 def awaiting_forwarding(roles: Roles) -> QuerySet[Application]:
-    """Recommended applications of the project leader's partnerships, not yet sent to RUN."""
+    """Recommended applications of the project leader's partnerships, not yet sent to RUN;
+    ``minutes_approved`` says whether the minutes that recommended each one are approved
+    (only then may it be sent)."""
+    approved = Minutes.objects.filter(
+        locked_at__isnull=False,
+        meeting__items__application=OuterRef("pk"),
+        meeting__items__outcome=ItemOutcome.RECOMMENDED,
+    )
     return (
         Application.objects.filter(status=Status.RECOMMENDED, call__partnership__in=roles.project_leader_partnerships)
+        .annotate(minutes_approved=Exists(approved))
         .select_related("working_group__municipality", "call")
         .order_by("reference_number")
     )
@@ -446,6 +458,20 @@ def case_forward(*, application: Application, run_meeting: RunMeeting, by: User)
     item = recommending_item(application)
     if item is None:
         raise DecisionRefused(_("Styrgruppen har inte tillstyrkt ansökan på något avslutat möte."))
+    if not Minutes.objects.filter(meeting=item.meeting, locked_at__isnull=False).exists():
+        raise DecisionRefused(
+            _(
+                "Ansökan kan skickas till RUN först när protokollet från styrgruppsmötet %(date)s är justerat "
+                "av ordföranden och justeraren."
+            )
+            % {"date": item.meeting.day.isoformat()}
+        )
+    if run_meeting.held_on < timezone.localdate():
+        raise DecisionRefused(
+            _("RUN:s sammanträde %(date)s har redan hållits. Välj ett kommande sammanträde.")
+            % {"date": run_meeting.held_on.isoformat()},
+            field="run_meeting",
+        )
     if RunCase.objects.filter(run_meeting=run_meeting, application=application).exists():
         raise DecisionRefused(
             _("Ansökan har redan varit uppe på RUN:s sammanträde %(date)s. Välj ett annat sammanträde.")
@@ -501,6 +527,34 @@ def _summary(outcome: str, *, paragraph: str, decided_on: datetime.date, granted
     return f"{head}: {format_kronor(sum(granted.values()))} – {years}."
 
 
+def _check_decision_day(case: RunCase, decided_on: datetime.date, *, correction: bool = False) -> None:
+    """RUN decides at its meeting: a decision is dated on the meeting's day and never in the
+    future (it is recorded from that day on). A correction is dated from the meeting's day to today."""
+    held_on = case.run_meeting.held_on
+    today = timezone.localdate()
+    if held_on > today:
+        raise DecisionRefused(
+            _("RUN sammanträder %(date)s. Beslutet kan registreras från den dagen.") % {"date": held_on.isoformat()},
+            field="decided_on",
+        )
+    if decided_on > today:
+        raise DecisionRefused(
+            _("Beslutsdatum kan inte ligga i framtiden. Ange %(date)s eller tidigare.") % {"date": today.isoformat()},
+            field="decided_on",
+        )
+    if correction:
+        if decided_on < held_on:
+            raise DecisionRefused(
+                _("En rättelse kan inte vara daterad före RUN:s sammanträde %(date)s.") % {"date": held_on.isoformat()},
+                field="decided_on",
+            )
+    elif decided_on != held_on:
+        raise DecisionRefused(
+            _("Beslutsdatum ska vara dagen för RUN:s sammanträde, %(date)s.") % {"date": held_on.isoformat()},
+            field="decided_on",
+        )
+
+
 def _validate_texts(outcome: str, *, paragraph: str, reasons: str) -> None:
     if not paragraph.strip():
         raise DecisionRefused(_("Ange paragrafen (§) i RUN:s protokoll."), field="paragraph")
@@ -548,6 +602,9 @@ def decision_record(
     latest_case = application.run_cases.order_by("-forwarded_at", "-pk").first()
     if latest_case is None or latest_case.pk != case.pk:
         raise DecisionRefused(_("Ansökan ligger hos RUN i ett senare ärende; registrera beslutet där."))
+    if case.is_withdrawn:
+        raise DecisionRefused(_("Arbetsgruppen har återtagit ansökan; ärendet är avslutat utan beslut."))
+    _check_decision_day(case, decided_on)
     _validate_texts(outcome, paragraph=paragraph, reasons=reasons)
     granted = {year: amount for year, amount in (granted or {}).items() if amount} if outcome == "approved" else {}
     if outcome == DecisionOutcome.APPROVED:
@@ -594,7 +651,7 @@ def decision_correct(
 
     The outcome stays: changing it is refused (the workflow has no such move; a new
     decision needs a new case). The application's status is untouched; the timeline
-    gets a ``correct_decision`` event from and to the same status.
+    gets a ``correction`` event.
     """
     case = decision.case
     if not by.has_perm("reviews.record_decision", case):
@@ -616,6 +673,7 @@ def decision_correct(
         raise DecisionRefused(_("Skriv varför beslutet rättas."), field="correction_reason")
     _validate_texts(old.outcome, paragraph=paragraph, reasons=reasons)
     case = _cases().get(pk=case.pk)
+    _check_decision_day(case, decided_on, correction=True)
     granted = (
         {year: amount for year, amount in (granted or {}).items() if amount}
         if old.outcome == DecisionOutcome.APPROVED
@@ -646,16 +704,7 @@ def decision_correct(
     }
     if granted:
         message += "\n" + _summary(old.outcome, paragraph=correction.paragraph, decided_on=decided_on, granted=granted)
-    Event.objects.create(
-        application=application,
-        actor=by,
-        at=timezone.now(),
-        kind=EventKind.TRANSITION,
-        transition="correct_decision",
-        from_status=application.status,
-        to_status=application.status,
-        message=message,
-    )
+    services.timeline_note(application=application, kind=EventKind.CORRECTION, by=by, message=message)
     decision_recorded(correction.pk)
     return correction
 

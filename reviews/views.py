@@ -79,9 +79,9 @@ def meeting_detail(request, pk: int):
     meeting = selectors.get_meeting_for_user(request.user, pk)
     user = request.user
     items = list(selectors.agenda(meeting))
-    voters = meetings.voting_member_ids(meeting.steering_group_id)
+    voters = meetings.voting_member_ids(meeting)
     present = meetings.present_ids(meeting)
-    membership = meetings.voting_memberships(meeting.steering_group_id).filter(person=user.pk)
+    membership = meetings.voting_memberships(meeting).filter(person=user.pk)
     membership = membership.select_related("unit__organisation__municipality", "organisation__municipality").first()
     manages = user.has_perm("reviews.manage_meeting", meeting)
     chairs = user.has_perm("reviews.chair_meeting", meeting)
@@ -91,7 +91,8 @@ def meeting_detail(request, pk: int):
         item.my_vote = next((v for v in item.votes.all() if v.member_id == user.pk), None)
         item.my_recusal = next((r for r in item.recusals.all() if r.member_id == user.pk), None)
         open_for_me = not item.is_closed and item.my_recusal is None
-        item.can_vote = open_for_me and user.has_perm("reviews.vote", item)
+        item.can_vote = open_for_me and meeting.has_begun and user.has_perm("reviews.vote", item)
+        item.votes_later = open_for_me and not meeting.has_begun and user.has_perm("reviews.vote", item)
         item.can_recuse = open_for_me and user.has_perm("reviews.declare_recusal", item)
         item.conflicts = meetings.conflict_reasons(membership, item.application) if item.can_recuse else []
         if item.can_vote:
@@ -205,7 +206,7 @@ def attendance(request, pk: int):
     meeting = selectors.get_meeting_for_user(request.user, pk)
     if not meetings.may_record_attendance(request.user, meeting):
         raise PermissionDenied
-    members = meetings.current_members(meeting.steering_group_id)
+    members = meetings.current_members(meeting)
     initial = {"present": [str(pk) for pk in meetings.present_ids(meeting)]}
     form = forms.AttendanceForm(_posted(request), members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -260,7 +261,7 @@ def recusal(request, pk: int, item_pk: int):
     if not request.user.has_perm("reviews.declare_recusal", item):
         raise PermissionDenied
     membership = (
-        meetings.voting_memberships(item.meeting.steering_group_id)
+        meetings.voting_memberships(item.meeting)
         .filter(person=request.user.pk)
         .select_related("unit__organisation__municipality", "organisation__municipality")
         .first()

@@ -56,14 +56,15 @@ def test_it_tells_the_second_editor_what_changed_and_keeps_their_text(client, de
     assert draft.purpose == "Ledarens syfte."
 
 
-def test_it_refuses_to_edit_a_submitted_application(client, demo, draft):
-    from applications.models import Status
+def test_it_refuses_to_edit_a_submitted_application(client, demo):
+    from tests.factories import complete_application
 
-    type(draft).objects.filter(pk=draft.pk).update(
-        status=Status.SUBMITTED, reference_number="SIM 2026/0042", submitted_at=draft.created_at
+    submitted = services.application_submit(
+        application=complete_application(demo.call(), demo.working_group("Uddevalla"), by=demo.person("leader")),
+        by=demo.person("leader"),
     )
     client.force_login(demo.person("leader"))
-    assert client.get(url(draft)).status_code == 403
+    assert client.get(url(submitted)).status_code == 403
 
 
 def test_it_hides_another_groups_draft(client, demo, draft):

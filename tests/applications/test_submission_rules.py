@@ -61,7 +61,13 @@ def test_it_refuses_a_period_longer_than_the_calls_maximum(application):
         days=1
     )
     application.save()
-    assert ("period", "id_ends_on", "Insatsen får vara högst 36 månader; korta perioden.") in messages(application)
+    last_day = application.starts_on.replace(year=application.starts_on.year + 3) - datetime.timedelta(days=1)
+    latest = last_day.isoformat()
+    assert (
+        "period",
+        "id_ends_on",
+        f"Insatsen får vara högst 36 månader, alltså sluta senast {latest}; korta perioden.",
+    ) in messages(application)
 
 
 def test_it_accepts_exactly_36_months(application):
@@ -165,3 +171,73 @@ def test_it_does_not_extend_the_deadline_for_other_groups(application, demo):
     )
     assert messages(application, at=late) != []
     assert timezone.now() < application.call.deadline
+
+
+# --- the call decides: calendar months, age span, budget with its acts -------------------
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "months", "last_day"),
+    [
+        (datetime.date(2031, 1, 1), 36, datetime.date(2033, 12, 31)),
+        (datetime.date(2031, 1, 31), 1, datetime.date(2031, 2, 27)),  # February is short
+        (datetime.date(2032, 2, 29), 12, datetime.date(2033, 2, 27)),  # from a leap day
+        (datetime.date(2031, 3, 31), 6, datetime.date(2031, 9, 29)),
+    ],
+)
+def test_it_counts_calendar_months_exactly(application, starts_on, months, last_day):
+    application.call.max_duration_months = months
+    application.call.save()
+    application.starts_on, application.ends_on = starts_on, last_day
+    application.save()
+    assert not [m for m in messages(application) if m[0] == "period"]
+
+    application.ends_on = last_day + datetime.timedelta(days=1)
+    application.save()
+    assert (
+        "period",
+        "id_ends_on",
+        f"Insatsen får vara högst {months} månader, alltså sluta senast {last_day.isoformat()}; korta perioden.",
+    ) in messages(application)
+
+
+def test_it_takes_the_age_span_only_from_the_call(application):
+    application.call.target_age_min, application.call.target_age_max = 0, 29
+    application.call.save()
+    application.target_age_min, application.target_age_max = 16, 29
+    application.save()  # no age is hard-coded in the database either
+
+    assert not [m for m in messages(application) if m[0] == "target_group"]
+    application.target_age_max = 30
+    application.save()
+    message = "Utlysningen gäller barn 0–29 år; målgruppen är 16–30 år."
+    assert ("target_group", "id_target_age_max", message) in messages(application)
+
+
+def test_it_checks_the_request_against_the_budget_with_its_recorded_acts(application, demo):
+    from reviews import run
+
+    requested = sum(b.requested for b in application.budget_years.all())
+    call = application.call
+    call.budget = requested - 100_000
+    call.save()
+    assert any("Sänk det sökta beloppet" in m[2] for m in messages(application))
+
+    run.budget_adjust(
+        call=call,
+        amount=200_000,
+        reason="RUN § 77: utökad ram.",
+        decided_on=datetime.date(2026, 11, 23),
+        by=demo.person("secretariat"),
+    )
+    assert not [m for m in messages(application) if m[0] == "budget"]
+
+    run.budget_adjust(
+        call=call,
+        amount=-150_000,
+        reason="RUN § 80: minskad ram.",
+        decided_on=datetime.date(2026, 11, 30),
+        by=demo.person("secretariat"),
+    )
+    earmarked = f"{requested - 50_000:,}".replace(",", " ")
+    assert any(f"utlysningens hela budget är {earmarked} kr" in m[2] for m in messages(application))

@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from applications import services, workflow
 from applications.models import Event, Status
+from reviews import run
 from tests.factories import complete_application
+from tests.reviews.test_run import forwarded_case
 
 pytestmark = pytest.mark.django_db
 
@@ -117,9 +119,38 @@ def test_it_lets_the_group_withdraw_before_a_decision(application, demo):
     assert application.events.last().message == "Vi väntar ett år."
 
 
-def test_it_refuses_to_withdraw_a_decided_application(application, demo):
-    services.application_submit(application=application, by=demo.person("leader"))
-    type(application).objects.filter(pk=application.pk).update(status=Status.APPROVED)
+def test_it_refuses_to_withdraw_a_decided_application(demo):
+    case = forwarded_case(demo)
+    run.decision_record(
+        case=case,
+        outcome="rejected",
+        paragraph="12",
+        decided_on=case.run_meeting.held_on,
+        reasons="Ryms inte i utlysningen.",
+        by=demo.person("secretariat"),
+    )
+    application = case.application
     application.refresh_from_db()
+    assert application.status == Status.REJECTED
     with pytest.raises(workflow.TransitionNotAllowed):
         services.application_withdraw(application=application, by=demo.person("leader"), message="För sent")
+
+
+def test_it_changes_the_state_through_the_one_transition_function(application, demo, monkeypatch):
+    made = []
+    transition_apply = services.transition_apply
+
+    def spy(**kwargs):
+        made.append(kwargs["name"])
+        return transition_apply(**kwargs)
+
+    monkeypatch.setattr(services, "transition_apply", spy)
+
+    services.application_submit(application=application, by=demo.person("leader"))
+
+    assert made == ["submit"]
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED and application.reference_number
+    assert [(e.transition, e.from_status, e.to_status) for e in application.events.all()] == [
+        ("submit", Status.DRAFT, Status.SUBMITTED)
+    ]

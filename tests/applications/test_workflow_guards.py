@@ -1,12 +1,14 @@
 """Every transition, tried by every role: only the one the workflow names may make it."""
 
 import pytest
-from django.utils import timezone
 
-from applications import workflow
-from applications.models import Status
+from applications import services, workflow
+from applications.models import Application, Status
+from reviews import run
 from tests.conftest import PERSONAS
-from tests.factories import AgendaItemFactory, MeetingFactory, complete_application
+from tests.factories import complete_application
+from tests.reviews.test_meetings import meeting_with
+from tests.reviews.test_run import forwarded_case, recommended_application, years_of
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +32,38 @@ WHO_MAY = {
 }
 
 
+def application_in(demo, state: str) -> Application:
+    """Uddevalla's application brought to ``state`` through the services, as people do."""
+    leader, project_leader = demo.person("leader"), demo.person("project_leader")
+    if state in (Status.RECOMMENDED, Status.AT_RUN, Status.APPROVED):
+        if state == Status.RECOMMENDED:
+            return recommended_application(demo)
+        case = forwarded_case(demo)
+        if state == Status.APPROVED:
+            run.decision_record(
+                case=case,
+                outcome="approved",
+                paragraph="12",
+                decided_on=case.run_meeting.held_on,
+                granted={year: 100_000 for year in years_of(case)},
+                by=demo.person("secretariat"),
+            )
+        case.application.refresh_from_db()
+        return case.application
+    application = complete_application(demo.call(), demo.working_group("Uddevalla"), by=leader)
+    if state == Status.DRAFT:
+        return application
+    services.application_submit(application=application, by=leader)
+    if state == Status.RETURNED:
+        services.application_request_completion(application=application, by=project_leader, message="Komplettera.")
+    elif state in (Status.COMPLETE, Status.ON_AGENDA):
+        services.application_accept(application=application, by=project_leader)
+        if state == Status.ON_AGENDA:
+            meeting_with(demo, application)
+    application.refresh_from_db()
+    return application
+
+
 def test_it_has_a_guard_for_every_transition():
     assert set(WHO_MAY) == set(workflow.TRANSITIONS)
 
@@ -38,25 +72,14 @@ def test_it_has_a_guard_for_every_transition():
 @pytest.mark.parametrize("persona", sorted(PERSONAS))
 def test_it_lets_only_the_named_role_make_each_transition(demo, name, persona):
     state, allowed = WHO_MAY[name]
-    application = complete_application(demo.call(), demo.working_group("Uddevalla"))
-    if state != Status.DRAFT:
-        type(application).objects.filter(pk=application.pk).update(
-            status=state, reference_number="SIM 2026/0099", submitted_at=application.created_at
-        )
-        application.refresh_from_db()
-    if state == Status.ON_AGENDA:
-        meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
-        AgendaItemFactory(meeting=meeting, application=application)
+    application = application_in(demo, state)
+    assert application.status == state
     assert workflow.can(demo.person(persona), application, name) == (persona in allowed)
 
 
 @pytest.mark.parametrize("name", sorted(WHO_MAY))
 def test_it_refuses_each_transition_from_a_wrong_state(demo, name):
-    application = complete_application(demo.call(), demo.working_group("Uddevalla"))
-    type(application).objects.filter(pk=application.pk).update(
-        status=Status.APPROVED, reference_number="SIM 2026/0098", submitted_at=application.created_at
-    )
-    application.refresh_from_db()
+    application = application_in(demo, Status.APPROVED)
     with pytest.raises(workflow.TransitionNotAllowed) as refused:
         workflow.check(demo.person(WHO_MAY[name][1].copy().pop()), application, name)
     assert "Beviljad" in refused.value.message

@@ -4,6 +4,7 @@ logging out, building and publishing a meeting's agenda, and voting."""
 import datetime
 import re
 
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Portal, assert_accessible, field_label
@@ -30,8 +31,8 @@ def log_out(page: Page) -> None:
     expect(page.get_by_role("link", name="Logga in").first).to_be_visible()
 
 
-def publish_agenda(portal: Portal, page: Page, *, day: datetime.date, items: list[tuple]) -> str:
-    """The project leader schedules a meeting on ``day`` at 13:00, puts ``items``
+def publish_agenda(portal: Portal, page: Page, *, day: datetime.date, items: list[tuple], time: str = "13:00") -> str:
+    """The project leader schedules a meeting on ``day`` at ``time``, puts ``items``
     ((application, summary), in order) on its agenda and publishes it; returns the meeting's address."""
     portal.open("/styrgrupp/moten/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Styrgruppsmöten")
@@ -39,10 +40,12 @@ def publish_agenda(portal: Portal, page: Page, *, day: datetime.date, items: lis
     page.get_by_role("link", name="Nytt möte").click()
     assert_accessible(page)
     page.get_by_label(field_label("Datum")).fill(day.isoformat())
-    page.get_by_label(field_label("Klockslag")).fill("13:00")
+    page.get_by_label(field_label("Klockslag")).fill(time)
     page.get_by_label(field_label("Plats")).fill("Vänerparken, Vänersborg")
     page.get_by_role("button", name="Lägg in mötet").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Dagordning för styrgruppsmötet {day.isoformat()} 13:00")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Dagordning för styrgruppsmötet {day.isoformat()} {time}"
+    )
     assert_accessible(page)
     for application, summary in items:
         page.get_by_label(field_label("Ansökan")).select_option(value=str(application.pk))
@@ -66,3 +69,9 @@ def vote(page: Page, position: int, choice: str, comment: str = "") -> None:
     page.get_by_role("button", name=f"Spara rösten i § {position}").click()
     expect(page.locator(".messages")).to_contain_text(f"Din röst på § {position} är sparad")
     assert_accessible(page)
+
+
+def soon() -> datetime.datetime:
+    """A meeting time a few minutes from now, to the minute: the form takes only times ahead,
+    and voting opens on the meeting's day. Travel to it (``time_machine``) before the votes."""
+    return timezone.localtime(timezone.now() + datetime.timedelta(minutes=3)).replace(second=0, microsecond=0)

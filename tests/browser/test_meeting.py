@@ -7,14 +7,14 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
+import time_machine
 from playwright.sync_api import expect
 
 from applications.models import Status
 from partnership.models import User
 from reviews.models import AgendaItem, ItemOutcome, Recusal, Vote
 from tests.browser.conftest import assert_accessible, field_label
-from tests.browser.steps import log_in_as, publish_agenda, vote
+from tests.browser.steps import log_in_as, publish_agenda, soon, vote
 from tests.reviews.test_meetings import complete
 
 pytestmark = pytest.mark.browser
@@ -24,14 +24,14 @@ FIRST, SECOND = "Språkstöd i förskolan, Dalaberg", "Familj i fokus, Munkedal"
 WITHOUT_DEMO_LOGIN = ["styrgrupp-narhalsan", "styrgrupp-capio", "styrgrupp-soc2"]
 
 
-def test_it_holds_a_steering_group_meeting(portal, demo, browser, browser_context_args):
+def test_it_holds_a_steering_group_meeting(portal, demo, browser, browser_context_args, request):
     for username in WITHOUT_DEMO_LOGIN:
         member = User.objects.get(username=username)
         member.set_password(demo.password)
         member.save()
     first = complete(demo, "Uddevalla", title=FIRST)
     second = complete(demo, "Munkedal", title=SECOND)
-    day = timezone.localdate() + datetime.timedelta(days=1)
+    starts_at = soon()
 
     # The project leader schedules the meeting and builds the agenda.
     page = portal.log_in("project_leader")
@@ -43,10 +43,18 @@ def test_it_holds_a_steering_group_meeting(portal, demo, browser, browser_contex
     expect(page.locator("#error-summary")).to_contain_text("Datum")
     assert_accessible(page)
     meeting_url = publish_agenda(
-        portal, page, day=day, items=[(first, "Väl förankrad i BVC."), (second, "Bygger på kartläggningen.")]
+        portal,
+        page,
+        day=starts_at.date(),
+        time=f"{starts_at:%H:%M}",
+        items=[(first, "Väl förankrad i BVC."), (second, "Bygger på kartläggningen.")],
     )
     first.refresh_from_db()
     assert first.status == Status.ON_AGENDA
+    # Voting opens on the meeting's day: the members vote once the meeting has begun.
+    traveller = time_machine.travel(starts_at + datetime.timedelta(minutes=1))
+    traveller.start()
+    request.addfinalizer(traveller.stop)
 
     # Five members vote, each in a browser of their own; Karin Ek is jävig on § 1.
     chair = log_in_as(browser, browser_context_args, portal.base_url, "styrgrupp-ordf", demo.password)

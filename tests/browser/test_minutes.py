@@ -7,9 +7,13 @@ import subprocess
 import pytest
 from playwright.sync_api import Page, expect
 
+from reviews import minutes as minutes_service
 from reviews.models import Minutes
 from tests.browser.conftest import assert_accessible, field_label
+from tests.factories import accepted_application
+from tests.reviews.test_meetings import meeting_with
 from tests.reviews.test_minutes import build_meeting
+from tests.reviews.test_run import hold_meeting
 
 pytestmark = pytest.mark.browser
 
@@ -81,3 +85,36 @@ def test_the_minutes_are_appointed_approved_locked_and_downloaded(portal, demo, 
         ["/usr/bin/pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Justerat" in text and "§ 1. Språkförskola på Dalaberg" in text
+
+
+def test_a_withdrawn_item_is_closed_and_the_minutes_are_approved(portal, demo):
+    kept = accepted_application(demo, "Munkedal", title="Familj i fokus")
+    withdrawn = accepted_application(demo, title="Språkstöd i förskolan")
+    meeting = meeting_with(demo, kept, withdrawn)
+
+    # The group leader withdraws the application that stands as § 2 on the published agenda.
+    page = portal.log_in("leader")
+    portal.open(f"/ansokningar/{withdrawn.pk}/")
+    page.get_by_role("link", name="Återta ansökan").click()
+    expect(page.get_by_text("Punkten avslutas som återtagen och det står i protokollet.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label(field_label("Meddelande")).fill("Vi väntar tills kartläggningen är klar.")
+    page.get_by_role("button", name="Återta ansökan").click()
+    expect(page.get_by_text("Ärendet avslutat som återtaget")).to_be_visible()
+    assert_accessible(page)
+    log_out(page)
+
+    # The meeting is held on § 1; the chair and the adjuster approve the minutes.
+    hold_meeting(meeting, approve_minutes=False)
+    minutes_service.minutes_prepare(
+        meeting=meeting, adjuster=demo.person("steering_member"), by=demo.person("steering_chair")
+    )
+    for persona in ["steering_chair", "steering_member"]:
+        portal.log_in(persona)
+        page = open_minutes(portal, meeting)
+        expect(page.get_by_role("heading", level=2, name="§ 2. Språkstöd i förskolan")).to_be_visible()
+        expect(page.get_by_text("Ansökan återtagen av arbetsgruppen")).to_be_visible()
+        approve(page)
+        assert_accessible(page)
+        log_out(page)
+    assert Minutes.objects.get(meeting=meeting).is_locked

@@ -12,6 +12,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -21,7 +22,7 @@ from reviews import run
 from reviews.models import AgendaItem, BudgetAdjustment, Decision, ItemOutcome, Minutes, Recusal, RunMeeting, Vote
 from simportal.formatting import format_kronor
 from tests.browser.conftest import assert_accessible, field_label
-from tests.browser.steps import log_in_as, log_out, publish_agenda, vote
+from tests.browser.steps import log_in_as, log_out, publish_agenda, soon, vote
 from tests.factories import accepted_application
 
 pytestmark = pytest.mark.browser
@@ -48,7 +49,7 @@ def approve_minutes(page: Page) -> None:
 
 
 def test_it_takes_two_applications_from_the_steering_group_to_runs_decision(
-    portal, demo, browser, browser_context_args
+    portal, demo, browser, browser_context_args, request
 ):
     # --- Set-up with services: two complete applications, passwords, a RUN meeting.
     for username in WITHOUT_DEMO_LOGIN:
@@ -58,19 +59,27 @@ def test_it_takes_two_applications_from_the_steering_group_to_runs_decision(
     first = accepted_application(demo, "Uddevalla", FIRST)
     second = accepted_application(demo, "Munkedal", SECOND)
     assert (first.status, second.status) == (Status.COMPLETE, Status.COMPLETE)
-    run_day = timezone.localdate() + datetime.timedelta(days=30)
+    starts_at = soon()
+    run_day = starts_at.date() + datetime.timedelta(days=7)
     RunMeeting.objects.create(
         board=Body.objects.get(kind=BodyKind.RUN), held_on=run_day, place="Regionens hus, Vänersborg"
     )
-    day = timezone.localdate() + datetime.timedelta(days=1)
     call = demo.call()
     first_years = list(first.budget_years.order_by("year"))
 
     # --- The project leader schedules the meeting, builds the agenda and publishes it.
     page = portal.log_in("project_leader")
     meeting_url = publish_agenda(
-        portal, page, day=day, items=[(first, "Väl förankrad i BVC."), (second, "Bygger på kartläggningen.")]
+        portal,
+        page,
+        day=starts_at.date(),
+        time=f"{starts_at:%H:%M}",
+        items=[(first, "Väl förankrad i BVC."), (second, "Bygger på kartläggningen.")],
     )
+    # Voting opens on the meeting's day, and the minutes are approved after the meeting has begun.
+    traveller = time_machine.travel(starts_at + datetime.timedelta(minutes=1))
+    clock = traveller.start()
+    request.addfinalizer(traveller.stop)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (Status.ON_AGENDA, Status.ON_AGENDA)
@@ -201,7 +210,8 @@ def test_it_takes_two_applications_from_the_steering_group_to_runs_decision(
     assert (first.status, second.status) == (Status.AT_RUN, Status.AT_RUN)
     log_out(page)
 
-    # --- The RUN secretariat approves § 1's application and rejects § 2's.
+    # --- On RUN's meeting day the secretariat approves § 1's application and rejects § 2's.
+    clock.move_to(timezone.make_aware(datetime.datetime.combine(run_day, datetime.time(15))))
     page = portal.log_in("secretariat")
     portal.open("/run/")
     assert_accessible(page)

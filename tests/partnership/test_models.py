@@ -5,7 +5,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from partnership.models import Body, BodyKind, Call, Membership, MembershipRole, Municipality, Organisation
+from partnership.models import (
+    Body,
+    BodyKind,
+    Call,
+    Membership,
+    MembershipRole,
+    Municipality,
+    Organisation,
+    Partnership,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +123,23 @@ def test_it_gives_a_vote_to_chair_and_members_but_not_to_adjuncts(demo):
     assert by_role[MembershipRole.MEMBER] is True
     assert by_role[MembershipRole.ADJUNCT] is False
     assert by_role[MembershipRole.PROJECT_LEADER] is False
+
+
+def test_it_keeps_a_calls_maximum_duration_within_the_partnerships(demo):
+    call = demo.call()
+    call.max_duration_months = 48
+    with pytest.raises(ValidationError) as refused:
+        call.full_clean()
+    assert refused.value.message_dict["max_duration_months"] == [
+        "Partnerskapet tillåter insatser på högst 36 månader. Ange högst 36 månader."
+    ]
+
+    call.partnership.max_duration_months = 48
+    call.partnership.full_clean()
+    call.partnership.save()
+    call.full_clean()
+
+
+def test_it_keeps_a_partnerships_maximum_duration_sensible_in_the_database(demo):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Partnership.objects.filter(pk=demo.call().partnership_id).update(max_duration_months=0)

@@ -342,7 +342,7 @@ def test_the_run_pages_link_to_the_letter(approval, as_persona):
 
 
 def test_the_run_meeting_lists_letters_in_a_constant_number_of_queries(demo, as_persona):
-    meeting = run_meeting(days=45)
+    meeting = run_meeting()
     client = as_persona("secretariat")
     url = reverse("run:meeting_detail", args=[meeting.pk])
 

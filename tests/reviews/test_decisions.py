@@ -294,9 +294,10 @@ def test_it_corrects_with_a_new_decision_and_keeps_the_original(demo):
 def test_it_writes_the_correction_on_the_timeline(demo):
     case = forwarded_case(demo)
     correct(demo, approve(demo, case))
-    event = case.application.events.get(transition="correct_decision")
-    assert event.kind == "transition"
-    assert (event.from_status, event.to_status) == (Status.APPROVED, Status.APPROVED)
+    event = case.application.events.get(kind="correction")
+    assert (event.transition, event.from_status, event.to_status) == ("", "", "")
+    case.application.refresh_from_db()
+    assert case.application.status == Status.APPROVED
     assert event.message.startswith("Rättelse av beslut § 142: Fel belopp för det sista året.")
     assert event.actor == demo.person("secretariat")
 
@@ -329,7 +330,7 @@ def test_a_second_correction_corrects_the_latest(demo):
 
     assert second.corrects == first
     assert [d.is_current for d in Decision.objects.order_by("pk")] == [False, False, True]
-    assert case.application.events.filter(transition="correct_decision").count() == 2
+    assert case.application.events.filter(kind="correction").count() == 2
 
 
 def test_it_refuses_a_correction_that_changes_the_outcome(demo):

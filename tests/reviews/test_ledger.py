@@ -9,21 +9,33 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from applications import services
 from applications.models import Application, BudgetYear, Status
-from partnership.models import Call
+from partnership.models import Call, Membership, MembershipRole
 from reviews import run
-from reviews.models import AgendaItem, BudgetAdjustment, Decision, ItemOutcome, Meeting, RecommendedYear
-from tests.factories import submitted_application
+from reviews.models import BudgetAdjustment, Decision
+from tests.factories import accepted_application, complete_application
 from tests.reviews.test_decisions import approve, correct
-from tests.reviews.test_run import RECOMMENDED_PER_YEAR, forwarded_case, recommended_application, run_meeting, years_of
+from tests.reviews.test_run import (
+    RECOMMENDED_PER_YEAR,
+    forwarded_case,
+    recommend_again,
+    recommended_application,
+    run_meeting,
+    years_of,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def set_budget(call: Call, amount: int) -> None:
+    """The call's budget, set after the applications were submitted (their request is checked against it)."""
     Call.objects.filter(pk=call.pk).update(budget=amount)
+
+
+def leader_of(demo, municipality: str):
+    return Membership.objects.get(body=demo.working_group(municipality), role=MembershipRole.LEADER).person
 
 
 def ledger_of(call: Call) -> run.CallLedger:
@@ -45,8 +57,8 @@ def raise_budget(demo, call, amount, reason="RUN beslutade att utöka ramen.", *
 
 def test_it_refuses_an_approval_beyond_the_remaining_budget_and_names_the_shortfall(demo):
     call = demo.call()
-    set_budget(call, 450_000)  # the approval asks for 750 000 kr
     case = forwarded_case(demo)
+    set_budget(call, 450_000)  # the approval asks for 750 000 kr
 
     with pytest.raises(run.DecisionRefused) as refused:
         approve(demo, case)
@@ -74,8 +86,8 @@ def test_it_counts_what_is_already_granted(demo):
 
 
 def test_it_shows_the_refusal_on_the_form(as_persona, demo):
-    set_budget(demo.call(), 450_000)
     case = forwarded_case(demo)
+    set_budget(demo.call(), 450_000)
     data = {
         "outcome": "approved",
         "paragraph": "160",
@@ -90,8 +102,8 @@ def test_it_shows_the_refusal_on_the_form(as_persona, demo):
 
 def test_it_allows_the_approval_after_the_budget_is_raised(demo):
     call = demo.call()
-    set_budget(call, 450_000)
     case = forwarded_case(demo)
+    set_budget(call, 450_000)
     with pytest.raises(run.DecisionRefused):
         approve(demo, case)
 
@@ -105,16 +117,17 @@ def test_it_allows_the_approval_after_the_budget_is_raised(demo):
 
 def test_a_correction_may_use_what_the_corrected_decision_held(demo):
     call = demo.call()
+    case = forwarded_case(demo)
     set_budget(call, 750_000)
-    original = approve(demo, forwarded_case(demo))
+    original = approve(demo, case)
     correction = correct(demo, original, per_year=RECOMMENDED_PER_YEAR)  # same amount: the old one is released
     assert correction.corrects == original
     assert ledger_of(call).granted == 750_000
 
 
 def test_rejections_do_not_need_budget(demo):
-    set_budget(demo.call(), 0)
     case = forwarded_case(demo)
+    set_budget(demo.call(), 0)
     run.decision_record(
         case=case,
         outcome="rejected",
@@ -197,13 +210,15 @@ def test_it_sums_requested_recommended_and_granted_per_year(demo):
     correct(demo, original, per_year=200_000)  # only the correction counts
     recommended_application(demo, title="Tillstyrkt, inte skickad", municipality="Munkedal", per_year=100_000)
     # Registered, not recommended: requested only.
-    registered = submitted_application(call=call, working_group=demo.working_group("Munkedal"))
-    BudgetYear.objects.create(application=registered, year=years[0], cost=80_000, requested=80_000)
+    registered = complete_application(call, demo.working_group("Munkedal"), title="Inskickad")
+    registered.budget_years.exclude(year=years[0]).delete()
+    registered.budget_years.update(requested=80_000, cost=280_000)  # the partners give 200 000 kr
+    services.application_submit(application=registered, by=leader_of(demo, "Munkedal"))
     # Neither a draft nor a withdrawn application counts.
     draft = Application.objects.create(call=call, working_group=demo.working_group("Uddevalla"), title="Utkast")
     BudgetYear.objects.create(application=draft, year=years[0], cost=999_000, requested=999_000)
-    withdrawn = submitted_application(call=call, working_group=demo.working_group("Uddevalla"), status=Status.WITHDRAWN)
-    BudgetYear.objects.create(application=withdrawn, year=years[0], cost=777_000, requested=777_000)
+    withdrawn = accepted_application(demo, title="Återtagen")
+    services.application_withdraw(application=withdrawn, by=demo.person("leader"), message="Vi avstår i år.")
 
     entry = ledger_of(call)
 
@@ -220,12 +235,7 @@ def test_it_sums_requested_recommended_and_granted_per_year(demo):
 
 def test_it_counts_a_re_recommended_application_once(demo):
     application = recommended_application(demo, days_ago=60, per_year=100_000)
-    later = Meeting.objects.create(steering_group=demo.steering_group(), starts_at=timezone.now(), place="Vänersborg")
-    item = AgendaItem.objects.create(
-        meeting=later, application=application, position=1, closed_at=timezone.now(), outcome=ItemOutcome.RECOMMENDED
-    )
-    for year in application.budget_years.values_list("year", flat=True):
-        RecommendedYear.objects.create(item=item, year=year, amount=150_000)
+    recommend_again(demo, application, per_year=150_000)
 
     entry = ledger_of(demo.call())
 
@@ -249,12 +259,15 @@ def test_it_renders_the_ledger_in_a_constant_number_of_queries(as_persona, demo)
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         client.get(url)
-    meeting = run_meeting(days=60)
+    meeting = run_meeting()
     for number in range(8):
         case = forwarded_case(demo, meeting, title=f"Insats {number}", municipality="Munkedal")
         if number % 2:
             approve(demo, case, per_year=10_000, paragraph=str(300 + number))
-        submitted_application(call=demo.call(), working_group=demo.working_group("Uddevalla"))
+        services.application_submit(
+            application=complete_application(demo.call(), demo.working_group("Uddevalla"), title=f"Ny {number}"),
+            by=leader_of(demo, "Uddevalla"),
+        )
     raise_budget(demo, demo.call(), 200_000)
     with CaptureQueriesContext(connection) as large:
         response = client.get(url)

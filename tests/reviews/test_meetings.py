@@ -40,11 +40,13 @@ def person(username: str) -> User:
 complete = accepted_application
 
 
-def meeting_with(demo, *applications, published: bool = True) -> Meeting:
+def meeting_with(demo, *applications, published: bool = True, starts_at=None) -> Meeting:
+    """A meeting with these applications on its agenda, today unless ``starts_at`` says otherwise
+    (voting and closing items open on the meeting's day)."""
     project_leader = demo.person("project_leader")
     meeting = meetings.meeting_schedule(
         steering_group=demo.steering_group(),
-        starts_at=timezone.now() + datetime.timedelta(days=7),
+        starts_at=starts_at or timezone.now(),
         place="Vänerparken, Vänersborg",
         by=project_leader,
     )
@@ -358,6 +360,8 @@ def test_it_lists_meetings_with_a_constant_number_of_queries(as_persona, demo):
 def test_it_shows_the_meeting_page_with_a_constant_number_of_queries(as_persona, demo):
     client = as_persona("steering_chair")
     small = meeting_with(demo, complete(demo, title="Ett"))
+    # Both meetings are open (a vote opens a meeting and freezes who may vote).
+    meetings.vote_cast(item=small.items.get(), member=demo.person("steering_member"), choice="recommend")
     client.get(reverse("reviews:meeting_detail", args=[small.pk]))  # warm the session
     few = _count_queries(client, reverse("reviews:meeting_detail", args=[small.pk]))
     bigger = meeting_with(demo, *(complete(demo, title=f"Insats {i}") for i in range(4)))

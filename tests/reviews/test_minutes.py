@@ -9,22 +9,19 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from applications import services
 from notifications.models import OutboxMessage
 from notifications.tasks import outbox_process
 from partnership.models import User
+from reviews import meetings
 from reviews import minutes as service
 from reviews.models import (
-    AgendaItem,
-    Attendance,
-    ItemOutcome,
     Meeting,
     Minutes,
-    RecommendedYear,
-    Recusal,
-    Vote,
     VoteChoice,
 )
-from tests.factories import ApplicationFactory, MeetingFactory
+from tests.factories import accepted_application, complete_application
+from tests.reviews.test_meetings import VOTERS, mark_present, meeting_with
 
 pytestmark = pytest.mark.django_db
 
@@ -38,62 +35,59 @@ def pdf_text(content: bytes, tmp_path) -> str:
 
 
 def build_meeting(demo, *, close_items: bool = True) -> Meeting:
-    """A held meeting of the steering group with three items (recommended with amounts and a
-    recusal, not recommended on the chair's casting vote, returned with questions)."""
+    """A meeting of the steering group held yesterday, built through the services, with three
+    items: recommended with amounts for its two years and a recusal, not recommended on the
+    chair's casting vote, and returned with questions (``close_items``: or all three left open)."""
     chair = User.objects.get(username="styrgrupp-ordf")
     karin = User.objects.get(username="styrgrupp")
     per = User.objects.get(username="styrgrupp-narhalsan")
-    lena = User.objects.get(username="styrgrupp-capio")
-    kk = User.objects.get(username="koncernkontoret")
-    meeting = MeetingFactory(
-        steering_group=demo.steering_group(),
-        starts_at=timezone.now() - datetime.timedelta(days=1),
-        published_at=timezone.now() - datetime.timedelta(days=8),
-        place="Vänerparken, Vänersborg",
-    )
-    for person, present in [(chair, True), (karin, True), (per, True), (kk, True), (lena, False)]:
-        Attendance.objects.create(meeting=meeting, person=person, present=present)
-    closed = {"closed_at": timezone.now(), "closed_by": chair} if close_items else {}
 
-    def application(municipality: str, title: str):
-        return ApplicationFactory(
-            call=demo.call(), working_group=demo.working_group(municipality), submitted=True, title=title
-        )
-
-    first = AgendaItem.objects.create(
-        meeting=meeting,
-        application=application("Uddevalla", "Språkförskola på Dalaberg"),
-        position=1,
-        recommended_amount=1_234_567 if close_items else None,
-        conditions="Återrapportering efter första året." if close_items else "",
-        **({**closed, "outcome": ItemOutcome.RECOMMENDED} if close_items else {}),
+    first = complete_application(
+        demo.call(), demo.working_group("Uddevalla"), title="Språkförskola på Dalaberg", by=leader("Uddevalla")
     )
-    Vote.objects.create(item=first, member=chair, choice=VoteChoice.RECOMMEND)
-    Vote.objects.create(item=first, member=karin, choice=VoteChoice.RECOMMEND, comment="Väl underbyggd kartläggning.")
-    Recusal.objects.create(item=first, member=per, reason="Leder den sökande enheten (BVC Dalaberg).")
+    # Two budget years, 1 234 567 kr requested in all (the partners give 200 000 kr a year).
+    first.ends_on = datetime.date(first.starts_on.year + 1, 12, 31)
+    first.save()
+    first.budget_years.filter(year__gt=first.starts_on.year + 1).delete()
+    year_1, year_2 = first.budget_years.order_by("year")
+    first.budget_years.filter(pk=year_1.pk).update(requested=600_000, cost=800_000)
+    first.budget_years.filter(pk=year_2.pk).update(requested=634_567, cost=834_567)
+    services.application_submit(application=first, by=leader("Uddevalla"))
+    services.application_accept(application=first, by=demo.person("project_leader"))
+    second = accepted_application(demo, "Munkedal", title="Läsfrämjande i årskurs 1–3")
+    third = accepted_application(demo, "Färgelanda", title="Familjestöd på vårdcentralen")
+    meeting = meeting_with(demo, first, second, third, starts_at=timezone.now() - datetime.timedelta(days=1))
+    # Lena Berg, Mats Dahl and the project leader are absent.
+    mark_present(meeting, "styrgrupp-ordf", "styrgrupp", "styrgrupp-narhalsan", "koncernkontoret", *VOTERS[4:6])
+    item_1, item_2, item_3 = meeting.items.select_related("application", "meeting").order_by("position")
+
+    meetings.recusal_declare(item=item_1, member=per, reason="Leder den sökande enheten (BVC Dalaberg).")
+    meetings.vote_cast(item=item_1, member=chair, choice=VoteChoice.RECOMMEND)
+    meetings.vote_cast(item=item_1, member=karin, choice=VoteChoice.RECOMMEND, comment="Väl underbyggd kartläggning.")
+    meetings.vote_cast(item=item_2, member=chair, choice=VoteChoice.NOT_RECOMMEND, comment="Saknar evidens.")
+    meetings.vote_cast(item=item_2, member=karin, choice=VoteChoice.RECOMMEND)
+    meetings.vote_cast(item=item_2, member=per, choice=VoteChoice.ABSTAIN)
     if close_items:
-        RecommendedYear.objects.create(item=first, year=2027, amount=600_000)
-        RecommendedYear.objects.create(item=first, year=2028, amount=634_567)
-
-    second = AgendaItem.objects.create(
-        meeting=meeting,
-        application=application("Munkedal", "Läsfrämjande i årskurs 1–3"),
-        position=2,
-        casting_vote_used=close_items,
-        **({**closed, "outcome": ItemOutcome.NOT_RECOMMENDED} if close_items else {}),
-    )
-    Vote.objects.create(item=second, member=chair, choice=VoteChoice.NOT_RECOMMEND, comment="Saknar evidens.")
-    Vote.objects.create(item=second, member=karin, choice=VoteChoice.RECOMMEND)
-    Vote.objects.create(item=second, member=per, choice=VoteChoice.ABSTAIN)
-
-    AgendaItem.objects.create(
-        meeting=meeting,
-        application=application("Färgelanda", "Familjestöd på vårdcentralen"),
-        position=3,
-        questions="Hur når ni familjerna som inte söker stöd själva?" if close_items else "",
-        **({**closed, "outcome": ItemOutcome.RETURNED} if close_items else {}),
-    )
+        meetings.agenda_item_close(
+            item=item_1,
+            by=chair,
+            recommended_years={year_1.year: 600_000, year_2.year: 634_567},
+            conditions="Återrapportering efter första året.",
+        )
+        meetings.agenda_item_close(item=item_2, by=chair, casting_vote=VoteChoice.NOT_RECOMMEND)
+        meetings.agenda_item_return(
+            item=item_3, by=chair, questions="Hur når ni familjerna som inte söker stöd själva?"
+        )
+    meeting.refresh_from_db()
     return meeting
+
+
+def leader(municipality: str) -> User:
+    return User.objects.get(
+        memberships__body__kind="local_wg",
+        memberships__body__municipality__name=municipality,
+        memberships__role="leader",
+    )
 
 
 @pytest.fixture
@@ -123,8 +117,16 @@ def test_it_numbers_the_items_by_paragraph_with_attendance_votes_and_outcomes(me
     data = service.meeting_minutes(meeting)
 
     assert [line.paragraph for line in data.items] == [1, 2, 3]
-    assert [p.name for p in data.present] == ["Karin Ek", "Anders Holm", "Maria Johansson", "Per Sandberg"]
-    assert [(p.name, p.role) for p in data.absent] == [("Lena Berg", "Ledamot")]
+    assert [p.name for p in data.present] == [
+        "Karin Ek",
+        "Anders Holm",
+        "Maria Johansson",
+        "Johan Nyberg",
+        "Per Sandberg",
+        "Eva Strand",
+    ]
+    assert [(p.name, p.role) for p in data.absent][:2] == [("Lena Berg", "Ledamot"), ("Mats Dahl", "Ledamot")]
+    assert [p.name for p in data.absent][2:] == ["Sara Lindqvist"]
     assert data.chair.name == "Anders Holm"
     first, second, third = data.items
     assert first.outcome_label == "Tillstyrks"
@@ -136,13 +138,14 @@ def test_it_numbers_the_items_by_paragraph_with_attendance_votes_and_outcomes(me
         ("Karin Ek", "Tillstyrker", "Väl underbyggd kartläggning."),
     ]
     assert first.recommended_amount == 1_234_567
-    assert first.recommended_years == [(2027, 600_000), (2028, 634_567)]
+    year = first.item.application.starts_on.year
+    assert first.recommended_years == [(year, 600_000), (year + 1, 634_567)]
     assert second.casting_vote_used and second.outcome_label == "Avstyrks"
     assert second.tally == [("Tillstyrker", 1), ("Avstyrker", 1), ("Avstår", 1)]
     assert second.recommended_amount is None
     assert third.is_returned and third.questions.startswith("Hur når ni")
     assert data.recommended_total == 1_234_567
-    assert data.recommended_per_year == [(2027, 600_000), (2028, 634_567)]
+    assert data.recommended_per_year == [(year, 600_000), (year + 1, 634_567)]
     assert data.all_items_closed
 
 
@@ -254,8 +257,7 @@ def test_it_queues_the_pdf_only_when_the_approval_commits(meeting, demo, django_
 
 
 def test_it_refuses_approval_while_an_item_is_open(demo):
-    meeting = build_meeting(demo)
-    AgendaItem.objects.filter(meeting=meeting, position=2).update(closed_at=None, closed_by=None, outcome="")
+    meeting = build_meeting(demo, close_items=False)
     minutes = appointed(meeting, demo)
 
     with pytest.raises(service.MinutesError, match="§ 2"):

@@ -2,9 +2,9 @@
 recommended application to it, and the case list shows the steering group's recommendation
 and Koncernkontoret's comments.
 
-The helpers at the top build recommended applications and cases through the ORM (the
-steering group's own services are not needed to reach this point); the decision and
-ledger tests import them.
+The helpers at the top build recommended applications and cases through the services, as
+people do: submitted, accepted, put on a meeting's agenda, voted on, closed, the minutes
+approved, forwarded; the decision and ledger tests import them.
 """
 
 import datetime
@@ -16,24 +16,60 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import workflow
+from applications import services, workflow
 from applications.models import Application, Event, Message, MessageKind, Status
-from partnership.models import Body, BodyKind
-from reviews import run
-from reviews.models import AgendaItem, ItemOutcome, Meeting, RecommendedYear, RunCase, RunMeeting
-from tests.factories import complete_application
+from partnership.models import Body, BodyKind, Membership, MembershipRole
+from reviews import meetings, run
+from reviews import minutes as minutes_service
+from reviews.models import AgendaItem, ItemOutcome, Meeting, RunCase, RunMeeting, VoteChoice
+from tests.factories import accepted_application, complete_application
+from tests.reviews.test_meetings import VOTERS, mark_present, meeting_with, person
 
 pytestmark = pytest.mark.django_db
 
 RECOMMENDED_PER_YEAR = 250_000  # the application requests 300 000 kr a year
+REQUESTED_PER_YEAR = 300_000
 
 
-def run_meeting(*, days: int = 30, place: str = "Regionens hus, Vänersborg") -> RunMeeting:
-    """RUN's meeting ``days`` from today (the same one when asked twice)."""
+def run_meeting(*, days: int = 0, place: str = "Regionens hus, Vänersborg") -> RunMeeting:
+    """RUN's meeting ``days`` from today (the same one when asked twice). Today by default:
+    a decision is recorded on the meeting's day, never before."""
     board = Body.objects.get(kind=BodyKind.RUN)
     meeting, _created = RunMeeting.objects.get_or_create(
         board=board, held_on=timezone.localdate() + datetime.timedelta(days=days), defaults={"place": place}
     )
+    return meeting
+
+
+def hold_meeting(
+    meeting: Meeting,
+    *,
+    choice: str = VoteChoice.RECOMMEND,
+    per_year: int | None = RECOMMENDED_PER_YEAR,
+    conditions: str = "",
+    approve_minutes: bool = True,
+) -> Meeting:
+    """Hold a published meeting through the services: four of the seven voting members are
+    present and vote ``choice`` on every open item, the chair closes each one, and the chair and
+    the adjuster approve the minutes."""
+    chair = person("styrgrupp-ordf")
+    mark_present(meeting, *VOTERS[:4])
+    open_items = meeting.items.filter(closed_at__isnull=True).select_related("application", "meeting")
+    for item in open_items.order_by("position"):
+        for username in VOTERS[:4]:
+            meetings.vote_cast(item=item, member=person(username), choice=choice)
+        years = item.application.budget_years.values_list("year", flat=True)
+        meetings.agenda_item_close(
+            item=item,
+            by=chair,
+            recommended_years={year: per_year for year in years} if per_year is not None else None,
+            conditions=conditions,
+        )
+    if approve_minutes:
+        adjuster = person("styrgrupp")
+        minutes = minutes_service.minutes_prepare(meeting=meeting, adjuster=adjuster, by=chair)
+        minutes_service.minutes_approve(minutes=minutes, by=chair)
+        minutes_service.minutes_approve(minutes=minutes, by=adjuster)
     return meeting
 
 
@@ -45,36 +81,43 @@ def recommended_application(
     per_year: int | None = RECOMMENDED_PER_YEAR,
     conditions: str = "Insatsen följs upp efter ett år.",
     days_ago: int = 7,
+    approve_minutes: bool = True,
 ) -> Application:
-    """A registered application the steering group recommended at a closed item (one meeting each).
+    """A registered application the steering group recommended at a meeting ``days_ago`` days
+    ago, with approved minutes: every step through the services (one meeting each).
 
-    ``per_year``: the amount recommended for each budget year; None leaves the years unnamed.
+    ``per_year``: the amount recommended for each budget year; None recommends what was requested.
     """
-    application = complete_application(demo.call(), demo.working_group(municipality), title=title)
-    now = timezone.now()
-    Application.objects.filter(pk=application.pk).update(
-        status=Status.RECOMMENDED, submitted_at=now, reference_number=f"SIM 2026/R{application.pk:05d}"
-    )
-    meeting = Meeting.objects.create(
-        steering_group=demo.steering_group(),
-        starts_at=now - datetime.timedelta(days=days_ago),
-        place="Vänerparken, Vänersborg",
-        published_at=now - datetime.timedelta(days=days_ago + 7),
-    )
-    years = list(application.budget_years.values_list("year", flat=True))
-    item = AgendaItem.objects.create(
-        meeting=meeting,
-        application=application,
-        position=1,
-        closed_at=now - datetime.timedelta(days=days_ago),
-        outcome=ItemOutcome.RECOMMENDED,
-        recommended_amount=per_year * len(years) if per_year is not None else None,
-        conditions=conditions,
-    )
-    if per_year is not None:
-        RecommendedYear.objects.bulk_create([RecommendedYear(item=item, year=y, amount=per_year) for y in years])
+    group = demo.working_group(municipality)
+    leader = Membership.objects.get(body=group, role=MembershipRole.LEADER).person
+    application = complete_application(demo.call(), group, title=title, by=leader)
+    if per_year is not None and per_year > REQUESTED_PER_YEAR:
+        # The group asks for enough to be recommended ``per_year`` (its partners still give 200 000 kr).
+        application.budget_years.update(requested=per_year, cost=per_year + 200_000)
+    services.application_submit(application=application, by=leader)
+    services.application_accept(application=application, by=demo.person("project_leader"))
+    meeting = meeting_with(demo, application, starts_at=timezone.now() - datetime.timedelta(days=days_ago))
+    hold_meeting(meeting, per_year=per_year, conditions=conditions, approve_minutes=approve_minutes)
     application.refresh_from_db()
     return application
+
+
+def recommend_again(demo, application: Application, *, per_year: int | None = RECOMMENDED_PER_YEAR) -> AgendaItem:
+    """RUN refers a recommended application back (today's meeting); the steering group puts it
+    on a new meeting's agenda and recommends it again. The new item is returned."""
+    case = run.case_forward(application=application, run_meeting=run_meeting(), by=demo.person("project_leader"))
+    run.decision_record(
+        case=case,
+        outcome="referred_back",
+        paragraph="12",
+        decided_on=case.run_meeting.held_on,
+        reasons="Styrgruppen behöver pröva den nya kartläggningen.",
+        by=demo.person("secretariat"),
+    )
+    application.refresh_from_db()
+    meeting = hold_meeting(meeting_with(demo, application), per_year=per_year)
+    application.refresh_from_db()
+    return meeting.items.get()
 
 
 def forwarded_case(demo, meeting: RunMeeting | None = None, **kwargs) -> RunCase:
@@ -182,26 +225,18 @@ def test_it_forwards_a_recommended_application_to_a_run_meeting(demo):
 
 def test_it_takes_the_latest_recommending_item(demo):
     application = recommended_application(demo, days_ago=60)
-    later = Meeting.objects.create(
-        steering_group=demo.steering_group(), starts_at=timezone.now() - datetime.timedelta(days=2), place="Uddevalla"
-    )
-    latest = AgendaItem.objects.create(
-        meeting=later,
-        application=application,
-        position=4,
-        closed_at=timezone.now() - datetime.timedelta(days=2),
-        outcome=ItemOutcome.RECOMMENDED,
-    )
+    latest = recommend_again(demo, application)
 
-    case = run.case_forward(application=application, run_meeting=run_meeting(), by=demo.person("project_leader"))
+    case = run.case_forward(application=application, run_meeting=run_meeting(days=30), by=demo.person("project_leader"))
 
     assert case.agenda_item == latest
 
 
 def test_it_refuses_to_forward_an_application_that_is_not_recommended(demo):
-    application = recommended_application(demo)
-    Application.objects.filter(pk=application.pk).update(status=Status.NOT_RECOMMENDED)
+    application = accepted_application(demo)
+    hold_meeting(meeting_with(demo, application), choice=VoteChoice.NOT_RECOMMEND)
     application.refresh_from_db()
+    assert application.status == Status.NOT_RECOMMENDED
 
     with pytest.raises(workflow.TransitionNotAllowed):
         run.case_forward(application=application, run_meeting=run_meeting(), by=demo.person("project_leader"))

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0003_decision_letter'),
+        ('reviews', '0004_meeting_voters_withdrawn_items_and_cases'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,284 @@
+"""The workflow's order is the law's order.
+
+A withdrawn application closes its agenda item or RUN case as withdrawn, so the minutes can
+still be approved; votes and closing open on the meeting's day; minutes are approved after
+the meeting; an application goes to RUN only after those minutes are approved; RUN's decision
+is dated on its meeting's day and never in the future; quorum and the right to vote follow the
+memberships of the meeting's day, frozen when the meeting opens. Every state is reached
+through the services.
+"""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from applications import services, workflow
+from applications.models import EventKind, Status
+from partnership.models import Membership, MembershipRole
+from reviews import letters, meetings, run
+from reviews import minutes as minutes_service
+from reviews.models import ItemOutcome, Minutes, VoteChoice
+from tests.factories import UserFactory, accepted_application
+from tests.reviews.test_meetings import VOTERS, mark_present, meeting_with, person
+from tests.reviews.test_run import forwarded_case, hold_meeting, recommended_application, run_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def local(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def approve_minutes(meeting) -> Minutes:
+    chair, adjuster = person("styrgrupp-ordf"), person("styrgrupp")
+    minutes = minutes_service.minutes_prepare(meeting=meeting, adjuster=adjuster, by=chair)
+    minutes_service.minutes_approve(minutes=minutes, by=chair)
+    minutes_service.minutes_approve(minutes=minutes, by=adjuster)
+    minutes.refresh_from_db()
+    return minutes
+
+
+# --- withdrawal ------------------------------------------------------------------------------
+
+
+def test_it_closes_the_agenda_item_of_a_withdrawn_application_so_the_minutes_can_be_approved(demo, as_persona):
+    kept = accepted_application(demo, "Munkedal", title="Familj i fokus")
+    withdrawn = accepted_application(demo, title="Språkstöd i förskolan")
+    meeting = meeting_with(demo, kept, withdrawn)
+
+    services.application_withdraw(application=withdrawn, by=demo.person("leader"), message="Vi väntar ett år.")
+
+    item = meeting.items.get(application=withdrawn)
+    assert item.is_closed and item.outcome == ItemOutcome.WITHDRAWN
+    assert item.closed_by == demo.person("leader")
+    hold_meeting(meeting)
+    minutes = Minutes.objects.get(meeting=meeting)
+    assert minutes.is_locked
+    page = as_persona("steering_member").get(reverse("minutes:detail", args=[meeting.pk])).content.decode()
+    assert "Ansökan återtagen av arbetsgruppen" in page
+    assert "Arbetsgruppen återtog ansökan" in page
+    closed = withdrawn.events.get(kind=EventKind.CASE_CLOSED)
+    assert f"§ {item.position}" in closed.message and meeting.day.isoformat() in closed.message
+    assert (
+        "Ärendet avslutat som återtaget"
+        in as_persona("leader").get(reverse("applications:detail", args=[withdrawn.pk])).content.decode()
+    )
+
+
+def test_it_closes_the_run_case_of_a_withdrawn_application(demo, as_persona):
+    case = forwarded_case(demo)
+
+    services.application_withdraw(application=case.application, by=demo.person("leader"), message="Vi avstår.")
+
+    case.refresh_from_db()
+    assert case.is_withdrawn and case.withdrawn_by == demo.person("leader")
+    assert case.application.events.filter(kind=EventKind.CASE_CLOSED).count() == 1
+    with pytest.raises(workflow.TransitionNotAllowed):
+        run.decision_record(
+            case=case,
+            outcome="rejected",
+            paragraph="7",
+            decided_on=case.run_meeting.held_on,
+            reasons="Ansökan är återtagen.",
+            by=demo.person("secretariat"),
+        )
+    page = as_persona("secretariat").get(reverse("run:meeting_detail", args=[case.run_meeting_id])).content.decode()
+    assert "Ärendet är avslutat utan beslut." in page
+    assert reverse("run:decide", args=[case.pk]) not in page
+
+
+# --- the meeting's day -----------------------------------------------------------------------
+
+
+def test_it_opens_attendance_votes_and_closing_on_the_meeting_day(demo):
+    day = timezone.localdate() + datetime.timedelta(days=3)
+    meeting = meeting_with(demo, accepted_application(demo), starts_at=local(day, 13))
+    item = meeting.items.select_related("application", "meeting").get()
+    chair = person("styrgrupp-ordf")
+
+    with pytest.raises(meetings.MeetingRefused, match=f"Röstningen öppnar på mötesdagen, {day.isoformat()}"):
+        meetings.vote_cast(item=item, member=chair, choice=VoteChoice.RECOMMEND)
+    with pytest.raises(meetings.MeetingRefused, match=f"Närvaron antecknas på mötesdagen, {day.isoformat()}"):
+        mark_present(meeting, *VOTERS[:4])
+    with pytest.raises(meetings.MeetingRefused, match=f"kan avslutas på mötesdagen, {day.isoformat()}"):
+        meetings.agenda_item_close(item=item, by=chair)
+    with pytest.raises(meetings.MeetingRefused, match=f"kan återförvisas på mötesdagen, {day.isoformat()}"):
+        meetings.agenda_item_return(item=item, by=chair, questions="Hur når ni familjerna?")
+    assert not item.votes.exists() and not meeting.attendance.exists()
+
+    with time_machine.travel(local(day, 9)):  # the morning of the meeting's day
+        mark_present(meeting, *VOTERS[:4])
+        for username in VOTERS[:4]:
+            meetings.vote_cast(item=item, member=person(username), choice=VoteChoice.RECOMMEND)
+        closed = meetings.agenda_item_close(item=item, by=chair)
+    assert closed.outcome == ItemOutcome.RECOMMENDED
+
+
+def test_the_meeting_page_says_when_voting_opens(demo, as_persona):
+    day = timezone.localdate() + datetime.timedelta(days=3)
+    meeting = meeting_with(demo, accepted_application(demo), starts_at=local(day, 13))
+
+    page = as_persona("steering_member").get(reverse("reviews:meeting_detail", args=[meeting.pk])).content.decode()
+
+    assert f"Röstningen öppnar på mötesdagen, {day.isoformat()}." in page
+    assert "Spara rösten" not in page
+
+
+def test_it_approves_the_minutes_only_after_the_meeting_has_begun(demo):
+    day = timezone.localdate() + datetime.timedelta(days=2)
+    meeting = meeting_with(demo, accepted_application(demo), starts_at=local(day, 13))
+    chair, adjuster = person("styrgrupp-ordf"), person("styrgrupp")
+
+    with time_machine.travel(local(day, 9)):
+        hold_meeting(meeting, approve_minutes=False)
+        minutes = minutes_service.minutes_prepare(meeting=meeting, adjuster=adjuster, by=chair)
+        with pytest.raises(minutes_service.MinutesError, match=f"justeras efter mötet.*{day.isoformat()} 13:00"):
+            minutes_service.minutes_approve(minutes=minutes, by=chair)
+    with time_machine.travel(local(day, 15)):
+        minutes_service.minutes_approve(minutes=minutes, by=chair)
+        approval = minutes_service.minutes_approve(minutes=minutes, by=adjuster)
+    assert approval.locked
+
+
+# --- RUN -------------------------------------------------------------------------------------
+
+
+def test_it_forwards_to_run_only_after_the_recommending_minutes_are_approved(demo, as_persona):
+    application = recommended_application(demo, approve_minutes=False)
+    item = application.agenda_items.get()
+    client = as_persona("project_leader")
+    page = client.get(reverse("run:meeting_list")).content.decode()
+    assert "kan skickas till RUN när styrgruppens protokoll är justerat" in page
+    assert reverse("run:forward", args=[application.pk]) not in page
+
+    with pytest.raises(run.DecisionRefused, match=f"först när protokollet från styrgruppsmötet {item.meeting.day}"):
+        run.case_forward(application=application, run_meeting=run_meeting(), by=demo.person("project_leader"))
+    application.refresh_from_db()
+    assert application.status == Status.RECOMMENDED
+
+    approve_minutes(item.meeting)
+    assert reverse("run:forward", args=[application.pk]) in client.get(reverse("run:meeting_list")).content.decode()
+    case = run.case_forward(application=application, run_meeting=run_meeting(), by=demo.person("project_leader"))
+    assert case.agenda_item == item
+
+
+def test_it_does_not_forward_to_a_run_meeting_already_held(demo):
+    application = recommended_application(demo)
+
+    with pytest.raises(run.DecisionRefused, match="har redan hållits"):
+        run.case_forward(application=application, run_meeting=run_meeting(days=-1), by=demo.person("project_leader"))
+
+
+def test_it_records_a_decision_dated_on_the_run_meeting_day_and_never_in_the_future(demo):
+    meeting = run_meeting(days=14)
+    case = forwarded_case(demo, meeting)
+    day = meeting.held_on
+
+    def decide(on: datetime.date):
+        return run.decision_record(
+            case=case,
+            outcome="rejected",
+            paragraph="31",
+            decided_on=on,
+            reasons="Ryms inte i utlysningens inriktning.",
+            by=demo.person("secretariat"),
+        )
+
+    with pytest.raises(run.DecisionRefused, match=f"RUN sammanträder {day}. Beslutet kan registreras från den dagen"):
+        decide(day)
+    with time_machine.travel(local(day + datetime.timedelta(days=2), 10)):
+        with pytest.raises(run.DecisionRefused, match="i framtiden"):
+            decide(day + datetime.timedelta(days=3))
+        with pytest.raises(run.DecisionRefused, match=f"ska vara dagen för RUN:s sammanträde, {day}"):
+            decide(day - datetime.timedelta(days=1))
+        decision = decide(day)
+        context = letters.letter_context(decision)
+    assert decision.decided_on == day
+    assert context["letter_date"] == day + datetime.timedelta(days=2)  # the day it was sent
+
+
+def test_a_correction_is_an_event_of_its_own_kind(demo, as_persona):
+    case = forwarded_case(demo)
+    secretariat = demo.person("secretariat")
+    decision = run.decision_record(
+        case=case,
+        outcome="rejected",
+        paragraph="31",
+        decided_on=case.run_meeting.held_on,
+        reasons="Ryms inte.",
+        by=secretariat,
+    )
+
+    run.decision_correct(
+        decision=decision,
+        correction_reason="Fel paragraf.",
+        paragraph="32",
+        decided_on=case.run_meeting.held_on,
+        reasons="Ryms inte.",
+        by=secretariat,
+    )
+
+    event = case.application.events.get(kind=EventKind.CORRECTION)
+    assert (event.transition, event.from_status, event.to_status) == ("", "", "")
+    assert "Rättelse av beslut § 31: Fel paragraf." in event.message
+    assert "correct_decision" not in workflow.TRANSITIONS
+    page = as_persona("leader").get(reverse("applications:detail", args=[case.application_id])).content.decode()
+    assert "rättade RUN:s beslut" in page
+
+
+# --- quorum and the right to vote follow the meeting's day ---------------------------------
+
+
+def test_it_counts_the_quorum_from_the_members_of_the_meetings_day(demo):
+    meeting = meeting_with(demo, accepted_application(demo), starts_at=timezone.now() - datetime.timedelta(days=1))
+    item = meeting.items.select_related("application", "meeting").get()
+    mark_present(meeting, *VOTERS[:3])
+    for username in VOTERS[:3]:
+        meetings.vote_cast(item=item, member=person(username), choice=VoteChoice.RECOMMEND)
+    # Three members leave the group today, the day after the meeting.
+    Membership.objects.filter(body=demo.steering_group(), person__username__in=VOTERS[4:]).update(
+        ends_on=timezone.localdate()
+    )
+
+    with pytest.raises(meetings.MeetingRefused, match="3 av 7 röstberättigade"):
+        meetings.agenda_item_close(item=item, by=person("styrgrupp-ordf"))
+
+
+def test_it_lets_only_the_meetings_own_members_vote(demo):
+    meeting = meeting_with(demo, accepted_application(demo), starts_at=timezone.now() - datetime.timedelta(days=1))
+    item = meeting.items.select_related("application", "meeting").get()
+    mark_present(meeting, *VOTERS[:4])
+    leaving = person(VOTERS[1])
+    Membership.objects.filter(body=demo.steering_group(), person=leaving).update(ends_on=timezone.localdate())
+    newcomer = UserFactory(username="ny-ledamot", first_name="Ny", last_name="Ledamot")
+    Membership.objects.create(
+        person=newcomer, body=demo.steering_group(), role=MembershipRole.MEMBER, starts_on=timezone.localdate()
+    )
+
+    with pytest.raises(PermissionDenied):
+        meetings.vote_cast(item=item, member=newcomer, choice=VoteChoice.RECOMMEND)
+    vote = meetings.vote_cast(item=item, member=leaving, choice=VoteChoice.RECOMMEND)
+    assert vote.member == leaving
+
+
+def test_it_freezes_the_voting_members_when_the_meeting_opens(demo):
+    meeting = meeting_with(demo, accepted_application(demo))
+    item = meeting.items.select_related("application", "meeting").get()
+    mark_present(meeting, *VOTERS[:4])  # the meeting opens
+    meeting.refresh_from_db()
+    assert meeting.opened_at is not None
+    assert sorted(meeting.voters.values_list("person__username", flat=True)) == sorted(VOTERS)
+    newcomer = UserFactory(username="ny-ledamot")
+    Membership.objects.create(
+        person=newcomer, body=demo.steering_group(), role=MembershipRole.MEMBER, starts_on=timezone.localdate()
+    )
+
+    count = meetings.count_item(item)
+
+    assert count.voting_members == 7 and count.quorum_needed == 4
+    with pytest.raises(PermissionDenied):
+        meetings.vote_cast(item=item, member=newcomer, choice=VoteChoice.RECOMMEND)
