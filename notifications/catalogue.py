@@ -294,14 +294,16 @@ def _taken_back_from_run(ctx: dict[str, Any]) -> Content:
 
 
 def _vote_reminder(ctx: dict[str, Any]) -> Content:
+    # Voting opens on the meeting's day; before it a member reads the agenda and declares jäv.
     meeting = ctx["meeting"]
-    body = _("Styrgruppen möts %(when)s och du har inte röstat eller anmält jäv på alla punkter.") % {
-        "when": _meeting_day(meeting)
-    }
+    body = _(
+        "Styrgruppen möts %(when)s och du har inte röstat eller anmält jäv på alla punkter. "
+        "Röstningen öppnar på mötesdagen; jäv kan du anmäla redan nu."
+    ) % {"when": _meeting_day(meeting)}
     return Content(
-        _("Påminnelse: rösta inför mötet %(when)s") % {"when": _meeting_day(meeting)},
+        _("Påminnelse: styrgruppen möts %(when)s") % {"when": _meeting_day(meeting)},
         body,
-        _("Rösta (tillstyrk, avstyrk eller avstår) eller anmäl jäv på varje punkt."),
+        _("Läs underlaget och anmäl jäv där det behövs; rösta (tillstyrk, avstyrk eller avstår) på mötesdagen."),
         reverse("reviews:meeting_detail", args=[meeting.pk]),
     )
 
@@ -430,7 +432,7 @@ EVENTS: dict[str, Event] = {
         ),
         Event(
             "vote_reminder",
-            gettext_lazy("Påminnelse om att rösta"),
+            gettext_lazy("Påminnelse inför styrgruppsmötet"),
             gettext_lazy("2 dagar före ett styrgruppsmöte (påminnelse)"),
             gettext_lazy("ledamöter som inte har röstat eller anmält jäv på alla punkter"),
             members_yet_to_vote,

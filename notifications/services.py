@@ -252,16 +252,16 @@ def _send_account_link(message: OutboxMessage, user: User, token: str) -> None:
         "invitation_hours": settings.INVITATION_TIMEOUT // 3600,
     }
     with translation.override(payload.get("language") or "sv"):
-        subject = "".join(render_to_string(subject_template, context).splitlines())
+        subject = header_value(render_to_string(subject_template, context))
         mail = EmailMultiAlternatives(
             subject,
-            render_to_string(text_template, context),
+            without_bidi_controls(render_to_string(text_template, context)),
             to=[payload["to"]],
             headers={"Auto-Submitted": "auto-generated"},
             connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
         )
         if html_template:
-            mail.attach_alternative(render_to_string(html_template, context), "text/html")
+            mail.attach_alternative(without_bidi_controls(render_to_string(html_template, context)), "text/html")
     mail.send(fail_silently=False)
 
 

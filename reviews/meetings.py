@@ -620,6 +620,11 @@ def meeting_update(*, meeting: Meeting, starts_at: Any, place: str = "", video_l
     if not changed:
         return meeting
     if "starts_at" in changed:
+        if meeting.opened_at is not None:
+            raise MeetingRefused(
+                _("Mötet har öppnats och dess röstberättigade ledamöter är fastställda, så tiden kan inte ändras."),
+                field="date",
+            )
         if meeting.items.filter(closed_at__isnull=False).exists():
             raise MeetingRefused(
                 _("Mötet har redan hållits (punkter är avslutade), så tiden kan inte ändras."), field="date"

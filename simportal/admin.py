@@ -87,6 +87,7 @@ RECORD_MODELS = frozenset(
         "reviews.recusal",
         "reviews.vote",
         "reviews.recommendedyear",
+        "reviews.meetingvoter",
         "reviews.minutes",
         "reviews.runmeeting",
         "reviews.runcase",

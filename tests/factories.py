@@ -222,6 +222,7 @@ def recommended_through_services(
     approved the day after. Returns the application and its meeting."""
     from applications import services
     from reviews import meetings, minutes
+    from reviews.models import voting_memberships_on
 
     steering_group = Body.objects.get(kind=BodyKind.STEERING_GROUP, partnership=call.partnership_id)
     leader = Membership.objects.current().get(body=working_group, role=MembershipRole.LEADER).person
@@ -232,11 +233,13 @@ def recommended_through_services(
         .first()
         .person
     )
-    voters = [m.person for m in meetings.voting_memberships(steering_group).order_by("pk")]
-    chair = next(m.person for m in meetings.voting_memberships(steering_group) if m.role == MembershipRole.CHAIR)
-    adjuster = next(person for person in voters if person != chair)
     start = timezone.now() - datetime.timedelta(days=days_ago)
     meeting_starts = start + datetime.timedelta(days=1)
+    # Who votes is who held a vote on the meeting's day.
+    voting = voting_memberships_on(steering_group.pk, timezone.localdate(meeting_starts)).order_by("pk")
+    voters = [m.person for m in voting]
+    chair = next(m.person for m in voting if m.role == MembershipRole.CHAIR)
+    adjuster = next(person for person in voters if person != chair)
     clear_of_factory_reference_numbers(timezone.localtime(start).year)
     with at(start):
         application = complete_application(call, working_group, title=title, by=leader)

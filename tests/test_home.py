@@ -5,7 +5,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Status
-from tests.factories import AgendaItemFactory, ApplicationFactory, MeetingFactory, submitted_application
+from tests.factories import (
+    AgendaItemFactory,
+    ApplicationFactory,
+    MeetingFactory,
+    decided_through_services,
+    recommended_through_services,
+    submitted_application,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,14 +71,13 @@ def test_it_shows_steering_members_their_published_meetings_only(as_persona, dem
 
 
 def test_it_shows_the_secretariat_the_cases_at_run(as_persona, demo):
-    application = submitted_application(
-        call=demo.call(), working_group=demo.working_group("Lysekil"), title="Familjecentral Lysekil"
+    application, _meeting = recommended_through_services(
+        call=demo.call(), working_group=demo.working_group("Munkedal"), title="Familjecentral Lysekil"
     )
     html = page(as_persona("secretariat"))
     assert "Familjecentral Lysekil" not in html
     assert "Inga ärenden väntar på beslut i RUN" in html
-    application.status = Status.AT_RUN
-    application.save()
+    decided_through_services(application, secretariat=demo.person("secretariat"), days_ago=-7, decide=False)
     assert "Familjecentral Lysekil" in page(as_persona("secretariat"))
 
 
@@ -143,11 +149,10 @@ def test_it_shows_a_member_the_items_that_need_their_vote_until_they_vote(as_per
 
 
 def test_it_shows_the_project_leader_what_to_send_to_run(as_persona, demo):
-    application = submitted_application(
-        call=demo.call(), working_group=demo.working_group("Lysekil"), title="Familjecentral"
+    application, _meeting = recommended_through_services(
+        call=demo.call(), working_group=demo.working_group("Munkedal"), title="Familjecentral"
     )
-    application.status = Status.RECOMMENDED
-    application.save()
+    assert application.status == Status.RECOMMENDED
     html = page(as_persona("project_leader"))
     assert "Tillstyrkta ansökningar att skicka till RUN" in html
     assert "Familjecentral" in html

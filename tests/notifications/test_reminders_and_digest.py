@@ -124,7 +124,7 @@ def test_members_who_have_not_voted_are_reminded_2_days_before_the_meeting(demo,
     people = {user for user, _title in reminded("vote_reminder")}
     assert people == {"styrgrupp-narhalsan", "styrgrupp-capio", "styrgrupp-soc2", "styrgrupp-utb1", "styrgrupp-utb2"}
     assert "koncernkontoret" not in people  # adjunct: no vote
-    assert reminded("vote_reminder")[0][1] == "Påminnelse: rösta inför mötet 2026-12-10 09:00"
+    assert reminded("vote_reminder")[0][1] == "Påminnelse: styrgruppen möts 2026-12-10 09:00"
 
 
 # --- RUN's case list -----------------------------------------------------------------------

@@ -6,11 +6,18 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from applications import workflow
+from applications import services, workflow
 from applications.models import Status
 from partnership.models import Membership
 from partnership.rules import forget_roles, roles_of
-from tests.factories import AgendaItemFactory, ApplicationFactory, MeetingFactory, submitted_application
+from tests.factories import (
+    AgendaItemFactory,
+    ApplicationFactory,
+    MeetingFactory,
+    decided_through_services,
+    recommended_through_services,
+    submitted_application,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -89,8 +96,11 @@ def test_it_freezes_a_submitted_application_for_the_group(demo, submitted):
 
 
 def test_it_opens_a_returned_application_for_the_group_again(demo, submitted):
-    submitted.status = Status.RETURNED
-    submitted.save()
+    services.application_request_completion(
+        application=submitted, by=demo.person("project_leader"), message="Komplettera budgeten."
+    )
+    submitted.refresh_from_db()
+    assert submitted.status == Status.RETURNED
     assert can(demo, "member", "applications.change_application", submitted)
 
 
@@ -113,11 +123,14 @@ def test_it_shows_steering_members_only_what_is_on_their_published_meetings(demo
     assert not can(demo, "outsider", "reviews.view_meeting", meeting)
 
 
-def test_it_shows_the_secretariat_only_what_is_forwarded_to_run(demo, submitted):
-    assert not can(demo, "secretariat", "applications.view_application", submitted)
-    submitted.status = Status.AT_RUN
-    submitted.save()
-    assert can(demo, "secretariat", "applications.view_application", submitted)
+def test_it_shows_the_secretariat_only_what_is_forwarded_to_run(demo):
+    group = demo.working_group("Uddevalla")
+    recommended, _meeting = recommended_through_services(call=demo.call(), working_group=group)
+    assert not can(demo, "secretariat", "applications.view_application", recommended)
+    decided_through_services(recommended, secretariat=demo.person("secretariat"), decide=False)
+    recommended.refresh_from_db()
+    assert recommended.status == Status.AT_RUN
+    assert can(demo, "secretariat", "applications.view_application", recommended)
 
 
 def test_it_lets_only_the_project_leader_and_the_secretariat_administer_the_structure(demo):
