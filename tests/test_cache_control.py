@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from reviews import letters
-from tests.applications.test_attachments import stored  # noqa: F401 - a fixture
+from tests.applications.test_attachments import draft, stored  # noqa: F401 - fixtures
 from tests.applications.test_inbox_export import applications  # noqa: F401 - a fixture
 from tests.reviews.test_decision_letter import approval  # noqa: F401 - a fixture
 
