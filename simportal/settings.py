@@ -7,6 +7,7 @@ broker and worker, ``EMAIL_URL`` to a real SMTP server.
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import environ
@@ -31,9 +32,12 @@ VAR_DIR = HOME_DIR / "var"
 DEBUG = env.bool("DEBUG", default=False)
 TESTING = env.bool("SIMPORTAL_TESTING", default=False)
 
-# Without DEBUG a real key must come from the environment; the development
-# key is only accepted while DEBUG is on.
-if DEBUG or TESTING:
+# Without DEBUG a real key must come from the environment. The development key is accepted
+# while DEBUG is on, and for a command run in a checkout with DEBUG not set at all
+# (`manage.py makemigrations`, `manage.py shell`); a deployment runs the installed package or
+# says DEBUG=false, and then must give its own key.
+DEVELOPMENT_KEY_ALLOWED = DEBUG or TESTING or (IN_CHECKOUT and "DEBUG" not in os.environ)
+if DEVELOPMENT_KEY_ALLOWED:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
 else:
     SECRET_KEY = env.str("SECRET_KEY")

@@ -92,3 +92,18 @@ def test_it_switches_to_postgresql_redis_and_smtp_from_the_environment():
         "True",
         "True",
     ]
+
+
+def test_it_runs_a_developers_command_in_the_checkout_with_nothing_set():
+    """`manage.py makemigrations --check` in a fresh checkout needs no environment at all."""
+    clean = {k: v for k, v in os.environ.items() if k not in {*TEST_ONLY, "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
