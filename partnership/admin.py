@@ -39,7 +39,16 @@ from .models import (
     Unit,
     User,
 )
-from .rules import ADMINISTRATORS, STAFFING, administrator_kinds
+from .rules import (
+    ADMINISTRATORS,
+    STAFFING,
+    administrator_kinds,
+    bodies_in_view,
+    calls_in_view,
+    memberships_in_view,
+    people_in_view,
+    roles_of,
+)
 
 # Roles come from memberships in the structure, never from hand-kept groups.
 admin.site.unregister(Group)
@@ -55,6 +64,23 @@ class NeverDeletedMixin:
         return False
 
 
+class KeptByRuleMixin:
+    """Adding and changing is granted by one permission of ``partnership.rules`` (``change_rule``),
+    asked of the object itself; adding a new one takes it without an object. Viewing stays with
+    every administrator of the structure."""
+
+    change_rule = ""
+    add_rule = ""  # the change rule without an object, unless named
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) and request.user.has_perm(self.add_rule or self.change_rule)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return request.user.has_perm(self.change_rule, obj) if obj is not None else True
+
+
 class NoRevertMixin:
     """The history is read, never written back: a "revert" would bypass every check of the form
     (and django-simple-history saves a reverted version even for those who may only view it)."""
@@ -62,9 +88,15 @@ class NoRevertMixin:
     def revert_disabled(self, request, obj=None):
         return True
 
+    def history_view(self, request, object_id, extra_context=None):
+        # The history of what lies outside the person's reach is as hidden as the object (404).
+        self.get_object(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied
+        self.get_object(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
@@ -235,6 +267,9 @@ class UserAdmin(NoRevertMixin, NeverDeletedMixin, StructureAdminMixin, SimpleHis
             return False
         return obj is None or rules.test_rule("partnership.change_person", request.user, obj)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=people_in_view(request.user).values("pk"))
+
     def get_urls(self):
         # No one sets another person's password, not even a superuser: the password form is gone.
         urls = [u for u in super().get_urls() if getattr(u, "name", None) != "auth_user_password_change"]
@@ -280,7 +315,7 @@ class UserAdmin(NoRevertMixin, NeverDeletedMixin, StructureAdminMixin, SimpleHis
         self.message_user(request, text % {"email": person.email, "person": person}, level)
 
     def invite_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        person = get_object_or_404(User, pk=pk)
+        person = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, person):
             raise PermissionDenied
         self.invite(request, person)
@@ -297,19 +332,22 @@ class UserAdmin(NoRevertMixin, NeverDeletedMixin, StructureAdminMixin, SimpleHis
 
 
 @admin.register(Region)
-class RegionAdmin(NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
+class RegionAdmin(KeptByRuleMixin, NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
+    change_rule = "partnership.change_geography"
     list_display = ["name", "short_name"]
     search_fields = ["name"]
 
 
 @admin.register(SubRegion)
-class SubRegionAdmin(NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
+class SubRegionAdmin(KeptByRuleMixin, NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
+    change_rule = "partnership.change_geography"
     list_display = ["name", "region"]
     search_fields = ["name"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
+class MunicipalityAdmin(KeptByRuleMixin, NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
+    change_rule = "partnership.change_geography"
     list_display = ["name", "sub_region"]
     list_filter = ["sub_region", "parts"]
     search_fields = ["name"]
@@ -342,24 +380,41 @@ class PartInline(NeverDeletedMixin, StructureAdminMixin, admin.StackedInline):
     extra = 0
     filter_horizontal = ["municipalities"]
 
+    def _keeps(self, request, obj) -> bool:
+        return obj is not None and request.user.has_perm("partnership.change_partnership", obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._keeps(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._keeps(request, obj)
+
 
 @admin.register(Partnership)
-class PartnershipAdmin(NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
+class PartnershipAdmin(KeptByRuleMixin, NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
+    change_rule = "partnership.change_partnership"
     list_display = ["name", "region", "sub_region", "project_owner"]
     search_fields = ["name", "short_name"]
     inlines = [PartInline]
 
 
 @admin.register(Part)
-class PartAdmin(NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
+class PartAdmin(KeptByRuleMixin, NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
+    change_rule = "partnership.change_part"
     list_display = ["name", "partnership", "number"]
     list_filter = ["partnership"]
     search_fields = ["name"]
     filter_horizontal = ["municipalities"]
 
+    def has_add_permission(self, request, *args):
+        # A new part is added on its partnership's page, where the partnership is known.
+        return super().has_add_permission(request, *args) and request.user.is_superuser
+
 
 @admin.register(Call)
-class CallAdmin(NoRevertMixin, NeverDeletedMixin, StructureAdminMixin, SimpleHistoryAdmin):
+class CallAdmin(KeptByRuleMixin, NoRevertMixin, NeverDeletedMixin, StructureAdminMixin, SimpleHistoryAdmin):
+    change_rule = "partnership.change_call"
+    add_rule = "partnership.add_call"
     list_display = [
         "name",
         "partnership",
@@ -378,6 +433,21 @@ class CallAdmin(NoRevertMixin, NeverDeletedMixin, StructureAdminMixin, SimpleHis
         # The budget is set when the call is made; after that only RUN's budget act changes it.
         readonly = list(super().get_readonly_fields(request, obj))
         return [*readonly, "budget"] if obj is not None else readonly
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=calls_in_view(request.user).values("pk"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "partnership" and not request.user.is_superuser:
+            kwargs["queryset"] = Partnership.objects.filter(pk__in=roles_of(request.user).project_leader_partnerships)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "parts" and not request.user.is_superuser:
+            kwargs["queryset"] = Part.objects.filter(
+                partnership_id__in=roles_of(request.user).project_leader_partnerships
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class BodyForm(forms.ModelForm):
@@ -425,6 +495,9 @@ class BodyAdmin(NoRevertMixin, NeverDeletedMixin, StructureAdminMixin, SimpleHis
             return False
         return obj is None or rules.test_rule("partnership.administer_body", request.user, obj)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=bodies_in_view(request.user).values("pk"))
+
 
 class MembershipForm(forms.ModelForm):
     user = None
@@ -465,3 +538,6 @@ class MembershipAdmin(NoRevertMixin, NeverDeletedMixin, StructureAdminMixin, Sim
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or rules.test_rule("partnership.staff_membership", request.user, obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=memberships_in_view(request.user).values("pk"))

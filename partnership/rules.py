@@ -18,6 +18,7 @@ from typing import Any
 import rules
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import Body, BodyKind, Call, Membership, MembershipRole, User
@@ -277,7 +278,8 @@ def secretariat_serves_partnership_of(user: UserLike, application: Obj) -> bool:
 @rules.predicate
 def is_on_members_published_agenda(user: UserLike, application: Obj) -> bool:
     """Steering-group members see what is on their group's published agendas, and only
-    applications of the group's own partnership."""
+    applications of the group's own partnership. A cancelled meeting dealt with nothing: its
+    applications are closed to the members again (until they are on another agenda)."""
     roles = roles_of(user)
     partnership_id = _partnership_of(application) if application is not None else None
     if partnership_id is None or partnership_id not in roles.steering_partnerships:
@@ -287,6 +289,7 @@ def is_on_members_published_agenda(user: UserLike, application: Obj) -> bool:
             meeting__steering_group_id__in=roles.steering_groups,
             meeting__steering_group__partnership_id=partnership_id,
             meeting__published_at__isnull=False,
+            meeting__cancelled_at__isnull=True,
         ).exists()
     )
 
@@ -727,3 +730,95 @@ rules.add_perm("reviews.edit_meeting", is_active_user & leads_meetings_partnersh
 rules.add_perm("reviews.edit_run_meeting", is_active_user & keeps_run_calendar)
 # Cancelling a RUN meeting takes its undecided cases back to the steering group's recommendation.
 rules.add_perm("applications.take_back_from_run", is_active_user & is_forwarded_to_run & is_run_secretariat)
+
+
+# --- what an administrator sees in the admin ---------------------------------------------
+#
+# The admin lists only what is within an administrator's reach: the bodies they staff (as
+# ``administers_body`` decides for one body) and their own, the memberships in those bodies,
+# the people in them, and their partnerships' calls. Everything else answers 404. A test
+# checks these queries against ``administers_body`` body by body.
+
+
+def administered_bodies(user: UserLike) -> QuerySet[Body]:
+    """The bodies ``administers_body`` allows the user, as one query."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Body.objects.none()
+    if user.is_superuser:
+        return Body.objects.all()
+    reach = Q(pk__in=[])
+    for administrator in administrator_kinds(user):
+        kinds = [kind for kind, seats in STAFFING[administrator].items() if seats]
+        if administrator == PROJECT_LEADER:
+            partnerships = roles_of(user).project_leader_partnerships
+            reach |= Q(kind__in=kinds) & (
+                Q(partnership_id__in=partnerships)
+                | Q(
+                    kind=BodyKind.NSV,
+                    partnership__isnull=True,
+                    municipality__parts__partnership_id__in=partnerships,
+                )
+            )
+        else:
+            reach |= Q(kind__in=kinds)
+    return Body.objects.filter(pk__in=Body.objects.filter(reach).values("pk"))
+
+
+def bodies_in_view(user: UserLike) -> QuerySet[Body]:
+    """The bodies an administrator sees in the admin: those they staff and their own."""
+    if user is None or not user.is_authenticated:
+        return Body.objects.none()
+    own = Membership.objects.current().filter(person_id=user.pk).values("body_id")
+    return Body.objects.filter(Q(pk__in=administered_bodies(user).values("pk")) | Q(pk__in=own))
+
+
+def memberships_in_view(user: UserLike) -> QuerySet[Membership]:
+    """The memberships of the bodies the administrator sees, past ones included."""
+    if user is not None and user.is_authenticated and user.is_superuser and user.is_active:
+        return Membership.objects.all()
+    return Membership.objects.filter(body_id__in=bodies_in_view(user).values("pk"))
+
+
+def people_in_view(user: UserLike) -> QuerySet[User]:
+    """The people an administrator sees: those who have (or had) a seat in a body they see,
+    those who have no seat anywhere yet (a new person waits to be staffed), and themselves."""
+    if user is None or not user.is_authenticated or not user.is_active or not administrator_kinds(user):
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.all()
+    seated = memberships_in_view(user).values("person_id")
+    return User.objects.filter(
+        Q(pk__in=seated) | ~Q(pk__in=Membership.objects.values("person_id")) | Q(pk=user.pk),
+        is_superuser=False,
+    )
+
+
+def calls_in_view(user: UserLike) -> QuerySet[Call]:
+    """The calls of the partnerships an administrator serves."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Call.objects.none()
+    roles = roles_of(user)
+    if user.is_superuser or roles.secretariat_everywhere:
+        return Call.objects.all()
+    return Call.objects.filter(partnership_id__in=roles.project_leader_partnerships | roles.secretariat_partnerships)
+
+
+@rules.predicate
+def keeps_partnership(user: UserLike, partnership: Obj) -> bool:
+    """A partnership (its parts, its longest period) is kept by its project leader."""
+    return partnership is not None and partnership.pk in roles_of(user).project_leader_partnerships
+
+
+@rules.predicate
+def keeps_partnership_of(user: UserLike, obj: Obj) -> bool:
+    return obj is not None and obj.partnership_id in roles_of(user).project_leader_partnerships
+
+
+# The region's geography is the system administrator's; a partnership and its parts are kept by
+# its project leader; a call by the project leader of its partnership.
+rules.add_perm("partnership.change_geography", is_active_user & rules.is_superuser)
+rules.add_perm("partnership.change_partnership", is_active_user & (rules.is_superuser | keeps_partnership))
+rules.add_perm("partnership.change_part", is_active_user & (rules.is_superuser | keeps_partnership_of))
+rules.add_perm("partnership.change_call", is_active_user & (rules.is_superuser | keeps_partnership_of))
+# A project leader makes calls for their own partnerships only (the admin offers no other).
+rules.add_perm("partnership.add_call", is_active_user & (rules.is_superuser | is_project_leader))

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core import checks
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +50,17 @@ class SimportalAdminSite(admin.AdminSite):
 
 
 class StructureAdminMixin:
-    """Model admins whose every action is granted by the structure rule."""
+    """Model admins whose every action is granted by the structure rule.
+
+    An object outside what the admin lists for the person (``get_queryset``) answers 404,
+    as everywhere else in the portal, instead of the admin's "does not exist" redirect.
+    """
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
 
     def _allowed(self, request) -> bool:
         return request.user.has_perm("partnership.administer_structure")

@@ -64,7 +64,7 @@ class Demo:
         return Body.objects.get(kind="local_wg", municipality__name=municipality)
 
     def steering_group(self) -> Body:
-        return Body.objects.get(kind="steering_group")
+        return Body.objects.get(kind="steering_group", partnership=self.call().partnership)
 
     def call(self) -> Call:
         """The current, open application round."""

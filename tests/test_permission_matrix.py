@@ -178,6 +178,23 @@ ADMIN_OVERRIDES = {
     "admin:notifications_outboxmessage_delete": NOBODY,
     "admin:notifications_email_add": NOBODY,
     "admin:notifications_email_delete": NOBODY,
+    # The region's geography, and which partnerships exist, are the system administrator's; a
+    # project leader keeps their own partnership's page and makes its calls.
+    **{f"admin:partnership_{model}_add": NOBODY for model in ["region", "subregion", "municipality"]},
+    "admin:partnership_partnership_add": NOBODY,
+    "admin:partnership_part_add": NOBODY,
+    "admin:partnership_call_add": frozenset({"project_leader"}),
+}
+# The admin lists only what is within an administrator's reach (``partnership.rules``:
+# ``bodies_in_view`` and its kin): the object each model's pages are visited with, and who sees it.
+# tests/partnership/test_admin_reach.py walks the rest.
+SCOPED_ADMIN_OBJECTS = {
+    "partnership.body": (lambda demo: demo.steering_group(), frozenset({"project_leader"})),
+    "partnership.membership": (
+        lambda demo: demo.steering_group().memberships.order_by("pk").first(),
+        frozenset({"project_leader"}),
+    ),
+    "partnership.user": (lambda demo: demo.person("steering_member"), frozenset({"project_leader"})),
 }
 
 
@@ -248,6 +265,7 @@ def objects(demo):
     )
     failed = OutboxMessage.objects.create(key="matrix", kind="email", failed_at=timezone.now(), last_error="SMTP 451")
     return {
+        "demo": demo,  # the admin's scoped objects are looked up in it
         "notification": {"pk": notification.pk},
         "outbox_message": {"pk": failed.pk},
         "draft_section": {"pk": draft.pk, "key": "basics"},
@@ -309,6 +327,9 @@ def expectation(name: str, objects) -> tuple[frozenset, str, dict, dict]:
     allowed = NOBODY if model._meta.label_lower in SUPERUSER_ONLY_ADMINS else ADMINISTRATORS
     allowed = ADMIN_OVERRIDES.get(name, allowed)
     obj = model.objects.order_by("pk").first()
+    if model._meta.label_lower in SCOPED_ADMIN_OBJECTS and view not in {"changelist", "add"}:
+        build, seen_by = SCOPED_ADMIN_OBJECTS[model._meta.label_lower]
+        obj, allowed = build(objects["demo"]), allowed & seen_by
     assert obj is not None, f"no {model._meta.label} to visit for {name}"
     if view in {"changelist", "add"}:
         return allowed, "get", {}, {}

@@ -274,6 +274,20 @@ def test_it_lets_a_cancelled_meetings_application_go_on_another_agenda(demo):
     assert again.items.get().application == application
 
 
+def test_it_closes_a_cancelled_meetings_applications_to_the_steering_group(as_persona, demo):
+    application = accepted_application(demo, "Munkedal")  # not the group her NSV appointed
+    cancelled = meeting_with(demo, application)
+    page = reverse("applications:detail", args=[application.pk])
+    assert as_persona("steering_member").get(page).status_code == 200
+
+    meetings.meeting_cancel(meeting=cancelled, reason="Flyttas.", by=demo.person("project_leader"))
+
+    assert as_persona("steering_member").get(page).status_code == 404
+    assert as_persona("project_leader").get(page).status_code == 200
+    meeting_with(demo, application)
+    assert as_persona("steering_member").get(page).status_code == 200
+
+
 def test_it_refuses_to_change_a_cancelled_meeting(demo):
     meeting = meeting_with(demo, accepted_application(demo), published=False)
     meetings.meeting_cancel(meeting=meeting, reason="Dubbelbokat.", by=demo.person("project_leader"))
