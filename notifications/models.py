@@ -121,6 +121,7 @@ class OutboxKind(models.TextChoices):
     MINUTES_PDF = "minutes_pdf", _("Protokoll som PDF")
     PASSWORD_RESET = "password_reset", _("Länk för nytt lösenord")
     INVITATION = "invitation", _("Inbjudan att välja lösenord")
+    ACCOUNT_MAIL_REQUEST = "account_mail_request", _("Begäran om länk för lösenord")
 
 
 class OutboxQuerySet(models.QuerySet["OutboxMessage"]):

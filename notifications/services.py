@@ -224,6 +224,15 @@ def send_password_reset(message: OutboxMessage) -> None:
     _send_account_link(message, user, default_token_generator.make_token(user))
 
 
+@outbox.handler(OutboxKind.ACCOUNT_MAIL_REQUEST)
+def answer_password_mail_request(message: OutboxMessage) -> None:
+    """Look up who "forgot password" was asked for, and queue their link (or nothing)."""
+    from simportal import accounts
+
+    payload = message.payload
+    accounts.password_mail_answer(email=payload["email"], address=payload["address"], site=payload["site"])
+
+
 @outbox.handler(OutboxKind.INVITATION)
 def send_invitation(message: OutboxMessage) -> None:
     """Make the invitation's one-time link now (its token is never stored) and send it, once."""

@@ -3,6 +3,10 @@
 - **Password reset and invitations go through the outbox**, so the request never waits on the
   mail server. Only the person's id is queued: the link and its token are made when the e-mail
   is sent, so no usable token is ever stored in the database.
+- **"Forgot password" answers in the same time whatever the address**: the request only queues
+  the address that was typed (``password_mail_request``); whether it has an account, a password
+  or its share of mails this hour is looked up in the background (``password_mail_answer``), so
+  neither the words nor the time of the answer tell anyone (``scripts/bench-password-reset``).
 - **A new person gets an invitation** with a one-time link to choose their own password; it is
   valid for ``INVITATION_TIMEOUT`` (72 hours), whatever ``PASSWORD_RESET_TIMEOUT`` says. A person
   who has never chosen a password and asks for a new one gets a fresh invitation.
@@ -170,7 +174,7 @@ class Outcome(StrEnum):
     NO_ADDRESS = "no_address"
 
 
-def _site(request: HttpRequest) -> dict:
+def _site(request: HttpRequest) -> dict[str, str]:
     return {
         "domain": request.get_host(),
         "site_name": str(settings.SIMPORTAL_NAME),
@@ -179,7 +183,7 @@ def _site(request: HttpRequest) -> dict:
     }
 
 
-def _queue(person: User, kind: AccountMailKind, site: dict) -> None:
+def _queue(person: User, kind: AccountMailKind, site: dict[str, str]) -> None:
     outbox_kind = OutboxKind.INVITATION if kind == AccountMailKind.INVITATION else OutboxKind.PASSWORD_RESET
     templates = INVITATION_TEMPLATES if kind == AccountMailKind.INVITATION else RESET_TEMPLATES
     outbox_add(
@@ -230,13 +234,27 @@ def invitation_send(*, person: User, by: User, request: HttpRequest) -> Outcome:
 
 @transaction.atomic
 def password_mail_request(*, email: str, request: HttpRequest) -> None:
-    """Someone asked for a password link for ``email`` on the login page.
+    """Someone asked for a password link for ``email`` on the login page: queue the question.
+
+    The same work whatever the address is, so that the time of the answer tells nothing; the
+    background answers it (``password_mail_answer``).
+    """
+    outbox_add(
+        OutboxKind.ACCOUNT_MAIL_REQUEST,
+        f"account-mail-request:{uuid.uuid4().hex}",
+        email=email,
+        address=client_address(request),
+        site=_site(request),
+    )
+
+
+@transaction.atomic
+def password_mail_answer(*, email: str, address: str | None, site: dict[str, str]) -> None:
+    """Answer a request for a password link for ``email`` from ``address`` (in the background).
 
     Each active account with the address gets a reset link, or an invitation if it has never
     had a password, unless the address asking or the person has had their share this hour.
-    Nothing here tells the asker which of these happened.
     """
-    address = client_address(request)
     _forget_old_requests()
     from_address = AccountMailRequest.objects.filter(
         requested_by__isnull=True, address=address, requested_at__gte=_hour_ago()
@@ -247,7 +265,6 @@ def password_mail_request(*, email: str, request: HttpRequest) -> None:
     if not people:
         AccountMailRequest.objects.create(address=address)
         return
-    site = _site(request)
     for person in people:
         kind = AccountMailKind.PASSWORD_RESET if person.has_usable_password() else AccountMailKind.INVITATION
         sent = address_allowed and _person_may_receive(person)

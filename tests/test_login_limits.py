@@ -3,10 +3,14 @@ client's address only from a trusted proxy, a limit on password e-mails, over-lo
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnership.models import User
-from simportal.accounts import client_address
+from simportal.accounts import client_address, password_mail_answer
+
+SITE = {"domain": "testserver", "site_name": "SIM-portalen", "protocol": "https", "language": "sv"}
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +150,27 @@ def test_it_takes_at_most_ten_reset_requests_an_hour_from_one_address(client, de
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("password_reset"), {"email": people[-1].email}, REMOTE_ADDR="192.0.2.51")
     assert len(mail.outbox) == 11
+
+
+def test_it_answers_forgot_password_with_the_same_work_whatever_the_address(client, demo):
+    """The time of the answer tells nothing: the request makes the same queries, and none about
+    accounts, for an account with a password, one without, an unknown address and an account
+    over its limit (``scripts/bench-password-reset`` measures the time itself)."""
+    User.objects.create_user("utan-losenord", email="utan@example.se")
+    over = User.objects.create_user("over", email="over@example.se", password="x-2026-langt")
+    for _ in range(3):
+        password_mail_answer(email=over.email, address="192.0.2.90", site=SITE)
+    cases = ["gruppledare-uddevalla@demo.simportal.local", "utan@example.se", "finns-inte@example.se", over.email]
+    shapes = []
+    for number, email in enumerate(cases):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=f"198.51.100.{number}")
+        assert response.url == reverse("password_reset_done")
+        tables = [q["sql"].split(" FROM ")[-1].split()[0] for q in queries if q["sql"].startswith("SELECT")]
+        shapes.append((len(queries), tables))
+        assert not any("partnership_user" in q["sql"] or "accountmailrequest" in q["sql"] for q in queries)
+
+    assert len(set(map(repr, shapes))) == 1, shapes
 
 
 def test_it_counts_resent_invitations_in_the_limit_for_one_person(as_persona, demo, django_capture_on_commit_callbacks):
