@@ -324,8 +324,12 @@ def call_is_offered_to(call: Call, working_group: Body) -> bool:
 
 
 @rules.predicate
-def leads_partnership_of_call(user: UserLike, call: Obj) -> bool:
-    return call is not None and call.partnership_id in roles_of(user).project_leader_partnerships
+def leads_partnership_of_object(user: UserLike, obj: Obj) -> bool:
+    """A call, body or part of a partnership the user is project leader of."""
+    return obj is not None and obj.partnership_id in roles_of(user).project_leader_partnerships
+
+
+leads_partnership_of_call = leads_partnership_of_body = leads_partnership_of_object
 
 
 @rules.predicate
@@ -357,11 +361,6 @@ def leads_meetings_partnership(user: UserLike, meeting: Obj) -> bool:
 @rules.predicate
 def chairs_meetings_group(user: UserLike, meeting: Obj) -> bool:
     return meeting is not None and meeting.steering_group_id in roles_of(user).chaired_steering_groups
-
-
-@rules.predicate
-def leads_partnership_of_body(user: UserLike, body: Obj) -> bool:
-    return body is not None and body.partnership_id in roles_of(user).project_leader_partnerships
 
 
 @rules.predicate
@@ -809,16 +808,11 @@ def keeps_partnership(user: UserLike, partnership: Obj) -> bool:
     return partnership is not None and partnership.pk in roles_of(user).project_leader_partnerships
 
 
-@rules.predicate
-def keeps_partnership_of(user: UserLike, obj: Obj) -> bool:
-    return obj is not None and obj.partnership_id in roles_of(user).project_leader_partnerships
-
-
 # The region's geography is the system administrator's; a partnership and its parts are kept by
 # its project leader; a call by the project leader of its partnership.
 rules.add_perm("partnership.change_geography", is_active_user & rules.is_superuser)
 rules.add_perm("partnership.change_partnership", is_active_user & (rules.is_superuser | keeps_partnership))
-rules.add_perm("partnership.change_part", is_active_user & (rules.is_superuser | keeps_partnership_of))
-rules.add_perm("partnership.change_call", is_active_user & (rules.is_superuser | keeps_partnership_of))
+rules.add_perm("partnership.change_part", is_active_user & (rules.is_superuser | leads_partnership_of_object))
+rules.add_perm("partnership.change_call", is_active_user & (rules.is_superuser | leads_partnership_of_object))
 # A project leader makes calls for their own partnerships only (the admin offers no other).
 rules.add_perm("partnership.add_call", is_active_user & (rules.is_superuser | is_project_leader))
