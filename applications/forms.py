@@ -4,6 +4,7 @@ services' work (``applications.services``)."""
 from __future__ import annotations
 
 import datetime
+from typing import TypedDict
 
 from django import forms
 from django.utils import timezone
@@ -320,6 +321,14 @@ def budget_years(application: Application) -> list[int]:
     return [first, first + 1, first + 2]
 
 
+class BudgetRow(TypedDict):
+    """One year of a budget as the form gives it: amounts in kronor, co-financing per partner id."""
+
+    cost: int
+    requested: int
+    cofinancing: dict[int, int]
+
+
 class BudgetForm(VersionedForm):
     """Cost, amount requested from RUN and each partner's co-financing, per year."""
 
@@ -385,7 +394,7 @@ class BudgetForm(VersionedForm):
             )
         return rows
 
-    def values(self) -> dict[int, dict]:
+    def values(self) -> dict[int, BudgetRow]:
         """{year: {"cost": int, "requested": int, "cofinancing": {partner_id: int}}} from cleaned data."""
         return {
             year: {

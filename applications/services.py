@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Protocol, TypeAlias, TypedDict, Unpack, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -40,6 +40,12 @@ from .models import (
 from .sections import BY_KEY
 from .snapshots import snapshot_data
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from .attachments import CheckedFile
+    from .forms import BudgetForm, BudgetRow, CriteriaForm
+
 
 class EditConflict(Exception):
     """Someone else saved the section after this person opened it."""
@@ -53,6 +59,26 @@ class SubmissionRefused(Exception):
     def __init__(self, problems: list[submission.Problem]) -> None:
         super().__init__(f"{len(problems)} problems")
         self.problems = problems
+
+
+class SavesItself(Protocol):
+    """A section's model form or formset: it writes its own rows."""
+
+    def save(self) -> object: ...
+
+
+# The budget and the criteria are written by the service; every other section's form saves itself.
+SectionForm: TypeAlias = "BudgetForm | CriteriaForm | SavesItself"
+
+
+class EventFields(TypedDict, total=False):
+    """What a timeline entry may say besides who, when and what kind."""
+
+    transition: str
+    from_status: str
+    to_status: str
+    section: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -74,7 +100,7 @@ def _locked(application: Application) -> Application:
     )
 
 
-def _event(application: Application, *, by: User | None, kind: str, **fields: Any) -> Event:
+def _event(application: Application, *, by: User | None, kind: str, **fields: Unpack[EventFields]) -> Event:
     return Event.objects.create(application=application, actor=by, at=timezone.now(), kind=kind, **fields)
 
 
@@ -85,14 +111,18 @@ def application_create(*, call: Call, working_group: Body, title: str, by: User)
     if not call_is_offered_to(call, working_group):
         # The form offers only these calls; anything else is a forged request.
         raise PermissionDenied
+    municipality_id = working_group.municipality_id
+    if municipality_id is None:
+        # Unreachable: a call is offered only to local working groups, and each belongs to a municipality.
+        raise ValueError("a local working group belongs to a municipality")
     application = Application.objects.create(call=call, working_group=working_group, title=title, created_by=by)
-    application.municipalities.set([working_group.municipality_id])
+    application.municipalities.set([municipality_id])
     Section.objects.bulk_create([Section(application=application, key=key) for key in BY_KEY])
     return application
 
 
 @transaction.atomic(durable=True)
-def section_save(*, application: Application, key: str, version: int, by: User, form: Any) -> SectionSaved:
+def section_save(*, application: Application, key: str, version: int, by: User, form: SectionForm) -> SectionSaved:
     """Save one section from a valid form, unless someone saved it since ``version``.
 
     ``form`` is the section's validated form or formset; the budget and the criteria
@@ -104,12 +134,13 @@ def section_save(*, application: Application, key: str, version: int, by: User, 
     section, _created = Section.objects.select_for_update().get_or_create(application=application, key=key)
     if section.version != version:
         raise EditConflict(section)
+    # The section's key decides its form (``views._section_form``).
     if key == "budget":
-        _save_budget(application, form.values())
+        _save_budget(application, cast("BudgetForm", form).values())
     elif key == "criteria":
-        _save_criteria(application, form.answers())
+        _save_criteria(application, cast("CriteriaForm", form).answers())
     else:
-        form.save()
+        cast(SavesItself, form).save()
     spec = BY_KEY[key]
     application.refresh_from_db()
     section.version += 1
@@ -123,7 +154,7 @@ def section_save(*, application: Application, key: str, version: int, by: User, 
     return SectionSaved(section=section, application=application)
 
 
-def _save_budget(application: Application, values: dict[int, dict]) -> None:
+def _save_budget(application: Application, values: dict[int, BudgetRow]) -> None:
     application.budget_years.exclude(year__in=values).delete()
     for year, row in values.items():
         budget_year, _created = BudgetYear.objects.update_or_create(
@@ -273,7 +304,7 @@ def message_post(*, application: Application, by: User, body: str) -> Message:
 
 @transaction.atomic(durable=True)
 def attachment_add(
-    *, application: Application, by: User, upload: Any, checked: Any, description: str = ""
+    *, application: Application, by: User, upload: UploadedFile[bytes], checked: CheckedFile, description: str = ""
 ) -> Attachment:
     application = _locked(application)
     if not by.has_perm("applications.change_application", application):
@@ -281,9 +312,13 @@ def attachment_add(
     existing = application.attachments.filter(sha256=checked.sha256).first()
     if existing:
         return existing
+    name = upload.name
+    if name is None:
+        # Unreachable: a form's FileField refuses a file without a name.
+        raise ValueError("an uploaded file has a name")
     attachment = Attachment(
         application=application,
-        original_name=upload.name[:255],
+        original_name=name[:255],
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
@@ -293,5 +328,5 @@ def attachment_add(
     attachment.file.save(checked.sha256, upload, save=False)
     attachment.save()
     if application.status != Status.DRAFT:
-        _event(application, by=by, kind=EventKind.EDIT, section="attachments", message=upload.name)
+        _event(application, by=by, kind=EventKind.EDIT, section="attachments", message=name)
     return attachment

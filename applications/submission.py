@@ -31,7 +31,8 @@ class Problem:
 def latest_end(start: datetime.date, months: int) -> datetime.date:
     """The last day of a period of ``months`` calendar months from ``start``
     (36 months from 2027-01-01 end on 2029-12-31; one month from 2027-01-31 on 2027-02-27)."""
-    return start + relativedelta(months=months) - datetime.timedelta(days=1)
+    end: datetime.date = start + relativedelta(months=months) - datetime.timedelta(days=1)
+    return end
 
 
 def earmarked_budget(call: Call) -> int:
@@ -65,7 +66,7 @@ def required_fields(application: Application) -> list[Problem]:
 
 
 def partners_from_both_principals(application: Application) -> list[Problem]:
-    principals = {p.unit.organisation.principal for p in application.partners.all() if p.unit_id}
+    principals = {p.unit.organisation.principal for p in application.partners.all() if p.unit is not None}
     problems = []
     if "region" not in principals:
         problems.append(

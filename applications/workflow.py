@@ -10,12 +10,16 @@ services before a transition.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from partnership.models import User
 
 from .models import Application, Status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Before a decision the group may withdraw; after one, nobody can.
 WITHDRAWABLE = frozenset(
@@ -39,7 +43,7 @@ class Transition:
     sources: frozenset[Status]
     target: Status
     permission: str
-    label: str
+    label: StrOrPromise
     needs_message: bool = False
 
 

@@ -10,9 +10,9 @@ and writes its timeline event in the same transaction, as ``applications.service
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from applications import services
 from applications.models import Application, Message, MessageKind, Partner, Status
 from notifications.services import notify
-from partnership.models import Body, BodyKind, Membership, User
+from partnership.models import Body, BodyKind, Membership, Municipality, User
 from partnership.rules import VOTING_ROLES
 
 from .minutes import MinutesLocked, ensure_minutes_open
@@ -192,7 +192,7 @@ def conflict_reasons(membership: Membership | None, application: Application) ->
     """
     if membership is None:
         return []
-    reasons = []
+    reasons: list[str] = []
     unit = membership.unit
     partner_unit_ids = {p.unit_id for p in _partners(application) if p.unit_id}
     if unit is not None and unit.pk in partner_unit_ids:
@@ -213,7 +213,7 @@ def _partners(application: Application) -> list[Partner]:
     return list(application.partners.all())
 
 
-def _municipalities(application: Application) -> list[Any]:
+def _municipalities(application: Application) -> list[Municipality]:
     return list(application.municipalities.all())
 
 
@@ -245,7 +245,7 @@ def _meeting_label(meeting: Meeting) -> str:
 
 @transaction.atomic(durable=True)
 def meeting_schedule(
-    *, steering_group: Body, starts_at: Any, place: str = "", video_link: str = "", by: User
+    *, steering_group: Body, starts_at: datetime.datetime, place: str = "", video_link: str = "", by: User
 ) -> Meeting:
     if steering_group.kind != BodyKind.STEERING_GROUP or not by.has_perm("reviews.schedule_meeting", steering_group):
         raise PermissionDenied
@@ -375,7 +375,7 @@ def attendance_record(*, meeting: Meeting, present: Iterable[int], by: User) -> 
     present = set(present)
     if present - members:
         raise MeetingRefused(_("Bara styrgruppens ledamöter kan antecknas som närvarande."), field="present")
-    rows = []
+    rows: list[Attendance] = []
     for person_id in sorted(members):
         row, _created = Attendance.objects.update_or_create(
             meeting=meeting, person_id=person_id, defaults={"present": person_id in present}
@@ -480,7 +480,7 @@ def _recommended_years(application: Application, amounts: Mapping[int, int] | No
             _("Ansökan har ingen budget för år %(years)s.") % {"years": ", ".join(map(str, sorted(unknown)))},
             field="amounts",
         )
-    result = {}
+    result: dict[int, int] = {}
     for year, asked in requested.items():
         amount = amounts.get(year, asked)
         if amount < 0:
@@ -565,9 +565,13 @@ def agenda_item_return(*, item: AgendaItem, by: User, questions: str) -> AgendaI
 
 def complete_applications_for(meeting: Meeting) -> QuerySet[Application]:
     """Applications the project leader can put on this meeting's agenda."""
+    partnership_id = meeting.steering_group.partnership_id
+    if partnership_id is None:
+        # Unreachable: a steering group belongs to a partnership (body_partnership_body_has_partnership).
+        return Application.objects.none()
     return (
         Application.objects.filter(
-            call__partnership_id=meeting.steering_group.partnership_id,
+            call__partnership_id=partnership_id,
             status__in=[Status.COMPLETE, Status.REFERRED_BACK],
         )
         .exclude(agenda_items__meeting=meeting)
@@ -605,7 +609,9 @@ def _where_and_when(meeting: Meeting) -> str:
 
 
 @transaction.atomic(durable=True)
-def meeting_update(*, meeting: Meeting, starts_at: Any, place: str = "", video_link: str = "", by: User) -> Meeting:
+def meeting_update(
+    *, meeting: Meeting, starts_at: datetime.datetime, place: str = "", video_link: str = "", by: User
+) -> Meeting:
     """Change a meeting's time, place or video link. Before the agenda is published nobody else
     has seen the meeting; after it, the steering group is told what changed. Once an item is
     closed the meeting has been held: its time stays, but its place can still be corrected
