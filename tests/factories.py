@@ -110,6 +110,25 @@ def complete_application(call, working_group, *, by=None, title="Språkstöd i f
     return complete_draft(call=call, working_group=working_group, title=title, by=by, **overrides)
 
 
+def published_agenda(
+    demo, applications: list[Application], *, place: str = "Stadshuset", starts_at: datetime.datetime | None = None
+) -> Meeting:
+    """A meeting of the demo's steering group, scheduled by the project leader a week ahead (or at
+    ``starts_at``), with the complete ``applications`` on its agenda in that order, and published."""
+    from reviews import meetings
+
+    project_leader = demo.person("project_leader")
+    meeting = meetings.meeting_schedule(
+        steering_group=demo.steering_group(),
+        starts_at=starts_at or timezone.now() + datetime.timedelta(days=7),
+        place=place,
+        by=project_leader,
+    )
+    for application in applications:
+        meetings.agenda_add(meeting=meeting, application=application, summary=application.title, by=project_leader)
+    return meetings.meeting_publish(meeting=meeting, by=project_leader)
+
+
 def accepted_application(demo, municipality: str = "Uddevalla", title: str = "Språkstöd i förskolan"):
     """Submitted by the group's leader and accepted as complete by the project leader."""
     from applications import services

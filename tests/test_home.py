@@ -6,10 +6,12 @@ from django.utils import timezone
 
 from applications.models import Status
 from tests.factories import (
-    AgendaItemFactory,
     ApplicationFactory,
     MeetingFactory,
+    accepted_application,
+    applications_through_services,
     decided_through_services,
+    published_agenda,
     recommended_through_services,
     submitted_application,
 )
@@ -57,13 +59,7 @@ def test_it_shows_the_project_leader_what_waits_for_triage(as_persona, demo):
 
 def test_it_shows_steering_members_their_published_meetings_only(as_persona, demo):
     unpublished = MeetingFactory(steering_group=demo.steering_group(), place="Opublicerat rum")
-    published = MeetingFactory(
-        steering_group=demo.steering_group(), place="Stadshuset, Uddevalla", published_at=timezone.now()
-    )
-    AgendaItemFactory(
-        meeting=published,
-        application=submitted_application(call=demo.call(), working_group=demo.working_group("Munkedal")),
-    )
+    published_agenda(demo, [accepted_application(demo, "Munkedal")], place="Stadshuset, Uddevalla")
     html = page(as_persona("steering_chair"))
     assert "Stadshuset, Uddevalla" in html
     assert "1 ansökan på dagordningen" in html
@@ -111,21 +107,16 @@ def test_it_uses_the_same_number_of_queries_for_5_and_50_applications(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def make(n):
-        for _ in range(n):
-            app = submitted_application(call=demo.call(), working_group=demo.working_group("Uddevalla"))
-            if persona == "secretariat":
-                app.status = Status.AT_RUN
-                app.save()
-            if persona == "member":
-                app.status = Status.DRAFT
-                app.save()
+    state = {"secretariat": Status.AT_RUN, "member": Status.DRAFT}.get(persona, Status.SUBMITTED)
+
+    def make(first, count):
+        applications_through_services(demo, count, first=first, states=(state,))
 
     client = as_persona(persona)
-    make(5)
+    make(1, 5)
     with CaptureQueriesContext(connection) as small:
         page(client)
-    make(45)
+    make(6, 45)
     with CaptureQueriesContext(connection) as large:
         page(client)
     assert len(large) == len(small)
@@ -134,13 +125,8 @@ def test_it_uses_the_same_number_of_queries_for_5_and_50_applications(
 def test_it_shows_a_member_the_items_that_need_their_vote_until_they_vote(as_persona, demo):
     from reviews.models import Vote
 
-    meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
-    item = AgendaItemFactory(
-        meeting=meeting,
-        application=submitted_application(
-            call=demo.call(), working_group=demo.working_group("Munkedal"), title="Läslyftet"
-        ),
-    )
+    meeting = published_agenda(demo, [accepted_application(demo, "Munkedal", title="Läslyftet")])
+    item = meeting.items.get()
     client = as_persona("steering_chair")
     assert "Punkter som väntar på din röst" in page(client)
     assert "Läslyftet" in page(client)

@@ -28,12 +28,14 @@ from reviews import run
 from reviews.models import DecisionLetter, Minutes
 from tests.conftest import PERSONAS
 from tests.factories import (
-    AgendaItemFactory,
     ApplicationFactory,
     MeetingFactory,
+    accepted_application,
     clear_of_factory_reference_numbers,
     decided_through_services,
+    imported_investments,
     other_partnership,
+    published_agenda,
     recommended_through_services,
 )
 from tests.reviews.test_run import forwarded_case, run_objects
@@ -201,11 +203,7 @@ def model_admin_for(name: str):
 @pytest.fixture
 def objects(demo):
     draft = ApplicationFactory(call=demo.call(), working_group=demo.working_group("Uddevalla"))
-    meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
-    AgendaItemFactory(
-        meeting=meeting,
-        application=ApplicationFactory(call=demo.call(), working_group=demo.working_group("Munkedal"), submitted=True),
-    )
+    meeting = published_agenda(demo, [accepted_application(demo, "Munkedal")])
     # Minutes with Karin Ek (steering_member) appointed adjuster.
     minutes_meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
     Minutes.objects.create(meeting=minutes_meeting, adjuster=demo.person("steering_member"))
@@ -232,11 +230,8 @@ def objects(demo):
     letter = DecisionLetter(decision=decision, filename="beslutsbrev-102.pdf", sha256="0" * 64, size=9)
     letter.pdf.save(letter.filename, ContentFile(b"%PDF-1.4\n"), save=True)
     # For mixed nested ids: a second published meeting's item and a second application's attachment.
-    second_meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
-    second_item = AgendaItemFactory(
-        meeting=second_meeting,
-        application=ApplicationFactory(call=demo.call(), working_group=demo.working_group("Munkedal"), submitted=True),
-    )
+    second_meeting = published_agenda(demo, [accepted_application(demo, "Munkedal", title="Läslyftet")])
+    second_item = second_meeting.items.get()
     second_attachment = _attachment(
         ApplicationFactory(call=demo.call(), working_group=demo.working_group("Uddevalla")), demo.person("leader")
     )
@@ -260,9 +255,7 @@ def objects(demo):
         "minutes_meeting": {"pk": minutes_meeting.pk},
         "decision_letter": {"pk": decision.pk},
         # An investment as the importer stores it: granted, without a working group.
-        "public_investment": {
-            "pk": ApplicationFactory(call=demo.call(), source="import", status="approved", run_status="ongoing").pk
-        },
+        "public_investment": {"pk": imported_investments({"title": "Familjecentral, Uddevalla"})[0].pk},
         "reset_token": {"uidb64": "MQ", "token": "set-password"},
         "person": {"pk": demo.person("leader").pk},
         "invitee": {"pk": User.objects.get(username="utan-uppdrag").pk},
