@@ -1,5 +1,7 @@
 """The start page: what needs each person now, and only what their roles allow."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +12,7 @@ from tests.factories import (
     MeetingFactory,
     accepted_application,
     applications_through_services,
+    at,
     decided_through_services,
     published_agenda,
     recommended_through_services,
@@ -123,15 +126,19 @@ def test_it_uses_the_same_number_of_queries_for_5_and_50_applications(
 
 
 def test_it_shows_a_member_the_items_that_need_their_vote_until_they_vote(as_persona, demo):
-    from reviews.models import Vote
+    from reviews import meetings
 
-    meeting = published_agenda(demo, [accepted_application(demo, "Munkedal", title="Läslyftet")])
+    # Voting opens on the meeting's day: the meeting is at ten today, the page seen at half past.
+    ten = datetime.datetime.combine(timezone.localdate(), datetime.time(10), tzinfo=timezone.get_current_timezone())
+    with at(ten - datetime.timedelta(hours=2)):
+        meeting = published_agenda(demo, [accepted_application(demo, "Munkedal", title="Läslyftet")], starts_at=ten)
     item = meeting.items.get()
     client = as_persona("steering_chair")
-    assert "Punkter som väntar på din röst" in page(client)
-    assert "Läslyftet" in page(client)
-    Vote.objects.create(item=item, member=demo.person("steering_chair"), choice="recommend")
-    assert "Punkter som väntar på din röst" not in page(client)
+    with at(ten + datetime.timedelta(minutes=30)):
+        assert "Punkter som väntar på din röst" in page(client)
+        assert "Läslyftet" in page(client)
+        meetings.vote_cast(item=item, member=demo.person("steering_chair"), choice="recommend")
+        assert "Punkter som väntar på din röst" not in page(client)
 
 
 def test_it_shows_the_project_leader_what_to_send_to_run(as_persona, demo):
