@@ -253,10 +253,18 @@ def clear_of_factory_reference_numbers(year: int) -> None:
     ReferenceCounter.objects.filter(year=year, last_number__lt=7000).update(last_number=7000)
 
 
-def _recommended_together(applications: list[Application], *, call: Call, start: datetime.datetime) -> Meeting:
+def _recommended_together(
+    applications: list[Application],
+    *,
+    call: Call,
+    start: datetime.datetime,
+    adjuster: User | None = None,
+    approve: bool = True,
+) -> Meeting:
     """Put complete applications on one steering-group meeting the day after ``start``, scheduled
     and published on ``start``; every voting member recommends each item, the chair closes it,
-    and the minutes are approved the day after the meeting."""
+    and the day after the meeting the minutes get their adjuster (``adjuster``, or the first
+    voting member who is not the chair) and, if ``approve``, are approved by both."""
     from reviews import meetings, minutes
     from reviews.models import voting_memberships_on
 
@@ -267,7 +275,7 @@ def _recommended_together(applications: list[Application], *, call: Call, start:
     voting = voting_memberships_on(steering_group.pk, timezone.localdate(meeting_starts)).order_by("pk")
     voters = [m.person for m in voting]
     chair = next(m.person for m in voting if m.role == MembershipRole.CHAIR)
-    adjuster = next(person for person in voters if person != chair)
+    adjuster = adjuster or next(person for person in voters if person != chair)
     with at(start):
         meeting = meetings.meeting_schedule(
             steering_group=steering_group, starts_at=meeting_starts, place="Stadshuset", by=project_leader
@@ -283,9 +291,24 @@ def _recommended_together(applications: list[Application], *, call: Call, start:
             meetings.agenda_item_close(item=item, by=chair)
     with at(meeting_starts + datetime.timedelta(days=1)):
         prepared = minutes.minutes_prepare(meeting=meeting, adjuster=adjuster, by=project_leader)
-        minutes.minutes_approve(minutes=prepared, by=chair)
-        minutes.minutes_approve(minutes=prepared, by=adjuster)
+        if approve:
+            minutes.minutes_approve(minutes=prepared, by=chair)
+            minutes.minutes_approve(minutes=prepared, by=adjuster)
     return meeting
+
+
+def minuted_meeting(*, call: Call, working_group: Body, adjuster: User, days_ago: int = 10) -> Meeting:
+    """A steering-group meeting held ``days_ago - 1`` days ago that recommended one application of
+    ``working_group``, whose minutes have ``adjuster`` appointed and are not yet approved."""
+    from applications import services
+
+    leader = group_leader(working_group)
+    start = timezone.now() - datetime.timedelta(days=days_ago)
+    with at(start):
+        application = complete_application(call, working_group, title="Protokollförd insats", by=leader)
+        services.application_submit(application=application, by=leader)
+        application = services.application_accept(application=application, by=project_leader_of(call))
+    return _recommended_together([application], call=call, start=start, adjuster=adjuster, approve=False)
 
 
 def recommended_through_services(

@@ -29,11 +29,11 @@ from reviews.models import DecisionLetter, Minutes
 from tests.conftest import PERSONAS
 from tests.factories import (
     ApplicationFactory,
-    MeetingFactory,
     accepted_application,
     clear_of_factory_reference_numbers,
     decided_through_services,
     imported_investments,
+    minuted_meeting,
     other_partnership,
     published_agenda,
     recommended_through_services,
@@ -205,8 +205,9 @@ def objects(demo):
     draft = ApplicationFactory(call=demo.call(), working_group=demo.working_group("Uddevalla"))
     meeting = published_agenda(demo, [accepted_application(demo, "Munkedal")])
     # Minutes with Karin Ek (steering_member) appointed adjuster.
-    minutes_meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
-    Minutes.objects.create(meeting=minutes_meeting, adjuster=demo.person("steering_member"))
+    minutes_meeting = minuted_meeting(
+        call=demo.call(), working_group=demo.working_group("Mellerud"), adjuster=demo.person("steering_member")
+    )
     User.objects.create_user("utan-uppdrag", email="utan@example.se", password="x")  # noqa: S106
     attachment = Attachment(
         application=draft,
@@ -502,8 +503,9 @@ def other(demo):
     )
     item = meeting_services.agenda_add(meeting=meeting, application=complete, by=people["other_project_leader"])
     meeting_services.meeting_publish(meeting=meeting, by=people["other_project_leader"])
-    minutes_meeting = MeetingFactory(steering_group=skaraborg.steering_group, published_at=timezone.now())
-    Minutes.objects.create(meeting=minutes_meeting, adjuster=people["other_steering_member"])
+    minutes_meeting = minuted_meeting(
+        call=skaraborg.call, working_group=skovde, adjuster=people["other_steering_member"], days_ago=13
+    )
     secretariat = demo.person("secretariat")
     decided, _meeting = recommended_through_services(
         call=skaraborg.call, working_group=skovde, title="Beslutad i Skövde", days_ago=12
