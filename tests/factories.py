@@ -416,10 +416,14 @@ def applications_through_services(
 
     What is expensive is shared: the drafts are copies of one complete draft per group, and the
     recommended ones (and those sent on to RUN) share one steering-group meeting ten days ago
-    and one RUN meeting a week ahead. ``submitted_at`` (default: now) is when the first one
-    counts as submitted, each next one a minute later."""
+    and one RUN meeting a week ahead. ``submitted_at`` (default: now, or ten days ago when
+    later states are asked for) is when the first one counts as submitted, each next one a
+    minute later. A state it cannot reach is refused (ValueError)."""
     from applications import services
 
+    unknown = set(states) - set(BUILT_STATES)
+    if unknown:
+        raise ValueError(f"applications_through_services cannot reach {sorted(unknown)}")
     call = demo.call()
     project_leader = demo.person("project_leader")
     numbers = list(range(first, first + count))
