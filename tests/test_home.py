@@ -1,15 +1,20 @@
 """The start page: what needs each person now, and only what their roles allow."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Status
 from tests.factories import (
-    AgendaItemFactory,
     ApplicationFactory,
     MeetingFactory,
+    accepted_application,
+    applications_through_services,
+    at,
     decided_through_services,
+    published_agenda,
     recommended_through_services,
     submitted_application,
 )
@@ -57,13 +62,7 @@ def test_it_shows_the_project_leader_what_waits_for_triage(as_persona, demo):
 
 def test_it_shows_steering_members_their_published_meetings_only(as_persona, demo):
     unpublished = MeetingFactory(steering_group=demo.steering_group(), place="Opublicerat rum")
-    published = MeetingFactory(
-        steering_group=demo.steering_group(), place="Stadshuset, Uddevalla", published_at=timezone.now()
-    )
-    AgendaItemFactory(
-        meeting=published,
-        application=submitted_application(call=demo.call(), working_group=demo.working_group("Munkedal")),
-    )
+    published_agenda(demo, [accepted_application(demo, "Munkedal")], place="Stadshuset, Uddevalla")
     html = page(as_persona("steering_chair"))
     assert "Stadshuset, Uddevalla" in html
     assert "1 ansökan på dagordningen" in html
@@ -111,41 +110,35 @@ def test_it_uses_the_same_number_of_queries_for_5_and_50_applications(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def make(n):
-        for _ in range(n):
-            app = submitted_application(call=demo.call(), working_group=demo.working_group("Uddevalla"))
-            if persona == "secretariat":
-                app.status = Status.AT_RUN
-                app.save()
-            if persona == "member":
-                app.status = Status.DRAFT
-                app.save()
+    state = {"secretariat": Status.AT_RUN, "member": Status.DRAFT}.get(persona, Status.SUBMITTED)
+
+    def make(first, count):
+        applications_through_services(demo, count, first=first, states=(state,))
 
     client = as_persona(persona)
-    make(5)
+    make(1, 5)
     with CaptureQueriesContext(connection) as small:
         page(client)
-    make(45)
+    make(6, 45)
     with CaptureQueriesContext(connection) as large:
         page(client)
     assert len(large) == len(small)
 
 
 def test_it_shows_a_member_the_items_that_need_their_vote_until_they_vote(as_persona, demo):
-    from reviews.models import Vote
+    from reviews import meetings
 
-    meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
-    item = AgendaItemFactory(
-        meeting=meeting,
-        application=submitted_application(
-            call=demo.call(), working_group=demo.working_group("Munkedal"), title="Läslyftet"
-        ),
-    )
+    # Voting opens on the meeting's day: the meeting is at ten today, the page seen at half past.
+    ten = datetime.datetime.combine(timezone.localdate(), datetime.time(10), tzinfo=timezone.get_current_timezone())
+    with at(ten - datetime.timedelta(hours=2)):
+        meeting = published_agenda(demo, [accepted_application(demo, "Munkedal", title="Läslyftet")], starts_at=ten)
+    item = meeting.items.get()
     client = as_persona("steering_chair")
-    assert "Punkter som väntar på din röst" in page(client)
-    assert "Läslyftet" in page(client)
-    Vote.objects.create(item=item, member=demo.person("steering_chair"), choice="recommend")
-    assert "Punkter som väntar på din röst" not in page(client)
+    with at(ten + datetime.timedelta(minutes=30)):
+        assert "Punkter som väntar på din röst" in page(client)
+        assert "Läslyftet" in page(client)
+        meetings.vote_cast(item=item, member=demo.person("steering_chair"), choice="recommend")
+        assert "Punkter som väntar på din röst" not in page(client)
 
 
 def test_it_shows_the_project_leader_what_to_send_to_run(as_persona, demo):

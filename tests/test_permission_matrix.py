@@ -28,12 +28,14 @@ from reviews import run
 from reviews.models import DecisionLetter, Minutes
 from tests.conftest import PERSONAS
 from tests.factories import (
-    AgendaItemFactory,
     ApplicationFactory,
-    MeetingFactory,
+    accepted_application,
     clear_of_factory_reference_numbers,
     decided_through_services,
+    imported_investments,
+    minuted_meeting,
     other_partnership,
+    published_agenda,
     recommended_through_services,
 )
 from tests.reviews.test_run import forwarded_case, run_objects
@@ -218,14 +220,11 @@ def model_admin_for(name: str):
 @pytest.fixture
 def objects(demo):
     draft = ApplicationFactory(call=demo.call(), working_group=demo.working_group("Uddevalla"))
-    meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
-    AgendaItemFactory(
-        meeting=meeting,
-        application=ApplicationFactory(call=demo.call(), working_group=demo.working_group("Munkedal"), submitted=True),
-    )
+    meeting = published_agenda(demo, [accepted_application(demo, "Munkedal")])
     # Minutes with Karin Ek (steering_member) appointed adjuster.
-    minutes_meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
-    Minutes.objects.create(meeting=minutes_meeting, adjuster=demo.person("steering_member"))
+    minutes_meeting = minuted_meeting(
+        call=demo.call(), working_group=demo.working_group("Mellerud"), adjuster=demo.person("steering_member")
+    )
     User.objects.create_user("utan-uppdrag", email="utan@example.se", password="x")  # noqa: S106
     attachment = Attachment(
         application=draft,
@@ -249,11 +248,8 @@ def objects(demo):
     letter = DecisionLetter(decision=decision, filename="beslutsbrev-102.pdf", sha256="0" * 64, size=9)
     letter.pdf.save(letter.filename, ContentFile(b"%PDF-1.4\n"), save=True)
     # For mixed nested ids: a second published meeting's item and a second application's attachment.
-    second_meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
-    second_item = AgendaItemFactory(
-        meeting=second_meeting,
-        application=ApplicationFactory(call=demo.call(), working_group=demo.working_group("Munkedal"), submitted=True),
-    )
+    second_meeting = published_agenda(demo, [accepted_application(demo, "Munkedal", title="Läslyftet")])
+    second_item = second_meeting.items.get()
     second_attachment = _attachment(
         ApplicationFactory(call=demo.call(), working_group=demo.working_group("Uddevalla")), demo.person("leader")
     )
@@ -278,9 +274,7 @@ def objects(demo):
         "minutes_meeting": {"pk": minutes_meeting.pk},
         "decision_letter": {"pk": decision.pk},
         # An investment as the importer stores it: granted, without a working group.
-        "public_investment": {
-            "pk": ApplicationFactory(call=demo.call(), source="import", status="approved", run_status="ongoing").pk
-        },
+        "public_investment": {"pk": imported_investments({"title": "Familjecentral, Uddevalla"})[0].pk},
         "reset_token": {"uidb64": "MQ", "token": "set-password"},
         "person": {"pk": demo.person("leader").pk},
         "invitee": {"pk": User.objects.get(username="utan-uppdrag").pk},
@@ -530,8 +524,9 @@ def other(demo):
     )
     item = meeting_services.agenda_add(meeting=meeting, application=complete, by=people["other_project_leader"])
     meeting_services.meeting_publish(meeting=meeting, by=people["other_project_leader"])
-    minutes_meeting = MeetingFactory(steering_group=skaraborg.steering_group, published_at=timezone.now())
-    Minutes.objects.create(meeting=minutes_meeting, adjuster=people["other_steering_member"])
+    minutes_meeting = minuted_meeting(
+        call=skaraborg.call, working_group=skovde, adjuster=people["other_steering_member"], days_ago=13
+    )
     secretariat = demo.person("secretariat")
     decided, _meeting = recommended_through_services(
         call=skaraborg.call, working_group=skovde, title="Beslutad i Skövde", days_ago=12

@@ -33,11 +33,10 @@ def applications(demo):
         demo,
         "Färgelanda",
         title="Språkstöd för små barn i Färgelanda – åäö ÅÄÖ",
-        reference_number="SIM 2026/0001",
         requested=(1_000_000, 234_567),
     )
-    registered(demo, "Munkedal", title="Munkedals föräldraskapsstöd", reference_number="SIM 2026/0002")
-    registered(demo, "Färgelanda", title="Återtagen i Färgelanda", reference_number="SIM 2026/0003", status="withdrawn")
+    registered(demo, "Munkedal", title="Munkedals föräldraskapsstöd")
+    registered(demo, "Färgelanda", title="Återtagen i Färgelanda", state="withdrawn")
 
 
 def export(client, **query):
@@ -130,7 +129,7 @@ def test_it_exports_withdrawn_applications_when_asked_for(as_persona, applicatio
 
 
 def test_it_never_lets_a_title_become_a_formula(as_persona, demo):
-    registered(demo, title='=HYPERLINK("http://example.com","Klicka")', reference_number="SIM 2026/0009")
+    registered(demo, title='=HYPERLINK("http://example.com","Klicka")')
     client = as_persona("project_leader")
 
     assert read_csv(export(client, format="csv"))[1][1] == '\'=HYPERLINK("http://example.com","Klicka")'
@@ -155,15 +154,15 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client, applications):
 
 
 @pytest.mark.parametrize("export_format", ["csv", "xlsx"])
-def test_it_uses_the_same_number_of_queries_for_5_and_500_applications(as_persona, demo, export_format):
+def test_it_uses_the_same_number_of_queries_for_5_and_200_applications(as_persona, demo, export_format):
     client = as_persona("project_leader")
     bulk_registered(demo, 5)
     with CaptureQueriesContext(connection) as small:
         export(client, format=export_format)
-    bulk_registered(demo, 495, first=6)
+    bulk_registered(demo, 195, first=6)
     with CaptureQueriesContext(connection) as large:
         response = export(client, format=export_format)
     # session, user, the person's roles, the applications
     assert len(small) == len(large) == 4
     rows = read_csv(response) if export_format == "csv" else read_xlsx(response)
-    assert len(rows) == 501
+    assert len(rows) == 201

@@ -9,11 +9,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.importers import import_call
-from applications.models import Application, Partner, RunStatus, Source, Status
+from applications.models import Application, RunStatus, Status
 from partnership.models import Municipality, Region, SubRegion
 from partnership.reference import ensure_reference_data
-from tests.factories import ApplicationFactory, submitted_application
+from tests.factories import (
+    applications_through_services,
+    decided_through_services,
+    imported_investments,
+    recommended_through_services,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,20 +27,10 @@ def reference_data(db):
     ensure_reference_data(Region, SubRegion, Municipality)
 
 
-def investment(title="Språkstöd i förskolan", *, municipalities=("Uddevalla",), partners=(), **fields):
-    """A granted investment as the importer stores it."""
-    values = {
-        "run_status": RunStatus.ONGOING,
-        "starts_on": datetime.date(2019, 1, 1),
-        "ends_on": datetime.date(2021, 12, 31),
-        **fields,
-    }
-    application = Application.objects.create(
-        call=import_call(), source=Source.IMPORT, status=Status.APPROVED, title=title, **values
-    )
+def investment(title="Språkstöd i förskolan", *, municipalities=("Uddevalla",), run_status=RunStatus.ONGOING, **texts):
+    """A granted investment read in by the importer, in the municipalities given."""
+    (application,) = imported_investments({"title": title, "completed": run_status == RunStatus.COMPLETED, **texts})
     application.municipalities.set(Municipality.objects.filter(name__in=municipalities))
-    for name, principal in partners:
-        Partner.objects.create(application=application, name=name, principal=principal)
     return application
 
 
@@ -70,12 +64,11 @@ def test_it_shows_an_investment_on_its_own_page(client):
     shown = investment(
         "Ökad skolnärvaro, Öckerö kommun",
         municipalities=["Öckerö"],
-        partners=[("socialtjänsten i Öckerö kommun", "municipality"), ("Närhälsan", "region")],
+        partners="socialtjänsten i Öckerö kommun och Närhälsan",
         purpose="Hållbara rutiner mot problematisk skolfrånvaro.",
         target_group="Elever i grundskolan.",
         content="Gemensamma rutiner och tidiga insatser.",
-        starts_on=datetime.date(2020, 3, 1),
-        ends_on=datetime.date(2022, 12, 31),
+        period="2020-03-01 - 2022-12-31",
     )
 
     response = client.get(reverse("portfolio:detail", args=[shown.pk]))
@@ -94,7 +87,7 @@ def test_it_shows_an_investment_on_its_own_page(client):
 
 
 def test_it_says_when_an_investment_has_no_period(client):
-    shown = investment("Utan datum", starts_on=None, ends_on=None)
+    shown = investment("Utan datum", period=None)
 
     html = client.get(reverse("portfolio:detail", args=[shown.pk])).content.decode()
 
@@ -106,14 +99,15 @@ def test_it_says_when_an_investment_has_no_period(client):
     [Status.DRAFT, Status.SUBMITTED, Status.COMPLETE, Status.RECOMMENDED, Status.AT_RUN, Status.REJECTED],
 )
 def test_it_never_shows_an_application_that_is_not_granted(client, demo, status):
-    group = demo.working_group("Uddevalla")
-    if status == Status.DRAFT:
-        hidden = ApplicationFactory(call=demo.call(), working_group=group, title="Hemlig insats")
+    if status == Status.REJECTED:
+        hidden, _meeting = recommended_through_services(
+            call=demo.call(), working_group=demo.working_group("Uddevalla"), title="Hemlig insats"
+        )
+        decided_through_services(hidden, secretariat=demo.person("secretariat"))
     else:
-        hidden = submitted_application(call=demo.call(), working_group=group, title="Hemlig insats")
-        hidden.status = status
-        hidden.save()
-    hidden.municipalities.set([group.municipality])
+        (hidden,) = applications_through_services(demo, 1, states=(status,), title="Hemlig insats")
+    hidden.refresh_from_db()
+    assert hidden.status == status
 
     assert "Hemlig insats" not in list_page(client)
     assert client.get(reverse("portfolio:detail", args=[hidden.pk])).status_code == 404
@@ -127,11 +121,12 @@ def test_it_shows_a_granted_portal_application_as_ongoing_until_its_end_date_has
     today = timezone.localdate()
     group = demo.working_group("Uddevalla")
     for title, ends_on in [("Slutar i dag", today), ("Slutade i går", today - datetime.timedelta(days=1))]:
-        granted = submitted_application(
-            call=demo.call(), working_group=group, title=title, starts_on=today - datetime.timedelta(days=400)
+        granted, _meeting = recommended_through_services(call=demo.call(), working_group=group, title=title)
+        decided_through_services(granted, secretariat=demo.person("secretariat"), outcome="approved")
+        # The period it was granted for has run since (the period is the application's text, not its state).
+        Application.objects.filter(pk=granted.pk).update(
+            starts_on=today - datetime.timedelta(days=400), ends_on=ends_on
         )
-        granted.status, granted.ends_on = Status.APPROVED, ends_on
-        granted.save()
 
     html = list_page(client)
 
@@ -154,10 +149,10 @@ def test_it_filters_by_municipality(client):
 
 
 def test_it_filters_by_the_years_an_investment_runs(client):
-    investment("Slutade 2018", starts_on=datetime.date(2016, 1, 1), ends_on=datetime.date(2018, 1, 31))
-    investment("Började 2018", starts_on=datetime.date(2018, 12, 31), ends_on=datetime.date(2020, 6, 30))
-    investment("Hela 2019", starts_on=datetime.date(2019, 1, 1), ends_on=datetime.date(2019, 12, 31))
-    investment("Utan datum", starts_on=None, ends_on=None)
+    investment("Slutade 2018", period="2016-01-01 - 2018-01-31")
+    investment("Började 2018", period="2018-12-31 - 2020-06-30")
+    investment("Hela 2019", period="2019-01-01 - 2019-12-31")
+    investment("Utan datum", period=None)
 
     html_2018 = list_page(client, year=2018)
     html_2019 = list_page(client, year=2019)
@@ -194,8 +189,7 @@ def test_it_tells_the_visitor_when_nothing_is_published(client):
 
 
 def test_it_shows_25_investments_a_page(client):
-    for number in range(30):
-        investment(f"Investering {number:02d}")
+    imported_investments(*[{"title": f"Investering {number:02d}"} for number in range(30)])
 
     first, second = list_page(client), list_page(client, sida=2)
 
@@ -207,14 +201,17 @@ def test_it_shows_25_investments_a_page(client):
 
 def test_it_uses_the_same_number_of_queries_for_5_and_50_investments(client):
     def make(count):
-        for _ in range(count):
-            number = Application.objects.count()
-            investment(
-                f"Investering {number}",
-                municipalities=["Uddevalla", "Munkedal"],
-                partners=[("Uddevalla kommun", "municipality"), ("Närhälsan", "region")],
-                run_status=RunStatus.COMPLETED if number % 2 else RunStatus.ONGOING,
-            )
+        first = Application.objects.count()
+        imported_investments(
+            *[
+                {
+                    "title": f"Investering {number}, Uddevalla och Munkedal",
+                    "partners": "Uddevalla kommun och Närhälsan",
+                    "completed": bool(number % 2),
+                }
+                for number in range(first, first + count)
+            ]
+        )
 
     make(5)
     with CaptureQueriesContext(connection) as small:

@@ -14,8 +14,8 @@ from notifications import reminders
 from notifications.models import Delivery, Notification, Preference
 from notifications.services import digests_send, preferences_of
 from partnership.models import Call
-from reviews.models import Recusal, RunMeeting, Vote
-from tests.factories import AgendaItemFactory, MeetingFactory, complete_application, submitted_application
+from reviews.models import RunMeeting
+from tests.factories import accepted_application, complete_application, published_agenda, submitted_application
 from tests.reviews.test_run import forwarded_case
 
 pytestmark = pytest.mark.django_db
@@ -102,17 +102,17 @@ def test_a_group_with_a_later_deadline_is_reminded_before_its_own(demo, call_clo
 
 
 def test_members_who_have_not_voted_are_reminded_2_days_before_the_meeting(demo, committed):
-    meeting = MeetingFactory(
-        steering_group=demo.steering_group(),
-        starts_at=datetime.datetime(2026, 12, 10, 9, 0, tzinfo=STOCKHOLM),
-        published_at=datetime.datetime(2026, 12, 1, 9, 0, tzinfo=STOCKHOLM),
-    )
-    item = AgendaItemFactory(
-        meeting=meeting,
-        application=submitted_application(call=demo.call(), working_group=demo.working_group("Munkedal")),
-    )
-    Vote.objects.create(item=item, member=demo.person("steering_chair"), choice="recommend")
-    Recusal.objects.create(item=item, member=demo.person("steering_member"), reason="Min enhet är partner.")
+    from reviews import meetings
+
+    with at(1, 9, 0):  # published on 1 December
+        meeting = published_agenda(
+            demo,
+            [accepted_application(demo, "Munkedal")],
+            starts_at=datetime.datetime(2026, 12, 10, 9, 0, tzinfo=STOCKHOLM),
+        )
+        item = meeting.items.get()
+        # Voting opens on the meeting's day, so nobody has voted yet; a recused member is not reminded.
+        meetings.recusal_declare(item=item, member=demo.person("steering_member"), reason="Min enhet är partner.")
 
     with at(7):  # 3 days before
         committed(reminders.reminders_send)
@@ -122,7 +122,14 @@ def test_members_who_have_not_voted_are_reminded_2_days_before_the_meeting(demo,
         committed(reminders.reminders_send)
         committed(reminders.reminders_send)
     people = {user for user, _title in reminded("vote_reminder")}
-    assert people == {"styrgrupp-narhalsan", "styrgrupp-capio", "styrgrupp-soc2", "styrgrupp-utb1", "styrgrupp-utb2"}
+    assert people == {
+        "styrgrupp-ordf",
+        "styrgrupp-narhalsan",
+        "styrgrupp-capio",
+        "styrgrupp-soc2",
+        "styrgrupp-utb1",
+        "styrgrupp-utb2",
+    }
     assert "koncernkontoret" not in people  # adjunct: no vote
     assert reminded("vote_reminder")[0][1] == "Påminnelse: styrgruppen möts 2026-12-10 09:00"
 

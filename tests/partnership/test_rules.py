@@ -11,9 +11,7 @@ from applications.models import Status
 from partnership.models import Membership
 from partnership.rules import forget_roles, roles_of
 from tests.factories import (
-    AgendaItemFactory,
     ApplicationFactory,
-    MeetingFactory,
     decided_through_services,
     recommended_through_services,
     submitted_application,
@@ -109,14 +107,22 @@ def test_it_hides_the_outsiders_view_of_another_groups_submitted_application(dem
 
 
 def test_it_shows_steering_members_only_what_is_on_their_published_meetings(demo, submitted):
+    from reviews import meetings
+
     assert not can(demo, "steering_chair", "applications.view_application", submitted)
-    meeting = MeetingFactory(steering_group=demo.steering_group())
-    AgendaItemFactory(meeting=meeting, application=submitted)
+    project_leader = demo.person("project_leader")
+    complete = services.application_accept(application=submitted, by=project_leader)
+    meeting = meetings.meeting_schedule(
+        steering_group=demo.steering_group(),
+        starts_at=timezone.now() + datetime.timedelta(days=7),
+        place="Stadshuset",
+        by=project_leader,
+    )
+    meetings.agenda_add(meeting=meeting, application=complete, by=project_leader)
     assert not can(demo, "steering_chair", "applications.view_application", submitted)
     assert not can(demo, "steering_chair", "reviews.view_meeting", meeting)
     assert can(demo, "project_leader", "reviews.view_meeting", meeting)
-    meeting.published_at = timezone.now()
-    meeting.save()
+    meeting = meetings.meeting_publish(meeting=meeting, by=project_leader)
     forget_roles(demo.person("steering_chair"))
     assert can(demo, "steering_chair", "applications.view_application", submitted)
     assert can(demo, "steering_chair", "reviews.view_meeting", meeting)

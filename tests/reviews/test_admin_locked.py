@@ -24,9 +24,9 @@ from notifications.models import Email, OutboxMessage
 from partnership.models import User
 from reviews import minutes as minutes_service
 from reviews import run
-from reviews.models import AgendaItem, DecisionLetter, ItemOutcome, Meeting, Minutes
+from reviews.models import DecisionLetter, ItemOutcome, Meeting, Minutes
 from simportal.admin import RECORD_MODELS, RecordAdminMixin, check_records_are_read_only
-from tests.factories import ApplicationFactory, MeetingFactory
+from tests.factories import ApplicationFactory, accepted_application, published_agenda
 from tests.reviews.test_minutes import build_meeting
 from tests.reviews.test_run import forwarded_case
 
@@ -188,9 +188,7 @@ def test_it_refuses_to_change_an_outcome_or_raise_an_amount_after_the_minutes_ar
 
 @pytest.mark.parametrize("who", WHO)
 def test_it_refuses_to_put_a_draft_on_a_published_agenda(poster, demo, superuser, who):
-    meeting = MeetingFactory(steering_group=demo.steering_group(), published_at=timezone.now())
-    complete = ApplicationFactory(call=demo.call(), working_group=demo.working_group("Munkedal"), submitted=True)
-    AgendaItem.objects.create(meeting=meeting, application=complete, position=1)
+    meeting = published_agenda(demo, [accepted_application(demo, "Munkedal")])
     draft = ApplicationFactory(call=demo.call(), working_group=demo.working_group("Uddevalla"))
     before = stored()
 

@@ -13,7 +13,7 @@ from applications.models import Event, Message, MessageKind, Status
 from partnership.models import User
 from reviews import meetings
 from reviews.models import AgendaItem, Attendance, ItemOutcome, Meeting
-from tests.factories import MeetingFactory, accepted_application, complete_application
+from tests.factories import accepted_application, at, complete_application
 
 pytestmark = pytest.mark.django_db
 
@@ -272,11 +272,15 @@ def test_it_shows_members_only_published_meetings(as_persona, demo):
 
 
 def test_it_splits_upcoming_and_past_meetings(as_persona, demo):
-    group = demo.steering_group()
-    past = MeetingFactory(
-        steering_group=group, starts_at=timezone.now() - datetime.timedelta(days=30), published_at=timezone.now()
+    with at(timezone.now() - datetime.timedelta(days=31)):
+        past = meeting_with(
+            demo,
+            accepted_application(demo, title="Förra månaden"),
+            starts_at=timezone.now() + datetime.timedelta(days=1),
+        )
+    upcoming = meeting_with(
+        demo, accepted_application(demo, title="Nästa vecka"), starts_at=timezone.now() + datetime.timedelta(days=7)
     )
-    upcoming = MeetingFactory(steering_group=group, published_at=timezone.now())
     response = as_persona("steering_chair").get(reverse("reviews:meeting_list"))
     assert list(response.context["upcoming"]) == [upcoming]
     assert list(response.context["past"]) == [past]
@@ -342,18 +346,17 @@ def test_it_refuses_get_on_the_agenda_actions(as_persona, demo):
 
 def test_it_lists_meetings_with_a_constant_number_of_queries(as_persona, demo):
     client = as_persona("steering_member")
-    group = demo.steering_group()
     url = reverse("reviews:meeting_list")
-    MeetingFactory(steering_group=group, published_at=timezone.now())
+    meeting_with(
+        demo, accepted_application(demo, title="Första"), starts_at=timezone.now() + datetime.timedelta(days=1)
+    )
     client.get(url)  # warm the session
     few = _count_queries(client, url)
     for days in range(2, 6):
         for sign in (1, -1):
-            MeetingFactory(
-                steering_group=group,
-                starts_at=timezone.now() + sign * datetime.timedelta(days=days),
-                published_at=timezone.now(),
-            )
+            starts_at = timezone.now() + sign * datetime.timedelta(days=days)
+            with at(min(timezone.now(), starts_at - datetime.timedelta(days=1))):
+                meeting_with(demo, accepted_application(demo, title=f"Möte {sign * days}"), starts_at=starts_at)
     assert _count_queries(client, url) == few
 
 
