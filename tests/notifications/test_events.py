@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from applications import services
 from notifications.catalogue import EVENTS, table_markdown
-from notifications.models import Email, Notification, OutboxMessage
+from notifications.models import Email, Notification
+from outbox.models import OutboxMessage
 from reviews import meetings, run
 from tests.factories import accepted_application, complete_application
 from tests.reviews.test_run import forwarded_case
