@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.services import notify_transition
+from outbox.services import event_add
 from partnership.models import Body, BodyKind, Call, User
 from partnership.rules import call_is_offered_to
 
@@ -232,9 +232,11 @@ def transition_apply(*, application: Application, name: str, by: User, message: 
         to_status=application.status,
         message=message,
     )
-    notify_transition(
-        application_id=application.pk, transition=name, timeline_event_id=event.pk, by=by, message=message
-    )
+    tells = workflow.TRANSITION_EVENTS.get(name)
+    if tells is not None:
+        event_add(
+            tells, key=f"transition:{event.pk}", by=by, application=application.pk, transition=name, message=message
+        )
     return application
 
 

@@ -163,6 +163,23 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+# Which workflow transition tells which event (an event key of notifications/catalogue.py, told
+# through the outbox). RUN's decisions are not here: they tell ``decided`` once the decision
+# letter is stored, so that the letter goes with the e-mail.
+TRANSITION_EVENTS: dict[str, str] = {
+    "submit": "submitted",
+    "resubmit": "submitted",
+    "request_completion": "returned",
+    "return_from_meeting": "returned",
+    "accept": "accepted",
+    "recommend": "steering_outcome",
+    "not_recommend": "steering_outcome",
+    "withdraw": "withdrawn",
+    "forward_to_run": "forwarded_to_run",
+    "take_back_from_run": "taken_back_from_run",
+}
+
+
 class TransitionNotAllowed(Exception):
     """The transition cannot be made from this state, or not by this person."""
 

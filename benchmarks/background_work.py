@@ -277,7 +277,7 @@ def drafts(count: int) -> list[Any]:
 
 
 def pending() -> Any:
-    from notifications.models import OutboxMessage
+    from outbox.models import OutboxMessage
 
     return OutboxMessage.objects.filter(done_at__isnull=True, failed_at__isnull=True)
 
@@ -293,7 +293,7 @@ def outbox_forget() -> None:
 
 
 def outbox_failures() -> list[str]:
-    from notifications.models import OutboxMessage
+    from outbox.models import OutboxMessage
 
     return [
         f"{message.key} ({message.attempts} attempt(s)): {(message.last_error.splitlines() or [''])[-1]}"

@@ -7,4 +7,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Aviseringar och bakgrundsarbete")
 
     def ready(self) -> None:
-        from . import services  # noqa: F401 - registers the outbox handlers
+        from .services import handlers_register
+
+        handlers_register()

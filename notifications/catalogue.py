@@ -507,21 +507,6 @@ EVENTS: dict[str, Event] = {
     ]
 }
 
-# Which workflow transition tells which event. RUN's decisions are not here: they tell
-# ``decided`` once the decision letter is stored, so that the letter goes with the e-mail.
-TRANSITION_EVENTS: dict[str, str] = {
-    "submit": "submitted",
-    "resubmit": "submitted",
-    "request_completion": "returned",
-    "return_from_meeting": "returned",
-    "accept": "accepted",
-    "recommend": "steering_outcome",
-    "not_recommend": "steering_outcome",
-    "withdraw": "withdrawn",
-    "forward_to_run": "forwarded_to_run",
-    "take_back_from_run": "taken_back_from_run",
-}
-
 
 def events_for(roles: Roles) -> list[Event]:
     """The kinds of event a person with these roles can be told about (for their choices)."""

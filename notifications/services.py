@@ -10,19 +10,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from applications.models import Application
+from outbox import services as outbox
+from outbox.models import OutboxKind, OutboxMessage
 from partnership.models import User
+from reviews.models import Decision, Meeting, RunMeeting
+from simportal.accounts import invitation_tokens, password_mail_answer
 from simportal.text import header_value, without_bidi_controls
 
-from . import outbox
-from .catalogue import EVENTS, TRANSITION_EVENTS
-from .models import Delivery, Email, Notification, OutboxKind, OutboxMessage, Preference
+from .catalogue import EVENTS
+from .models import Delivery, Email, Notification, Preference
 
 log = logging.getLogger(__name__)
 
@@ -31,46 +38,24 @@ log = logging.getLogger(__name__)
 
 
 def notify(event: str, *, key: str, by: User | None = None, **refs: Any) -> OutboxMessage:
-    """Tell the event's recipients, once the caller's transaction commits. ``key`` names this
-    occurrence: the same key never tells anyone twice. ``refs`` are ids and plain values."""
-    if event not in EVENTS:
-        raise KeyError(event)
-    return outbox.outbox_add(OutboxKind.EVENT, f"event:{key}", event=event, by=by.pk if by else None, **refs)
+    """Tell the event's recipients, once the caller's transaction commits (``outbox.event_add``)."""
+    return outbox.event_add(event, key=key, by=by, **refs)
 
 
-def notify_transition(
-    *, application_id: int, transition: str, timeline_event_id: int, by: User, message: str = ""
-) -> None:
-    """Called by the one function that makes workflow transitions; tells who the table says."""
-    event = TRANSITION_EVENTS.get(transition)
-    if event is None:
-        return
-    notify(
-        event,
-        key=f"transition:{timeline_event_id}",
-        by=by,
-        application=application_id,
-        transition=transition,
-        message=message,
-    )
-
-
-def decision_recorded(decision_id: int) -> OutboxMessage:
-    """RUN's decision is recorded: render its letter, then tell everyone with the letter attached."""
-    return outbox.outbox_add(OutboxKind.DECISION_LETTER, f"letter:{decision_id}", decision=decision_id)
-
-
-def minutes_locked(minutes_id: int) -> OutboxMessage:
-    return outbox.outbox_add(OutboxKind.MINUTES_PDF, f"minutes:{minutes_id}", minutes=minutes_id)
+def handlers_register() -> None:
+    """Make the events known to the outbox and do the work of telling people (``AppConfig.ready()``)."""
+    outbox.events_register(EVENTS)
+    outbox.handler_register(OutboxKind.EVENT, deliver_event)
+    outbox.handler_register(OutboxKind.EMAIL, send_email)
+    outbox.handler_register(OutboxKind.PASSWORD_RESET, send_password_reset)
+    outbox.handler_register(OutboxKind.INVITATION, send_invitation)
+    outbox.handler_register(OutboxKind.ACCOUNT_MAIL_REQUEST, answer_password_mail_request)
 
 
 # --- the work (inside an outbox message's transaction) ----------------------------------
 
 
 def _context(payload: dict[str, Any]) -> dict[str, Any]:
-    from applications.models import Application
-    from reviews.models import Decision, Meeting, RunMeeting
-
     ctx: dict[str, Any] = dict(payload)
     try:
         if payload.get("decision"):
@@ -104,7 +89,6 @@ def _may_have_letter(user: User, ctx: dict[str, Any]) -> bool:
     return ctx.get("letter") is not None and user.has_perm("reviews.view_decision_letter", ctx["decision"])
 
 
-@outbox.handler(OutboxKind.EVENT)
 def deliver_event(message: OutboxMessage) -> None:
     payload = message.payload
     event = EVENTS[payload["event"]]
@@ -171,7 +155,6 @@ def email_for(notification: Notification) -> Email:
     return email
 
 
-@outbox.handler(OutboxKind.EMAIL)
 def send_email(message: OutboxMessage) -> None:
     email = Email.objects.select_for_update(of=("self",)).select_related("letter").get(pk=message.payload["email"])
     if email.sent_at:
@@ -193,51 +176,22 @@ def send_email(message: OutboxMessage) -> None:
     log.info("e-mail %s sent to %s: %s", email.pk, email.to, email.subject)
 
 
-@outbox.handler(OutboxKind.DECISION_LETTER)
-def store_decision_letter(message: OutboxMessage) -> None:
-    from reviews import letters
-    from reviews.models import Decision
-
-    decision_id = message.payload["decision"]
-    try:
-        letter = letters.letter_store(decision_id)
-    except Decision.DoesNotExist as gone:
-        raise outbox.PermanentFailure(str(gone)) from gone
-    notify("decided", key=f"decided:{decision_id}", by=letter.decision.recorded_by, decision=decision_id)
-
-
-@outbox.handler(OutboxKind.MINUTES_PDF)
-def store_minutes_pdf(message: OutboxMessage) -> None:
-    from reviews import minutes
-
-    minutes.minutes_store_pdf(minutes_id=message.payload["minutes"])
-
-
-@outbox.handler(OutboxKind.PASSWORD_RESET)
 def send_password_reset(message: OutboxMessage) -> None:
     """Make the reset link now (its token is never stored) and send it, once."""
-    from django.contrib.auth.tokens import default_token_generator
-
     user = User.objects.filter(pk=message.payload["user"], is_active=True).first()
     if user is None or not user.has_usable_password():
         return  # deactivated or without a password since: nothing to send
     _send_account_link(message, user, default_token_generator.make_token(user))
 
 
-@outbox.handler(OutboxKind.ACCOUNT_MAIL_REQUEST)
 def answer_password_mail_request(message: OutboxMessage) -> None:
     """Look up who "forgot password" was asked for, and queue their link (or nothing)."""
-    from simportal import accounts
-
     payload = message.payload
-    accounts.password_mail_answer(email=payload["email"], address=payload["address"], site=payload["site"])
+    password_mail_answer(email=payload["email"], address=payload["address"], site=payload["site"])
 
 
-@outbox.handler(OutboxKind.INVITATION)
 def send_invitation(message: OutboxMessage) -> None:
     """Make the invitation's one-time link now (its token is never stored) and send it, once."""
-    from simportal.accounts import invitation_tokens
-
     user = User.objects.filter(pk=message.payload["user"], is_active=True).first()
     if user is None or user.has_usable_password():
         return  # deactivated, or has chosen a password since: nothing to send
@@ -245,9 +199,6 @@ def send_invitation(message: OutboxMessage) -> None:
 
 
 def _send_account_link(message: OutboxMessage, user: User, token: str) -> None:
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
     payload = message.payload
     subject_template, text_template, html_template = payload["templates"]
     context = {

@@ -1,19 +1,10 @@
-"""Celery tasks: small, idempotent, taking ids. The work itself lives in ``outbox``,
-``services`` and ``reminders``; beat's schedule is in the settings (CELERY_BEAT_SCHEDULE)."""
+"""Celery tasks: small, idempotent, taking ids. The work itself lives in ``services`` and
+``reminders``; the outbox's own tasks are in ``outbox.tasks``; beat's schedule is in the
+settings (CELERY_BEAT_SCHEDULE)."""
 
 from celery import shared_task
 
-from . import outbox, reminders, services
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def outbox_process(message_id: int) -> str:
-    return outbox.process(message_id)
-
-
-@shared_task(ignore_result=True)
-def outbox_sweep() -> int:
-    return len(outbox.sweep())
+from . import reminders, services
 
 
 @shared_task(ignore_result=True)

@@ -538,7 +538,7 @@ def is_recipient_of(user: UserLike, notification: Obj) -> bool:
 rules.add_perm("notifications.view_own_notifications", is_active_user)
 rules.add_perm("notifications.view_notification", is_active_user & is_recipient_of)
 # Those who administer the portal see failed background work in the admin and retry it.
-rules.add_perm("notifications.operate_background_work", is_active_user & (is_project_leader | is_run_secretariat))
+rules.add_perm("outbox.operate_background_work", is_active_user & (is_project_leader | is_run_secretariat))
 
 
 # --- separation of duties: who staffs which body ---------------------------------------------

@@ -28,6 +28,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from applications.models import Application, LogicLevel, LogicModelRow
+from outbox.models import OutboxKind, OutboxMessage
+from outbox.services import PermanentFailure, event_add, outbox_add
 from partnership.models import Membership, MembershipRole, User
 from simportal import pdf
 
@@ -215,3 +217,19 @@ def letters_of_application(application: Application) -> list[DecisionLetter]:
     for letter in letters:
         letter.decision.case.application = application  # the rules read it; it is already loaded
     return letters
+
+
+def decision_recorded(decision_id: int) -> OutboxMessage:
+    """RUN's decision is recorded: render its letter, then tell everyone with the letter attached."""
+    return outbox_add(OutboxKind.DECISION_LETTER, f"letter:{decision_id}", decision=decision_id)
+
+
+def store_decision_letter(message: OutboxMessage) -> None:
+    """The outbox's work of kind DECISION_LETTER (registered in ``ReviewsConfig.ready()``): store
+    the letter, then tell ``decided`` with it."""
+    decision_id = message.payload["decision"]
+    try:
+        letter = letter_store(decision_id)
+    except Decision.DoesNotExist as gone:
+        raise PermanentFailure(str(gone)) from gone
+    event_add("decided", key=f"decided:{decision_id}", by=letter.decision.recorded_by, decision=decision_id)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from applications import services
 from applications.models import Application, Message, MessageKind, Partner, Status
-from notifications.services import notify
+from outbox.services import event_add
 from partnership.models import Body, BodyKind, Membership, Municipality, User
 from partnership.rules import VOTING_ROLES
 
@@ -336,7 +336,7 @@ def meeting_publish(*, meeting: Meeting, by: User) -> Meeting:
         raise MeetingRefused(_("Lägg till minst en ansökan på dagordningen innan du publicerar den."))
     meeting.published_at = timezone.now()
     meeting.save(update_fields=["published_at"])
-    notify("agenda_published", key=f"agenda:{meeting.pk}", by=by, meeting=meeting.pk)
+    event_add("agenda_published", key=f"agenda:{meeting.pk}", by=by, meeting=meeting.pk)
     return meeting
 
 
@@ -643,7 +643,7 @@ def meeting_update(
     meeting.save(update_fields=changed)
     if meeting.is_published:
         version = meeting.history.latest().history_id
-        notify("meeting_changed", key=f"meeting_changed:{meeting.pk}:{version}", by=by, meeting=meeting.pk, was=was)
+        event_add("meeting_changed", key=f"meeting_changed:{meeting.pk}:{version}", by=by, meeting=meeting.pk, was=was)
     return meeting
 
 
@@ -679,5 +679,5 @@ def meeting_cancel(*, meeting: Meeting, reason: str, by: User) -> Meeting:
     meeting.cancellation_reason = reason
     meeting.save(update_fields=["cancelled_at", "cancelled_by", "cancellation_reason"])
     if meeting.is_published:
-        notify("meeting_cancelled", key=f"meeting_cancelled:{meeting.pk}", by=by, meeting=meeting.pk)
+        event_add("meeting_cancelled", key=f"meeting_cancelled:{meeting.pk}", by=by, meeting=meeting.pk)
     return meeting

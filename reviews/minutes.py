@@ -17,7 +17,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.services import minutes_locked
+from outbox.models import OutboxKind, OutboxMessage
+from outbox.services import outbox_add
 from partnership.models import Membership, MembershipRole, User
 from partnership.rules import VOTING_ROLES, roles_of
 
@@ -363,7 +364,7 @@ def minutes_approve(*, minutes: Minutes, by: User) -> Approval:
         fields.append("locked_at")
     minutes.save(update_fields=fields)
     if locked:
-        minutes_locked(minutes.pk)
+        outbox_add(OutboxKind.MINUTES_PDF, f"minutes:{minutes.pk}", minutes=minutes.pk)
     return Approval(minutes=minutes, as_chair=is_chair, locked=locked)
 
 
@@ -400,3 +401,8 @@ def minutes_store_pdf(*, minutes_id: int) -> Minutes:
         minutes.pdf_sha256 = rendered.sha256
         minutes.save(update_fields=["pdf", "pdf_sha256"])
     return minutes
+
+
+def store_minutes_pdf(message: OutboxMessage) -> None:
+    """The outbox's work of kind MINUTES_PDF (registered in ``ReviewsConfig.ready()``)."""
+    minutes_store_pdf(minutes_id=message.payload["minutes"])

@@ -44,11 +44,11 @@ from django.utils.translation import gettext as _
 
 from applications import services, workflow
 from applications.models import Application, BudgetYear, EventKind, Message, MessageKind, Status
-from notifications.services import decision_recorded
 from partnership.models import Body, BodyKind, Call, User
 from partnership.rules import Roles
 from simportal.formatting import format_kronor
 
+from .letters import decision_recorded
 from .models import (
     AgendaItem,
     BudgetAdjustment,

@@ -42,8 +42,8 @@ from django.utils.crypto import constant_time_compare
 from django.utils.http import base36_to_int
 from django.utils.translation import gettext_lazy as _
 
-from notifications.models import OutboxKind
-from notifications.outbox import outbox_add
+from outbox.models import OutboxKind
+from outbox.services import outbox_add
 from partnership.models import AccountMailKind, AccountMailRequest, User
 
 RESET_TEMPLATES = [

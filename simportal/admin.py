@@ -106,7 +106,7 @@ RECORD_MODELS = frozenset(
         "reviews.grantedyear",
         "reviews.budgetadjustment",
         "reviews.decisionletter",
-        "notifications.outboxmessage",
+        "outbox.outboxmessage",
         "notifications.email",
     }
 )

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "outbox",
     "partnership",
     "applications",
     "reviews",
@@ -246,7 +247,7 @@ CELERY_BEAT_SCHEDULE = {
     "prune": {"task": "notifications.tasks.prune_old", "schedule": crontab(hour=3, minute=15, day_of_week="sunday")},
 }
 
-# The outbox (notifications/outbox.py): how long a handed-over message may take before the
+# The outbox (outbox/services.py): how long a handed-over message may take before the
 # sweep hands it over again, how long a request waits for the broker, and the retries.
 OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", 120.0)
 OUTBOX_PUBLISH_WAIT_SECONDS = env.float("OUTBOX_PUBLISH_WAIT_SECONDS", 0.5)

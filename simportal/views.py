@@ -82,7 +82,7 @@ def _background_work() -> dict:
     """What monitoring should alert on: work waiting longer than its lease, and work that gave up."""
     from django.db.models import Count, Min, Q
 
-    from notifications.models import OutboxMessage
+    from outbox.models import OutboxMessage
 
     now = timezone.now()
     counts = OutboxMessage.objects.aggregate(

@@ -46,7 +46,7 @@ def test_it_sends_a_reset_link_in_swedish_that_sets_a_new_password(client, demo,
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     # Sent as background work that stores no token: the link is made when the mail is sent.
-    from notifications.models import OutboxMessage
+    from outbox.models import OutboxMessage
 
     queued = OutboxMessage.objects.get(kind="password_reset")
     assert queued.done_at is not None

@@ -55,7 +55,7 @@ def test_it_reports_waiting_and_failed_background_work(client):
 
     from django.utils import timezone
 
-    from notifications.models import OutboxMessage
+    from outbox.models import OutboxMessage
 
     long_ago = timezone.now() - datetime.timedelta(minutes=10)
     OutboxMessage.objects.create(key="a", kind="email", created_at=long_ago, next_attempt_at=long_ago)

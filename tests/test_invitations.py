@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.models import OutboxMessage
+from outbox.models import OutboxMessage
 from partnership.management.commands.seed_demo import PEOPLE
 from partnership.models import Membership, User
 

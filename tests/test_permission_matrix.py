@@ -22,7 +22,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from applications.models import Attachment
-from notifications.models import Email, Notification, OutboxMessage
+from notifications.models import Email, Notification
+from outbox.models import OutboxMessage
 from partnership.models import User
 from reviews import run
 from reviews.models import DecisionLetter, Minutes
@@ -148,7 +149,7 @@ EXPECTED = {
     "notifications:mark_read": (LOGGED_IN, "post", None),
     "notifications:preferences": (LOGGED_IN, "get", None),
     # -- operators retry failed background work from the admin --
-    "admin:notifications_outboxmessage_retry": (ADMINISTRATORS, "get", "outbox_message"),
+    "admin:outbox_outboxmessage_retry": (ADMINISTRATORS, "get", "outbox_message"),
 }
 # Admin pages not tied to a model.
 ADMIN_SITE_PAGES = {
@@ -176,8 +177,8 @@ ADMIN_OVERRIDES = {
     "admin:reviews_decisionletter_add": NOBODY,
     "admin:reviews_decisionletter_delete": NOBODY,
     # Background work and sent e-mail are records: operators read them and retry, nothing more.
-    "admin:notifications_outboxmessage_add": NOBODY,
-    "admin:notifications_outboxmessage_delete": NOBODY,
+    "admin:outbox_outboxmessage_add": NOBODY,
+    "admin:outbox_outboxmessage_delete": NOBODY,
     "admin:notifications_email_add": NOBODY,
     "admin:notifications_email_delete": NOBODY,
     # The region's geography, and which partnerships exist, are the system administrator's; a

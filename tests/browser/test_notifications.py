@@ -9,7 +9,8 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from notifications.models import Email, Notification, OutboxKind, OutboxMessage, Preference
+from notifications.models import Email, Notification, Preference
+from outbox.models import OutboxKind, OutboxMessage
 from tests.browser.conftest import assert_accessible, field_label
 from tests.browser.steps import header_link
 from tests.factories import complete_application
@@ -161,7 +162,7 @@ def test_it_refuses_the_retry_page_to_someone_who_does_not_operate_the_portal(po
     )
     page = portal.log_in("leader")
 
-    response = page.goto(portal.url(f"/admin/notifications/outboxmessage/{message.pk}/forsok-igen/"))
+    response = page.goto(portal.url(f"/admin/outbox/outboxmessage/{message.pk}/forsok-igen/"))
 
     assert response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("Du saknar behörighet till den här sidan")
@@ -192,19 +193,19 @@ def test_it_lets_the_project_leader_retry_failed_background_work(portal, demo):
     page = portal.log_in("project_leader")
 
     # The admin's list of failed work (the Django admin: axe is not run on its pages).
-    portal.open("/admin/notifications/outboxmessage/?lage=failed")
+    portal.open("/admin/outbox/outboxmessage/?lage=failed")
     row = page.get_by_role("row").filter(has_text="email:test")
     expect(row).to_contain_text("Misslyckat")
     expect(row).to_contain_text("SMTPDataError: 451")
     row.get_by_role("link", name="Försök igen").click()
 
     # The confirmation page says what failed and how often.
-    expect(page).to_have_url(portal.url(f"/admin/notifications/outboxmessage/{message.pk}/forsok-igen/"))
+    expect(page).to_have_url(portal.url(f"/admin/outbox/outboxmessage/{message.pk}/forsok-igen/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Försök igen: email:test")
     expect(page.locator("#content")).to_contain_text("SMTPDataError: 451")
     page.get_by_role("button", name="Försök igen").click()
 
-    expect(page).to_have_url(portal.url("/admin/notifications/outboxmessage/?lage=failed"))
+    expect(page).to_have_url(portal.url("/admin/outbox/outboxmessage/?lage=failed"))
     expect(page.locator(".messagelist")).to_contain_text("Arbetet lämnas över till Celery igen.")
     # Celery runs in-process here: the retry sends the e-mail at once, so nothing is failed any more.
     expect(page.get_by_role("row").filter(has_text="email:test")).to_have_count(0)

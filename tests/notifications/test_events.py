@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
-from applications import services
+from applications import services, workflow
 from notifications.catalogue import EVENTS, table_markdown
-from notifications.models import Email, Notification, OutboxMessage
+from notifications.models import Email, Notification
+from outbox.models import OutboxMessage
 from reviews import meetings, run
 from tests.factories import accepted_application, complete_application
 from tests.reviews.test_run import forwarded_case
@@ -35,6 +36,11 @@ def test_readme_shows_the_table_of_events_and_recipients():
 def test_the_table_command_prints_it(capsys):
     call_command("notification_table")
     assert "| Beslut från RUN (`decided`)" in capsys.readouterr().out
+
+
+def test_every_transition_that_tells_people_names_an_event_of_the_table():
+    assert set(workflow.TRANSITION_EVENTS) <= set(workflow.TRANSITIONS)
+    assert set(workflow.TRANSITION_EVENTS.values()) <= set(EVENTS)
 
 
 def test_a_submission_tells_the_project_leader_and_koncernkontoret(demo, committed):

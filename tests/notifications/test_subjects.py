@@ -5,7 +5,8 @@ import pytest
 from django.core import mail
 
 from applications import services
-from notifications.models import Email, OutboxMessage
+from notifications.models import Email
+from outbox.models import OutboxMessage
 from simportal.text import BIDI_CONTROLS, header_value
 from tests.factories import complete_application
 

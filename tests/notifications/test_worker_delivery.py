@@ -1,19 +1,16 @@
-"""Background work end to end: a real Celery worker (with beat) on the real Redis, the real
-PostgreSQL, and a real SMTP server on loopback. Faults are real too: Redis is stopped, the
-SMTP server refuses, the worker is killed."""
+"""Notifications end to end: a real Celery worker (with beat) on the real Redis, the real
+PostgreSQL, and a real SMTP server on loopback. The outbox's faults (Redis stopped, the SMTP
+server refusing, the worker killed) are in tests/outbox/test_worker_faults.py."""
 
 import hashlib
 import io
-import os
-import subprocess
 import time
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from applications.models import Application, Status
-from notifications.models import Email, OutboxMessage
+from applications.models import Status
 from reviews import run
 from reviews.models import DecisionLetter
 from tests.factories import complete_application
@@ -22,24 +19,6 @@ from tests.reviews.test_run import forwarded_case
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 TITLE = "Tidiga insatser för små barn i Färgelanda och Åmål – öppen förskola"
-REDIS_START = [
-    "redis-server",
-    "--daemonize",
-    "yes",
-    "--bind",
-    "127.0.0.1",
-    "-::1",
-    "--port",
-    "6379",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-    "--dir",
-    "/var/lib/redis",
-    "--logfile",
-    "/var/log/redis/ci.log",
-]
 
 
 def emails_of(demo, persona: str) -> str:
@@ -140,119 +119,3 @@ def test_a_decision_sends_its_letter_as_a_pdf_attachment(demo, smtp_server, cele
     letter = DecisionLetter.objects.get(decision=decision)
     assert attachment.get_filename() == letter.filename
     assert letter.sha256 == hashlib.sha256(content).hexdigest()
-
-
-@pytest.fixture
-def restart_redis():
-    """Stops this machine's Redis for a test and always starts it again."""
-    url = os.environ.get("REDIS_URL", "")
-    if "127.0.0.1:6379" not in url and "localhost:6379" not in url:
-        pytest.skip("stops and starts the local Redis on 127.0.0.1:6379 only")
-
-    def start() -> None:
-        os.makedirs("/var/lib/redis", exist_ok=True)
-        os.makedirs("/var/log/redis", exist_ok=True)
-        subprocess.run(REDIS_START, check=True)  # noqa: S603 - the machine's own redis-server
-        deadline = time.monotonic() + 15
-        while subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True).returncode:  # noqa: S607
-            assert time.monotonic() < deadline, "Redis did not come back"
-            time.sleep(0.1)
-
-    def stop() -> None:
-        subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True)  # noqa: S607
-        deadline = time.monotonic() + 15
-        while not subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True).returncode:  # noqa: S607
-            assert time.monotonic() < deadline, "Redis did not stop"
-            time.sleep(0.1)
-
-    try:
-        yield stop, start
-    finally:
-        if subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True).returncode:  # noqa: S607
-            start()
-
-
-def test_a_submission_while_redis_is_down_is_saved_at_once_and_mailed_once_redis_is_back(
-    client, demo, smtp_server, celery_worker_factory, restart_redis
-):
-    stop_redis, start_redis = restart_redis
-    worker = celery_worker_factory(beat=True).start()
-    stop_redis()
-
-    application, elapsed = submit_over_http(client, demo)
-
-    assert elapsed < 1.0, f"the submission took {elapsed:.2f} s with Redis down"
-    event = OutboxMessage.objects.get(kind="event", payload__application=application.pk)
-    assert event.done_at is None  # nothing could be handed over
-    time.sleep(1)
-    assert smtp_server.messages == []
-
-    start_redis()
-    smtp_server.wait_for(2, timeout=60, log=worker.log_path)
-    quiet_period()
-    assert len(smtp_server.to(emails_of(demo, "project_leader"))) == 1
-    assert len(smtp_server.to(emails_of(demo, "koncernkontoret"))) == 1
-    assert len(smtp_server.messages) == 2
-    event.refresh_from_db()
-    assert event.done_at is not None
-
-
-def test_an_smtp_server_failing_twice_still_gets_each_mail_once(client, demo, smtp_server, celery_worker_factory):
-    worker = celery_worker_factory(beat=True).start()
-    smtp_server.fail_next(2)
-
-    submit_over_http(client, demo)
-
-    smtp_server.wait_for(2, timeout=60, log=worker.log_path)
-    quiet_period()
-    assert smtp_server.refused == 2
-    assert len(smtp_server.to(emails_of(demo, "project_leader"))) == 1
-    assert len(smtp_server.to(emails_of(demo, "koncernkontoret"))) == 1
-    assert len(smtp_server.messages) == 2
-    sends = OutboxMessage.objects.filter(kind="email")
-    assert sum(message.attempts for message in sends) == 2  # the two refusals, retried
-    assert all(message.done_at for message in sends)
-    assert Email.objects.filter(sent_at__isnull=True).count() == 0
-    assert "retrying in" in worker.log_path.read_text()
-
-
-def test_a_worker_killed_in_the_middle_of_a_letter_leaves_one_letter_after_restart(
-    demo, smtp_server, celery_worker_factory
-):
-    slow = celery_worker_factory(beat=True).start("--include=tests.fault_hooks", SIMPORTAL_TEST_PDF_PAUSE="60")
-    # A paragraph of its own: the letter's file name (diarienummer and §) is not another test's.
-    decision, _total = record_approval(demo, paragraph="9158")
-    slow.wait_for_log("the PDF is rendered; pausing")
-
-    slow.kill()
-    assert not DecisionLetter.objects.filter(decision=decision).exists()
-    assert letter_mails(smtp_server) == []
-
-    restarted = celery_worker_factory(beat=True).start()
-    leader = emails_of(demo, "leader")
-    deadline = time.monotonic() + 60
-    while not letter_mails(smtp_server, leader):
-        if time.monotonic() > deadline:
-            pytest.fail(f"no letter after the restart:\n{restarted.log_path.read_text()}")
-        time.sleep(0.1)
-    quiet_period()
-    assert DecisionLetter.objects.filter(decision=decision).count() == 1
-    assert len(letter_mails(smtp_server, leader)) == 1
-    pdf_attachment(letter_mails(smtp_server, leader)[0])
-    letter = DecisionLetter.objects.get(decision=decision)
-    stem = letter.filename.removesuffix(".pdf")
-    files = [name for name in os.listdir(letter.pdf.storage.path("beslutsbrev")) if name.startswith(stem)]
-    assert files == [os.path.basename(letter.pdf.name)]  # no second file written beside it
-    assert Application.objects.get(pk=decision.case.application_id).status == Status.APPROVED
-
-
-def test_the_queue_never_waits_on_a_dead_broker(settings, demo, restart_redis, celery_worker_factory):
-    """Handing work over gives up within the publish wait; the request is never held."""
-    from notifications import outbox
-
-    stop_redis, _start = restart_redis
-    celery_worker_factory()  # switches this process from in-process tasks to Redis
-    stop_redis()
-    started = time.monotonic()
-    assert outbox.enqueue([123456]) is False
-    assert time.monotonic() - started < settings.OUTBOX_PUBLISH_WAIT_SECONDS + 0.3

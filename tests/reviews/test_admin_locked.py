@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application, Status
-from notifications.models import Email, OutboxMessage
+from notifications.models import Email
+from outbox.models import OutboxMessage
 from partnership.models import User
 from reviews import minutes as minutes_service
 from reviews import run
@@ -255,11 +256,11 @@ ATTEMPTS = {
         {"title": r["application"].title, "status": Status.DRAFT, "_save": "Spara"},
     ),
     "outbox: change": lambda r: (
-        reverse("admin:notifications_outboxmessage_change", args=[r["outbox"].pk]),
+        reverse("admin:outbox_outboxmessage_change", args=[r["outbox"].pk]),
         {"key": "annan", "kind": "email", "attempts": 0},
     ),
     "outbox: delete": lambda r: (
-        reverse("admin:notifications_outboxmessage_delete", args=[r["outbox"].pk]),
+        reverse("admin:outbox_outboxmessage_delete", args=[r["outbox"].pk]),
         {"post": "yes"},
     ),
     "e-mail: change": lambda r: (
@@ -286,7 +287,7 @@ BULK_DELETE = {
     "admin:reviews_meeting_changelist": "meeting",
     "admin:reviews_decisionletter_changelist": "letter",
     "admin:applications_application_changelist": "application",
-    "admin:notifications_outboxmessage_changelist": "outbox",
+    "admin:outbox_outboxmessage_changelist": "outbox",
     "admin:notifications_email_changelist": "email",
 }
 
@@ -330,7 +331,7 @@ def test_it_shows_the_records_the_operators_need_in_the_admin():
         "applications.application",
         "applications.event",
         "applications.snapshot",
-        "notifications.outboxmessage",
+        "outbox.outboxmessage",
         "notifications.email",
     } <= shown
 

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Event, Status
-from notifications.models import Notification, OutboxMessage
-from notifications.tasks import outbox_process
+from notifications.models import Notification
+from outbox.models import OutboxMessage
+from outbox.tasks import outbox_process
 from partnership.models import Body, BodyKind, Membership, MembershipRole, Partnership
 from reviews import meetings, run
 from reviews.minutes import MinutesError, minutes_approve, minutes_prepare

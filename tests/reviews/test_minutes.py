@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import services
-from notifications.models import OutboxMessage
-from notifications.tasks import outbox_process
+from outbox.models import OutboxMessage
+from outbox.tasks import outbox_process
 from partnership.models import User
 from reviews import meetings
 from reviews import minutes as service

@@ -4,6 +4,11 @@ the commit, and swept up again if it was never handed over or its worker died.
 Every message is processed under a row lock (``SELECT … FOR UPDATE SKIP LOCKED``) by a
 handler that runs in the same transaction as the message's ``done_at``: a message run
 twice (a retry, a redelivery, the sweep) finds itself done and does nothing.
+
+The outbox knows no app that uses it. Each app registers the handlers of the work it does
+(``handler_register``, from its ``AppConfig.ready()``). A service that must tell people adds
+an event by its key (``event_add``); the app that tells people registers the keys it knows
+(``events_register``) and turns each event into recipients when the work runs.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from .models import OutboxKind, OutboxMessage
@@ -26,6 +31,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[OutboxMessage], None]
 _HANDLERS: dict[str, Handler] = {}
+_EVENTS: set[str] = set()
 # Publishing to a broker that is down can block; the web request never waits for it.
 _publisher = ThreadPoolExecutor(max_workers=2, thread_name_prefix="outbox-publish")
 
@@ -34,14 +40,15 @@ class PermanentFailure(Exception):
     """The work can never succeed as it stands (e.g. the row it names is gone): no retries."""
 
 
-def handler(kind: OutboxKind) -> Callable[[Handler], Handler]:
+def handler_register(kind: OutboxKind, function: Handler) -> Handler:
     """Register the function that does one kind of work. It runs inside the message's transaction."""
+    _HANDLERS[OutboxKind(kind).value] = function
+    return function
 
-    def register(function: Handler) -> Handler:
-        _HANDLERS[OutboxKind(kind).value] = function
-        return function
 
-    return register
+def events_register(keys: Iterable[str]) -> None:
+    """Make these event keys known, so that ``event_add`` accepts them."""
+    _EVENTS.update(keys)
 
 
 def lease() -> datetime.timedelta:
@@ -61,6 +68,14 @@ def outbox_add(kind: OutboxKind, key: str, **payload: Any) -> OutboxMessage:
         message_id = message.pk
         transaction.on_commit(lambda: enqueue([message_id]))
     return message
+
+
+def event_add(event: str, *, key: str, by: models.Model | None = None, **refs: Any) -> OutboxMessage:
+    """Tell the event's recipients, once the caller's transaction commits. ``key`` names this
+    occurrence: the same key never tells anyone twice. ``refs`` are ids and plain values."""
+    if event not in _EVENTS:
+        raise KeyError(event)
+    return outbox_add(OutboxKind.EVENT, f"event:{key}", event=event, by=by.pk if by else None, **refs)
 
 
 def enqueue(message_ids: Iterable[int], *, countdown: float | None = None) -> bool:

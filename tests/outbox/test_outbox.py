@@ -11,8 +11,9 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications import outbox
-from notifications.models import Email, Notification, OutboxMessage
+from notifications.models import Email, Notification
+from outbox import services as outbox
+from outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -146,11 +147,11 @@ def test_operators_see_failed_work_and_retry_it_from_the_admin(
     )
     client = as_persona("project_leader")
 
-    listing = client.get(reverse("admin:notifications_outboxmessage_changelist"), {"lage": "failed"})
+    listing = client.get(reverse("admin:outbox_outboxmessage_changelist"), {"lage": "failed"})
     html = listing.content.decode()
     assert "SMTPDataError: 451" in html and "Försök igen" in html
 
-    confirm_url = reverse("admin:notifications_outboxmessage_retry", args=[message.pk])
+    confirm_url = reverse("admin:outbox_outboxmessage_retry", args=[message.pk])
     assert "Försök igen" in client.get(confirm_url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(confirm_url, follow=True)
@@ -162,7 +163,7 @@ def test_operators_see_failed_work_and_retry_it_from_the_admin(
 
 
 def test_people_without_the_operator_rule_cannot_see_background_work(as_persona):
-    assert as_persona("leader").get(reverse("admin:notifications_outboxmessage_changelist")).status_code == 403
+    assert as_persona("leader").get(reverse("admin:outbox_outboxmessage_changelist")).status_code == 403
     assert OutboxMessage in admin_site._registry
 
 
