@@ -4,6 +4,7 @@ it is in the outbox's admin."""
 from django.contrib import admin
 
 from outbox.admin import OperatorAdminMixin
+from partnership.rules import people_in_view
 
 from .models import Email
 
@@ -15,3 +16,7 @@ class EmailAdmin(OperatorAdminMixin, admin.ModelAdmin):
     search_fields = ["to", "subject"]
     readonly_fields = ["key", "recipient", "to", "subject", "text", "created_at", "sent_at", "letter"]
     exclude = ["html"]
+
+    def get_queryset(self, request):
+        # What went out to the people within the operator's reach (everyone's for the system administrator).
+        return super().get_queryset(request).filter(recipient__in=people_in_view(request.user).values("pk"))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from simportal.admin import RecordAdminMixin
 
 from . import services
-from .models import OutboxMessage
+from .models import OutboxKind, OutboxMessage
 
 
 class OperatorAdminMixin(RecordAdminMixin):
@@ -54,6 +54,11 @@ def retry_selected(modeladmin, request, queryset):
     )
 
 
+# Work about accounts carries the addresses people typed and the client's address: only the
+# system administrator sees it. Nobody but them sees a message's payload.
+ACCOUNT_KINDS = frozenset({OutboxKind.PASSWORD_RESET, OutboxKind.INVITATION, OutboxKind.ACCOUNT_MAIL_REQUEST})
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(OperatorAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -81,6 +86,14 @@ class OutboxMessageAdmin(OperatorAdminMixin, admin.ModelAdmin):
     ]
     actions = [retry_selected]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        messages_ = super().get_queryset(request)
+        return messages_ if request.user.is_superuser else messages_.exclude(kind__in=ACCOUNT_KINDS)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if request.user.is_superuser else [f for f in fields if f != "payload"]
 
     @admin.display(description=gettext_lazy("läge"))
     def state_label(self, message: OutboxMessage) -> str:
@@ -110,7 +123,7 @@ class OutboxMessageAdmin(OperatorAdminMixin, admin.ModelAdmin):
     def retry_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not self._allowed(request):
             raise Http404
-        message = OutboxMessage.objects.filter(pk=pk).first()
+        message = self.get_queryset(request).filter(pk=pk).first()
         if message is None:
             raise Http404
         changelist = reverse("admin:outbox_outboxmessage_changelist")

@@ -49,18 +49,19 @@ class SimportalAdminSite(admin.AdminSite):
         return redirect_to_login(request.GET.get("next", reverse("admin:index")), reverse("login"))
 
 
-class StructureAdminMixin:
-    """Model admins whose every action is granted by the structure rule.
-
-    An object outside what the admin lists for the person (``get_queryset``) answers 404,
-    as everywhere else in the portal, instead of the admin's "does not exist" redirect.
-    """
+class NotFoundMixin:
+    """An object outside what the admin lists for the person (``get_queryset``) answers 404, as
+    everywhere else in the portal, instead of the admin's "does not exist" redirect."""
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404
         return obj
+
+
+class StructureAdminMixin(NotFoundMixin):
+    """Model admins whose every action is granted by the structure rule."""
 
     def _allowed(self, request) -> bool:
         return request.user.has_perm("partnership.administer_structure")
@@ -112,7 +113,7 @@ RECORD_MODELS = frozenset(
 )
 
 
-class RecordAdminMixin:
+class RecordAdminMixin(NotFoundMixin):
     """A record in the admin: shown to those ``view_permission`` names, never added, changed or
     deleted. Writes go through the portal's pages and their services, which keep the workflow,
     the timeline and the locks; the admin would go around all three."""

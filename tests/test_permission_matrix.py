@@ -198,6 +198,8 @@ SCOPED_ADMIN_OBJECTS = {
         frozenset({"project_leader"}),
     ),
     "partnership.user": (lambda demo: demo.person("steering_member"), frozenset({"project_leader"})),
+    # An e-mail to Uddevalla's leader: the project leader staffs that group, the secretariat does not.
+    "notifications.email": (lambda demo: Email.objects.get(key="matrix"), frozenset({"project_leader"})),
 }
 
 

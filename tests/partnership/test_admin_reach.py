@@ -10,6 +10,8 @@ import pytest
 import rules
 from django.urls import reverse
 
+from notifications.models import Email
+from outbox.models import OutboxKind, OutboxMessage
 from partnership.models import Body, Call, Membership, Partnership, User
 from partnership.rules import administered_bodies, bodies_in_view, people_in_view
 from tests.factories import other_partnership
@@ -146,3 +148,39 @@ def test_the_secretariat_keeps_run_and_does_not_see_the_steering_groups(as_perso
     assert demo.steering_group().pk not in listed
     assert client.get(reverse("admin:partnership_body_change", args=[run.pk])).status_code == 200
     assert client.get(reverse("admin:partnership_body_change", args=[demo.steering_group().pk])).status_code == 404
+
+
+def test_sent_email_is_shown_only_for_the_people_within_reach(as_persona, demo, skaraborg):
+    theirs = Email.objects.create(
+        key="skovde", recipient=skaraborg.person("leader"), to="s@example.se", subject="Skövdes beslut", text="…"
+    )
+    ours = Email.objects.create(
+        key="uddevalla", recipient=demo.person("leader"), to="u@example.se", subject="Uddevallas beslut", text="…"
+    )
+    client = as_persona("project_leader")
+
+    listed = {e.pk for e in client.get(reverse("admin:notifications_email_changelist")).context["cl"].result_list}
+
+    assert listed == {ours.pk}
+    assert client.get(reverse("admin:notifications_email_change", args=[theirs.pk])).status_code == 404
+    assert as_persona("secretariat").get(reverse("admin:notifications_email_change", args=[ours.pk])).status_code == 404
+
+
+def test_background_work_about_accounts_and_every_payload_are_the_system_administrators(
+    as_persona, client, demo, django_user_model
+):
+    question = OutboxMessage.objects.create(
+        key="fraga", kind=OutboxKind.ACCOUNT_MAIL_REQUEST, payload={"email": "vem@example.se", "address": "192.0.2.7"}
+    )
+    email = OutboxMessage.objects.create(key="epost", kind=OutboxKind.EMAIL, payload={"email": 1, "to": "x@example.se"})
+    leader = as_persona("project_leader")
+
+    listed = {m.pk for m in leader.get(reverse("admin:outbox_outboxmessage_changelist")).context["cl"].result_list}
+    page = leader.get(reverse("admin:outbox_outboxmessage_change", args=[email.pk])).content.decode()
+
+    assert email.pk in listed and question.pk not in listed
+    assert leader.get(reverse("admin:outbox_outboxmessage_change", args=[question.pk])).status_code == 404
+    assert leader.get(reverse("admin:outbox_outboxmessage_retry", args=[question.pk])).status_code == 404
+    assert "x@example.se" not in page
+    client.force_login(django_user_model.objects.create_superuser("drift", email="d@example.se", password="x"))
+    assert "192.0.2.7" in client.get(reverse("admin:outbox_outboxmessage_change", args=[question.pk])).content.decode()
