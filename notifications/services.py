@@ -69,7 +69,8 @@ def minutes_locked(minutes_id: int) -> OutboxMessage:
 
 def _context(payload: dict[str, Any]) -> dict[str, Any]:
     from applications.models import Application
-    from reviews.models import Decision, Meeting, RunMeeting
+    from decisions.models import Decision, RunMeeting
+    from reviews.models import Meeting
 
     ctx: dict[str, Any] = dict(payload)
     try:
@@ -195,8 +196,8 @@ def send_email(message: OutboxMessage) -> None:
 
 @outbox.handler(OutboxKind.DECISION_LETTER)
 def store_decision_letter(message: OutboxMessage) -> None:
-    from reviews import letters
-    from reviews.models import Decision
+    from decisions import letters
+    from decisions.models import Decision
 
     decision_id = message.payload["decision"]
     try:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "partnership",
     "applications",
     "reviews",
+    "decisions",
     "notifications",
 ]
 

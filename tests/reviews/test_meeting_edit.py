@@ -19,15 +19,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Event, Status
+from decisions import selectors as decision_selectors
+from decisions import services as decision_services
+from decisions.models import RunCase
 from notifications.models import Notification, OutboxMessage
 from notifications.tasks import outbox_process
 from partnership.models import Body, BodyKind, Membership, MembershipRole, Partnership
-from reviews import meetings, run
+from reviews import meetings
 from reviews.minutes import MinutesError, minutes_approve, minutes_prepare
-from reviews.models import ItemOutcome, Meeting, RunCase
+from reviews.models import ItemOutcome, Meeting
+from tests.decisions.test_run import forwarded_case, run_meeting
 from tests.factories import UserFactory, accepted_application
 from tests.reviews.test_meetings import meeting_with
-from tests.reviews.test_run import forwarded_case, run_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -411,10 +414,12 @@ def test_it_cancels_a_run_meeting_and_takes_its_cases_back_to_the_recommendation
     message = OutboxMessage.objects.get(payload__event="taken_back_from_run")
     deliver(message)
     assert Notification.objects.filter(event="taken_back_from_run", recipient=demo.person("project_leader")).exists()
-    assert case.run_meeting not in run.upcoming_run_meetings()
-    with pytest.raises(run.DecisionRefused, match="inställt"):
-        run.case_forward(application=application, run_meeting=case.run_meeting, by=demo.person("project_leader"))
-    again = run.case_forward(
+    assert case.run_meeting not in decision_selectors.upcoming_run_meetings()
+    with pytest.raises(decision_services.DecisionRefused, match="inställt"):
+        decision_services.case_forward(
+            application=application, run_meeting=case.run_meeting, by=demo.person("project_leader")
+        )
+    again = decision_services.case_forward(
         application=application, run_meeting=run_meeting(days=60), by=demo.person("project_leader")
     )
     application.refresh_from_db()
@@ -429,7 +434,7 @@ def test_it_cancels_a_run_meeting_and_takes_its_cases_back_to_the_recommendation
 
 def test_it_refuses_to_change_a_run_meeting_once_a_case_is_decided(as_persona, demo):
     case = forwarded_case(demo)
-    run.decision_record(
+    decision_services.decision_record(
         case=case,
         outcome="rejected",
         paragraph="12",

@@ -18,13 +18,15 @@ from django.utils import timezone
 
 from applications import services, workflow
 from applications.models import EventKind, Status
+from decisions import letters
+from decisions import services as decision_services
 from partnership.models import Membership, MembershipRole
-from reviews import letters, meetings, run
+from reviews import meetings
 from reviews import minutes as minutes_service
 from reviews.models import ItemOutcome, Minutes, VoteChoice
+from tests.decisions.test_run import forwarded_case, hold_meeting, recommended_application, run_meeting
 from tests.factories import UserFactory, accepted_application
 from tests.reviews.test_meetings import VOTERS, mark_present, meeting_with, person
-from tests.reviews.test_run import forwarded_case, hold_meeting, recommended_application, run_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +80,7 @@ def test_it_closes_the_run_case_of_a_withdrawn_application(demo, as_persona):
     assert case.is_withdrawn and case.withdrawn_by == demo.person("leader")
     assert case.application.events.filter(kind=EventKind.CASE_CLOSED).count() == 1
     with pytest.raises(workflow.TransitionNotAllowed):
-        run.decision_record(
+        decision_services.decision_record(
             case=case,
             outcome="rejected",
             paragraph="7",
@@ -155,22 +157,30 @@ def test_it_forwards_to_run_only_after_the_recommending_minutes_are_approved(dem
     assert "kan skickas till RUN när styrgruppens protokoll är justerat" in page
     assert reverse("run:forward", args=[application.pk]) not in page
 
-    with pytest.raises(run.DecisionRefused, match=f"först när protokollet från styrgruppsmötet {item.meeting.day}"):
-        run.case_forward(application=application, run_meeting=run_meeting(), by=demo.person("project_leader"))
+    with pytest.raises(
+        decision_services.DecisionRefused, match=f"först när protokollet från styrgruppsmötet {item.meeting.day}"
+    ):
+        decision_services.case_forward(
+            application=application, run_meeting=run_meeting(), by=demo.person("project_leader")
+        )
     application.refresh_from_db()
     assert application.status == Status.RECOMMENDED
 
     approve_minutes(item.meeting)
     assert reverse("run:forward", args=[application.pk]) in client.get(reverse("run:meeting_list")).content.decode()
-    case = run.case_forward(application=application, run_meeting=run_meeting(), by=demo.person("project_leader"))
+    case = decision_services.case_forward(
+        application=application, run_meeting=run_meeting(), by=demo.person("project_leader")
+    )
     assert case.agenda_item == item
 
 
 def test_it_does_not_forward_to_a_run_meeting_already_held(demo):
     application = recommended_application(demo)
 
-    with pytest.raises(run.DecisionRefused, match="har redan hållits"):
-        run.case_forward(application=application, run_meeting=run_meeting(days=-1), by=demo.person("project_leader"))
+    with pytest.raises(decision_services.DecisionRefused, match="har redan hållits"):
+        decision_services.case_forward(
+            application=application, run_meeting=run_meeting(days=-1), by=demo.person("project_leader")
+        )
 
 
 def test_it_records_a_decision_dated_on_the_run_meeting_day_and_never_in_the_future(demo):
@@ -179,7 +189,7 @@ def test_it_records_a_decision_dated_on_the_run_meeting_day_and_never_in_the_fut
     day = meeting.held_on
 
     def decide(on: datetime.date):
-        return run.decision_record(
+        return decision_services.decision_record(
             case=case,
             outcome="rejected",
             paragraph="31",
@@ -188,12 +198,14 @@ def test_it_records_a_decision_dated_on_the_run_meeting_day_and_never_in_the_fut
             by=demo.person("secretariat"),
         )
 
-    with pytest.raises(run.DecisionRefused, match=f"RUN sammanträder {day}. Beslutet kan registreras från den dagen"):
+    with pytest.raises(
+        decision_services.DecisionRefused, match=f"RUN sammanträder {day}. Beslutet kan registreras från den dagen"
+    ):
         decide(day)
     with time_machine.travel(local(day + datetime.timedelta(days=2), 10)):
-        with pytest.raises(run.DecisionRefused, match="i framtiden"):
+        with pytest.raises(decision_services.DecisionRefused, match="i framtiden"):
             decide(day + datetime.timedelta(days=3))
-        with pytest.raises(run.DecisionRefused, match=f"ska vara dagen för RUN:s sammanträde, {day}"):
+        with pytest.raises(decision_services.DecisionRefused, match=f"ska vara dagen för RUN:s sammanträde, {day}"):
             decide(day - datetime.timedelta(days=1))
         decision = decide(day)
         context = letters.letter_context(decision)
@@ -204,7 +216,7 @@ def test_it_records_a_decision_dated_on_the_run_meeting_day_and_never_in_the_fut
 def test_a_correction_is_an_event_of_its_own_kind(demo, as_persona):
     case = forwarded_case(demo)
     secretariat = demo.person("secretariat")
-    decision = run.decision_record(
+    decision = decision_services.decision_record(
         case=case,
         outcome="rejected",
         paragraph="31",
@@ -213,7 +225,7 @@ def test_a_correction_is_an_event_of_its_own_kind(demo, as_persona):
         by=secretariat,
     )
 
-    run.decision_correct(
+    decision_services.decision_correct(
         decision=decision,
         correction_reason="Fel paragraf.",
         paragraph="32",
