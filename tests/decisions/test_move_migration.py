@@ -4,7 +4,8 @@ before the move keeps every row, every foreign key and every content type.
 The database is taken back to the state before the move (``decisions`` unapplied, ``reviews``
 and ``notifications`` at their migrations before it), filled through the models of that state,
 and migrated to the latest state; the rows are then read through today's models. The move
-changes no table, so this runs on SQLite as on PostgreSQL (which CI uses for every test).
+changes no table, so this passes on SQLite as on PostgreSQL, which CI runs it on (``-m migrations``
+picks these tests alone).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.db.migrations.loader import MigrationLoader
 from decisions.models import BudgetAdjustment, Decision, DecisionLetter, GrantedYear, RunCase, RunMeeting
 from notifications.models import Email, Notification
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.migrations]
 
 # The migrations just before the move.
 BEFORE_THE_MOVE = [
