@@ -6,7 +6,7 @@ the wheel carries them as ``simportal/site/<folder>``, where the settings look w
 
 from setuptools import find_packages, setup
 
-APPS = ["simportal", "outbox", "partnership", "applications", "reviews", "notifications"]
+APPS = ["simportal", "outbox", "partnership", "applications", "reviews", "decisions", "notifications"]
 SITE_FOLDERS = ["templates", "static", "locale"]
 
 site_packages = {f"simportal.site.{folder}": folder for folder in SITE_FOLDERS}

@@ -3,7 +3,7 @@ PostgreSQL and a real SMTP server on loopback, as in production but on one machi
 
 It measures:
 
-- seconds per decision letter, rendered in this process by ``reviews.letters.letter_store``
+- seconds per decision letter, rendered in this process by ``decisions.letters.letter_store``
   (after one warm-up render, which loads WeasyPrint and the fonts);
 - letters per minute with one worker: N decisions are recorded one after the other; the clock
   starts when the first one has committed and stops when all N letters are stored. The worker
@@ -236,7 +236,7 @@ def demo() -> Any:
 
 def cases(count: int, *, start: int) -> list[Any]:
     """``count`` recommended applications forwarded to RUN, each waiting for its decision."""
-    from tests.reviews.test_run import forwarded_case
+    from tests.decisions.test_run import forwarded_case
 
     people = demo()
     municipalities = ["Uddevalla", "Munkedal"]
@@ -248,10 +248,10 @@ def cases(count: int, *, start: int) -> list[Any]:
 
 def decide(case: Any, paragraph: int) -> Any:
     """RUN approves the case: a small amount for every year the steering group recommended."""
-    from reviews import run
+    from decisions import selectors, services
 
-    granted = {year: min(limit, GRANT_PER_YEAR) for year, limit in run.grant_limits(case).items()}
-    return run.decision_record(
+    granted = {year: min(limit, GRANT_PER_YEAR) for year, limit in selectors.grant_limits(case).items()}
+    return services.decision_record(
         case=case,
         outcome="approved",
         paragraph=str(paragraph),
@@ -310,7 +310,7 @@ def idle(worker: Worker, timeout: float, what: str) -> None:
 
 def letters_in_process(decisions: list[Any]) -> list[float]:
     """Seconds per ``letter_store`` call; the first decision is the warm-up and is not counted."""
-    from reviews.letters import letter_store
+    from decisions.letters import letter_store
 
     warm_up, *measured = decisions
     letter_store(warm_up.pk)
@@ -333,7 +333,7 @@ class Clock:
 
 def letters_by_worker(waiting: list[Any], worker: Worker, *, paragraph: int) -> Clock:
     """Record a decision on every case, one after the other, and wait until every letter is stored."""
-    from reviews.models import DecisionLetter
+    from decisions.models import DecisionLetter
 
     ids: list[int] = []
     commits: list[float] = []

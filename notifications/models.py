@@ -53,7 +53,7 @@ class Notification(models.Model):
         help_text=_("E-postmeddelandet den gick ut med, direkt eller i en sammanfattning."),
     )
     letter = models.ForeignKey(
-        "reviews.DecisionLetter", on_delete=models.PROTECT, null=True, blank=True, related_name="notifications"
+        "decisions.DecisionLetter", on_delete=models.PROTECT, null=True, blank=True, related_name="notifications"
     )
 
     class Meta:
@@ -87,7 +87,7 @@ class Email(models.Model):
     text = models.TextField()
     html = models.TextField()
     letter = models.ForeignKey(
-        "reviews.DecisionLetter", on_delete=models.PROTECT, null=True, blank=True, related_name="emails"
+        "decisions.DecisionLetter", on_delete=models.PROTECT, null=True, blank=True, related_name="emails"
     )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)

@@ -11,7 +11,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from applications.models import Application, DeadlineExtension, Status
-from reviews.models import AgendaItem, Meeting, RunMeeting
+from decisions.models import RunMeeting
+from reviews.models import AgendaItem, Meeting
 
 from .services import notify
 

@@ -21,10 +21,11 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from applications.models import Application
+from decisions.models import Decision, RunMeeting
 from outbox import services as outbox
 from outbox.models import OutboxKind, OutboxMessage
 from partnership.models import User
-from reviews.models import Decision, Meeting, RunMeeting
+from reviews.models import Meeting
 from simportal.accounts import invitation_tokens, password_mail_answer
 from simportal.text import header_value, without_bidi_controls
 

@@ -11,10 +11,8 @@ class ReviewsConfig(AppConfig):
         from outbox.models import OutboxKind
         from outbox.services import handler_register
 
-        from .letters import store_decision_letter
         from .minutes import store_minutes_pdf
         from .withdrawal import close_withdrawn
 
         application_withdrawn.connect(close_withdrawn, dispatch_uid="reviews.close_withdrawn")
         handler_register(OutboxKind.MINUTES_PDF, store_minutes_pdf)
-        handler_register(OutboxKind.DECISION_LETTER, store_decision_letter)

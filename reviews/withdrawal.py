@@ -1,5 +1,6 @@
-"""When a group withdraws an application that stands on a steering-group agenda or at RUN,
-the open agenda item or RUN case is closed as withdrawn, in the withdrawing transaction.
+"""When a group withdraws an application that stands on a steering-group agenda, the open
+agenda item is closed as withdrawn, in the withdrawing transaction (an open RUN case is
+closed by ``decisions.services.close_withdrawn``).
 
 Without this the item stays open for ever and the meeting's minutes can never be approved
 (the minutes need every item closed). The closing goes into the minutes (the item's outcome
@@ -18,7 +19,7 @@ from applications.models import Application, EventKind, Status
 from partnership.models import User
 
 from .minutes import ensure_minutes_open
-from .models import AgendaItem, ItemOutcome, RunCase
+from .models import AgendaItem, ItemOutcome
 
 
 def close_withdrawn(
@@ -27,8 +28,6 @@ def close_withdrawn(
     """Receiver of ``applications.signals.application_withdrawn``."""
     if from_status == Status.ON_AGENDA:
         _close_agenda_items(application, by=by)
-    elif from_status == Status.AT_RUN:
-        _close_run_cases(application, by=by)
 
 
 def _close_agenda_items(application: Application, *, by: User) -> None:
@@ -52,25 +51,4 @@ def _close_agenda_items(application: Application, *, by: User) -> None:
             by=by,
             message=_("Styrgruppsmöte %(date)s, § %(position)s: punkten avslutad, ansökan återtagen.")
             % {"date": item.meeting.day.isoformat(), "position": item.position},
-        )
-
-
-def _close_run_cases(application: Application, *, by: User) -> None:
-    cases = (
-        RunCase.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("run_meeting")
-        .filter(application=application, withdrawn_at__isnull=True, decisions__isnull=True)
-        .order_by("pk")
-    )
-    now = timezone.now()
-    for case in cases:
-        case.withdrawn_at = now
-        case.withdrawn_by = by
-        case.save(update_fields=["withdrawn_at", "withdrawn_by"])
-        services.timeline_note(
-            application=application,
-            kind=EventKind.CASE_CLOSED,
-            by=by,
-            message=_("Ärendet till RUN:s sammanträde %(date)s avslutat: ansökan återtagen.")
-            % {"date": case.run_meeting.held_on.isoformat()},
         )

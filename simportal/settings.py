@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "partnership",
     "applications",
     "reviews",
+    "decisions",
     "notifications",
 ]
 

@@ -58,7 +58,7 @@ urlpatterns = [
     path("ansokningar/inkorg/", include("applications.inbox_urls")),
     path("ansokningar/", include("applications.urls")),
     path("investeringar/", include("applications.public_urls")),
-    path("run/", include("reviews.urls_run")),
+    path("run/", include("decisions.urls")),
     path("aviseringar/", include("notifications.urls")),
     path("styrgrupp/protokoll/", include("reviews.urls_minutes")),
     path("styrgrupp/", include("reviews.urls")),

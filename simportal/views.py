@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from applications import selectors as application_selectors
+from decisions import selectors as run_selectors
 from partnership import selectors as partnership_selectors
 from partnership.rules import roles_of
-from reviews import run as run_selectors
 from reviews import selectors as review_selectors
 
 

@@ -485,27 +485,28 @@ def decided_through_services(
     Returns the case and the decision."""
     from django.core.files.base import ContentFile
 
-    from reviews import run
-    from reviews.models import DecisionLetter, RunMeeting
+    from decisions import selectors as decision_selectors
+    from decisions import services as decision_services
+    from decisions.models import DecisionLetter, RunMeeting
 
     project_leader = project_leader_of(application.call)
     held_on = timezone.localdate() - datetime.timedelta(days=days_ago)
     with at(timezone.now() - datetime.timedelta(days=days_ago + 3)):
-        meeting = RunMeeting.objects.filter(held_on=held_on).first() or run.run_meeting_create(
+        meeting = RunMeeting.objects.filter(held_on=held_on).first() or decision_services.run_meeting_create(
             held_on=held_on, place="Regionens hus, Vänersborg", by=secretariat
         )
-        case = run.case_forward(application=application, run_meeting=meeting, by=project_leader)
+        case = decision_services.case_forward(application=application, run_meeting=meeting, by=project_leader)
     if not decide:
         return case, None
     noon = datetime.datetime.combine(held_on, datetime.time(12, 0), tzinfo=timezone.get_current_timezone())
     with at(noon):
-        decision = run.decision_record(
+        decision = decision_services.decision_record(
             case=case,
             outcome=outcome,
             paragraph=f"{case.pk + 200}",
             decided_on=held_on,
             reasons="" if outcome == "approved" else "Insatsen ryms inte i utlysningens inriktning.",
-            granted=run.grant_limits(case) if outcome == "approved" else None,
+            granted=decision_selectors.grant_limits(case) if outcome == "approved" else None,
             by=secretariat,
         )
     if with_letter:

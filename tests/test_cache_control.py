@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from reviews import letters
+from decisions import letters
 from tests.applications.test_attachments import draft, stored  # noqa: F401 - fixtures
 from tests.applications.test_inbox_export import applications  # noqa: F401 - a fixture
-from tests.reviews.test_decision_letter import approval  # noqa: F401 - a fixture
+from tests.decisions.test_decision_letter import approval  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 

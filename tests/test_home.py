@@ -154,8 +154,8 @@ def test_it_shows_the_project_leader_what_to_send_to_run(as_persona, demo):
 def test_it_shows_the_secretariat_the_next_run_meeting_and_the_budget(as_persona, demo):
     import datetime
 
+    from decisions.models import RunMeeting
     from partnership.models import Body
-    from reviews.models import RunMeeting
 
     RunMeeting.objects.create(
         board=Body.objects.get(kind="run"), held_on=timezone.localdate() + datetime.timedelta(days=20)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["simportal", "partnership", "applications", "reviews", "notifications"]
+APPS = ["simportal", "partnership", "applications", "reviews", "decisions", "notifications"]
 SITE_FOLDERS = ["templates", "static", "locale"]
 
 

@@ -22,12 +22,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from applications.models import Attachment
+from decisions import services as decision_services
+from decisions.models import DecisionLetter
 from notifications.models import Email, Notification
 from outbox.models import OutboxMessage
 from partnership.models import User
-from reviews import run
-from reviews.models import DecisionLetter, Minutes
+from reviews.models import Minutes
 from tests.conftest import PERSONAS
+from tests.decisions.test_run import forwarded_case, run_objects
 from tests.factories import (
     ApplicationFactory,
     accepted_application,
@@ -39,7 +41,6 @@ from tests.factories import (
     published_agenda,
     recommended_through_services,
 )
-from tests.reviews.test_run import forwarded_case, run_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +165,7 @@ ADMIN_SITE_PAGES = {
     "admin:view_on_site": NOBODY,
 }
 # Records are shown in the admin to the system administrator only (read-only).
-SUPERUSER_ONLY_ADMINS = {"applications.application", "reviews.meeting", "reviews.decisionletter"}
+SUPERUSER_ONLY_ADMINS = {"applications.application", "reviews.meeting", "decisions.decisionletter"}
 # People are deactivated and memberships ended, never deleted; nor is anything else of the
 # structure. A decision letter is what was sent: it is only read in the admin.
 ADMIN_OVERRIDES = {
@@ -174,8 +175,8 @@ ADMIN_OVERRIDES = {
         + ["call", "body", "membership"]
     },
     "admin:partnership_user_delete": NOBODY,
-    "admin:reviews_decisionletter_add": NOBODY,
-    "admin:reviews_decisionletter_delete": NOBODY,
+    "admin:decisions_decisionletter_add": NOBODY,
+    "admin:decisions_decisionletter_delete": NOBODY,
     # Background work and sent e-mail are records: operators read them and retry, nothing more.
     "admin:outbox_outboxmessage_add": NOBODY,
     "admin:outbox_outboxmessage_delete": NOBODY,
@@ -240,7 +241,7 @@ def objects(demo):
     attachment.file.save("kartlaggning", ContentFile(b"%PDF-1.4\n"), save=True)
     # A decision on Uddevalla's application with its letter stored (a stand-in file: nothing is rendered).
     decided = forwarded_case(demo, title="Med beslutsbrev")
-    decision = run.decision_record(
+    decision = decision_services.decision_record(
         case=decided,
         outcome="rejected",
         paragraph="102",
@@ -382,7 +383,7 @@ def refused(response, persona: str) -> bool:
 
 
 # What a POST may change, read before and after the refused POSTs.
-FINGERPRINTED_APPS = ("partnership", "applications", "reviews", "notifications")
+FINGERPRINTED_APPS = ("partnership", "applications", "reviews", "decisions", "notifications")
 
 
 def fingerprint() -> dict:

@@ -215,7 +215,7 @@ def test_it_takes_the_age_span_only_from_the_call(application):
 
 
 def test_it_checks_the_request_against_the_budget_with_its_recorded_acts(application, demo):
-    from reviews import run
+    from decisions import services as decision_services
 
     requested = sum(b.requested for b in application.budget_years.all())
     call = application.call
@@ -223,7 +223,7 @@ def test_it_checks_the_request_against_the_budget_with_its_recorded_acts(applica
     call.save()
     assert any("Sänk det sökta beloppet" in m[2] for m in messages(application))
 
-    run.budget_adjust(
+    decision_services.budget_adjust(
         call=call,
         amount=200_000,
         reason="RUN § 77: utökad ram.",
@@ -232,7 +232,7 @@ def test_it_checks_the_request_against_the_budget_with_its_recorded_acts(applica
     )
     assert not [m for m in messages(application) if m[0] == "budget"]
 
-    run.budget_adjust(
+    decision_services.budget_adjust(
         call=call,
         amount=-150_000,
         reason="RUN § 80: minskad ram.",

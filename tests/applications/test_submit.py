@@ -5,9 +5,9 @@ from django.utils import timezone
 
 from applications import services, workflow
 from applications.models import Event, Status
-from reviews import run
+from decisions import services as decision_services
+from tests.decisions.test_run import forwarded_case
 from tests.factories import complete_application
-from tests.reviews.test_run import forwarded_case
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_it_lets_the_group_withdraw_before_a_decision(application, demo):
 
 def test_it_refuses_to_withdraw_a_decided_application(demo):
     case = forwarded_case(demo)
-    run.decision_record(
+    decision_services.decision_record(
         case=case,
         outcome="rejected",
         paragraph="12",

@@ -4,11 +4,11 @@ import pytest
 
 from applications import services, workflow
 from applications.models import Application, Status
-from reviews import run
+from decisions import services as decision_services
 from tests.conftest import PERSONAS
+from tests.decisions.test_run import forwarded_case, recommended_application, years_of
 from tests.factories import complete_application
 from tests.reviews.test_meetings import meeting_with
-from tests.reviews.test_run import forwarded_case, recommended_application, years_of
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def application_in(demo, state: str) -> Application:
             return recommended_application(demo)
         case = forwarded_case(demo)
         if state == Status.APPROVED:
-            run.decision_record(
+            decision_services.decision_record(
                 case=case,
                 outcome="approved",
                 paragraph="12",

@@ -6,9 +6,9 @@ import hashlib
 import pytest
 from playwright.sync_api import expect
 
-from reviews import letters
+from decisions import letters
 from tests.browser.conftest import assert_accessible
-from tests.reviews.test_decision_letter import a_case, approve
+from tests.decisions.test_decision_letter import a_case, approve
 
 pytestmark = pytest.mark.browser
 

@@ -10,10 +10,10 @@ from playwright.sync_api import Page, expect
 from reviews import minutes as minutes_service
 from reviews.models import Minutes
 from tests.browser.conftest import assert_accessible, field_label
+from tests.decisions.test_run import hold_meeting
 from tests.factories import accepted_application
 from tests.reviews.test_meetings import meeting_with
 from tests.reviews.test_minutes import build_meeting
-from tests.reviews.test_run import hold_meeting
 
 pytestmark = pytest.mark.browser
 

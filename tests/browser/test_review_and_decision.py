@@ -17,9 +17,10 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from applications.models import Status
+from decisions import ledger as budget_ledger
+from decisions.models import BudgetAdjustment, Decision, RunMeeting
 from partnership.models import Body, BodyKind, User
-from reviews import run
-from reviews.models import AgendaItem, BudgetAdjustment, Decision, ItemOutcome, Minutes, Recusal, RunMeeting, Vote
+from reviews.models import AgendaItem, ItemOutcome, Minutes, Recusal, Vote
 from simportal.formatting import format_kronor
 from tests.browser.conftest import assert_accessible, field_label
 from tests.browser.steps import log_in_as, log_out, publish_agenda, soon, vote
@@ -261,5 +262,5 @@ def test_it_takes_two_applications_from_the_steering_group_to_runs_decision(
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (Status.APPROVED, Status.REJECTED)
-    assert run.granted_total(call) == granted_total
+    assert budget_ledger.granted_total(call) == granted_total
     assert Decision.objects.filter(case__application__in=[first, second]).count() == 2

@@ -10,10 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from applications.models import Status
-from reviews import run
-from reviews.models import Decision
+from decisions import services as decision_services
+from decisions.models import Decision
 from tests.browser.conftest import assert_accessible, field_label
-from tests.reviews.test_run import forwarded_case, recommended_application, run_meeting, years_of
+from tests.decisions.test_run import forwarded_case, recommended_application, run_meeting, years_of
 
 pytestmark = pytest.mark.browser
 
@@ -128,7 +128,7 @@ def test_a_meeting_is_entered_a_case_forwarded_a_decision_corrected_and_the_budg
 
     # RUN approved it; the secretariat corrects the amounts.
     case = application.run_cases.get()
-    run.decision_record(
+    decision_services.decision_record(
         case=case,
         outcome="approved",
         paragraph="142",

@@ -9,12 +9,14 @@ from django.db import transaction
 from django.urls import reverse
 
 from applications import services, workflow
+from decisions import selectors as decision_selectors
+from decisions import services as decision_services
 from notifications.catalogue import EVENTS, table_markdown
 from notifications.models import Email, Notification
 from outbox.models import OutboxMessage
-from reviews import meetings, run
+from reviews import meetings
+from tests.decisions.test_run import forwarded_case
 from tests.factories import accepted_application, complete_application
-from tests.reviews.test_run import forwarded_case
 
 pytestmark = pytest.mark.django_db
 
@@ -108,12 +110,12 @@ def test_a_decision_tells_the_group_its_nsv_chair_the_project_leader_and_the_ste
 ):
     case = forwarded_case(demo, title="Familjecentral i Uddevalla")
     decision = committed(
-        run.decision_record,
+        decision_services.decision_record,
         case=case,
         outcome="approved",
         paragraph="88",
         decided_on=case.run_meeting.held_on,
-        granted=run.grant_limits(case),
+        granted=decision_selectors.grant_limits(case),
         by=demo.person("secretariat"),
     )
 

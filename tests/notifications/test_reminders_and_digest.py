@@ -10,13 +10,18 @@ from django.urls import reverse
 
 from applications import services
 from applications.models import DeadlineExtension
+from decisions.models import RunMeeting
 from notifications import reminders
 from notifications.models import Delivery, Notification, Preference
 from notifications.services import digests_send, preferences_of
 from partnership.models import Call
-from reviews.models import RunMeeting
-from tests.factories import accepted_application, complete_application, published_agenda, submitted_application
-from tests.reviews.test_run import forwarded_case
+from tests.decisions.test_run import forwarded_case
+from tests.factories import (
+    accepted_application,
+    complete_application,
+    published_agenda,
+    submitted_application,
+)
 
 pytestmark = pytest.mark.django_db
 

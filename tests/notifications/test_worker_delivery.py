@@ -11,10 +11,11 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from applications.models import Status
-from reviews import run
-from reviews.models import DecisionLetter
+from decisions import selectors as decision_selectors
+from decisions import services as decision_services
+from decisions.models import DecisionLetter
+from tests.decisions.test_run import forwarded_case
 from tests.factories import complete_application
-from tests.reviews.test_run import forwarded_case
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -62,8 +63,8 @@ def test_a_submission_over_http_reaches_the_project_leader_by_email(client, demo
 
 def record_approval(demo, title=TITLE, paragraph="57"):
     case = forwarded_case(demo, title=title)
-    granted = run.grant_limits(case)
-    decision = run.decision_record(
+    granted = decision_selectors.grant_limits(case)
+    decision = decision_services.decision_record(
         case=case,
         outcome="approved",
         paragraph=paragraph,

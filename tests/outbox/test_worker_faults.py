@@ -9,10 +9,10 @@ import time
 import pytest
 
 from applications.models import Application, Status
+from decisions.models import DecisionLetter
 from notifications.models import Email
 from outbox import services as outbox
 from outbox.models import OutboxMessage
-from reviews.models import DecisionLetter
 from tests.notifications.test_worker_delivery import (
     emails_of,
     letter_mails,

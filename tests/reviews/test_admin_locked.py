@@ -20,16 +20,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application, Status
+from decisions import services as decision_services
+from decisions.models import DecisionLetter
 from notifications.models import Email
 from outbox.models import OutboxMessage
 from partnership.models import User
 from reviews import minutes as minutes_service
-from reviews import run
-from reviews.models import DecisionLetter, ItemOutcome, Meeting, Minutes
+from reviews.models import ItemOutcome, Meeting, Minutes
 from simportal.admin import RECORD_MODELS, RecordAdminMixin, check_records_are_read_only
+from tests.decisions.test_run import forwarded_case
 from tests.factories import ApplicationFactory, accepted_application, published_agenda
 from tests.reviews.test_minutes import build_meeting
-from tests.reviews.test_run import forwarded_case
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def records(demo, locked_meeting):
     """One of each record the admin shows: a locked meeting, a decision letter, a submitted
     application, background work and a sent e-mail."""
     decided = forwarded_case(demo, title="Med beslutsbrev")
-    decision = run.decision_record(
+    decision = decision_services.decision_record(
         case=decided,
         outcome="rejected",
         paragraph="102",
@@ -228,15 +229,15 @@ ATTEMPTS = {
     ),
     "meeting: delete": lambda r: (reverse("admin:reviews_meeting_delete", args=[r["meeting"].pk]), {"post": "yes"}),
     "letter: change": lambda r: (
-        reverse("admin:reviews_decisionletter_change", args=[r["letter"].pk]),
+        reverse("admin:decisions_decisionletter_change", args=[r["letter"].pk]),
         {"filename": "annat.pdf", "sha256": "1" * 64, "size": 1, "decision": r["letter"].decision_id},
     ),
     "letter: add": lambda r: (
-        reverse("admin:reviews_decisionletter_add"),
+        reverse("admin:decisions_decisionletter_add"),
         {"filename": "nytt.pdf", "sha256": "1" * 64, "size": 1, "decision": r["letter"].decision_id},
     ),
     "letter: delete": lambda r: (
-        reverse("admin:reviews_decisionletter_delete", args=[r["letter"].pk]),
+        reverse("admin:decisions_decisionletter_delete", args=[r["letter"].pk]),
         {"post": "yes"},
     ),
     "application: change": _application_change,
@@ -285,7 +286,7 @@ def test_it_refuses_every_write_to_a_record_in_the_admin(poster, records, attemp
 
 BULK_DELETE = {
     "admin:reviews_meeting_changelist": "meeting",
-    "admin:reviews_decisionletter_changelist": "letter",
+    "admin:decisions_decisionletter_changelist": "letter",
     "admin:applications_application_changelist": "application",
     "admin:outbox_outboxmessage_changelist": "outbox",
     "admin:notifications_email_changelist": "email",
@@ -327,7 +328,7 @@ def test_it_shows_the_records_the_operators_need_in_the_admin():
         "reviews.meeting",
         "reviews.agendaitem",
         "reviews.attendance",
-        "reviews.decisionletter",
+        "decisions.decisionletter",
         "applications.application",
         "applications.event",
         "applications.snapshot",
@@ -380,7 +381,7 @@ def test_it_keeps_the_project_leader_and_the_secretariat_to_the_portal_for_recor
     for who in ["project_leader", "secretariat"]:
         client = poster(who)
         assert client.get(reverse("admin:reviews_meeting_changelist")).status_code == 403
-        assert client.get(reverse("admin:reviews_decisionletter_changelist")).status_code == 403
+        assert client.get(reverse("admin:decisions_decisionletter_changelist")).status_code == 403
         index = client.get(reverse("admin:index")).content.decode()
         assert reverse("admin:reviews_meeting_changelist") not in index
 

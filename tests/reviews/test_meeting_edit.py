@@ -1,12 +1,10 @@
-"""Editing and cancelling a steering-group meeting or a RUN meeting on the portal's pages,
-through the services: what people used the admin for, without going around the workflow.
+"""Editing and cancelling a steering-group meeting on the portal's pages, through the
+services: what people used the admin for, without going around the workflow.
 
-A steering-group meeting: the project leader of its partnership changes the time, place or
-link freely before the agenda is published, and with a notification to the steering group
-after; cancelling takes every application on the agenda back to *komplett* through the
-workflow. Nothing changes once the minutes are approved. A RUN meeting: the secretariat moves
-or cancels it until RUN has decided one of its cases; cancelling takes the applications back to
-the steering group's recommendation.
+The project leader of its partnership changes the time, place or link freely before the
+agenda is published, and with a notification to the steering group after; cancelling takes
+every application on the agenda back to *komplett* through the workflow. Nothing changes once
+the minutes are approved. RUN meetings: tests/decisions/test_run_meeting_edit.py.
 """
 
 from __future__ import annotations
@@ -23,12 +21,11 @@ from notifications.models import Notification
 from outbox.models import OutboxMessage
 from outbox.tasks import outbox_process
 from partnership.models import Body, BodyKind, Membership, MembershipRole, Partnership
-from reviews import meetings, run
+from reviews import meetings
 from reviews.minutes import MinutesError, minutes_approve, minutes_prepare
-from reviews.models import ItemOutcome, Meeting, RunCase
+from reviews.models import ItemOutcome, Meeting
 from tests.factories import UserFactory, accepted_application
 from tests.reviews.test_meetings import meeting_with
-from tests.reviews.test_run import forwarded_case, run_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -358,116 +355,6 @@ def test_it_sends_anonymous_visitors_to_log_in(client, demo, name):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
-
-
-# --- RUN meetings ---------------------------------------------------------------------------------
-
-
-def test_it_lets_the_secretariat_move_a_run_meeting(as_persona, demo):
-    case = forwarded_case(demo)
-    meeting = case.run_meeting
-    day = meeting.held_on + datetime.timedelta(days=7)
-
-    response = as_persona("secretariat").post(
-        reverse("run:meeting_edit", args=[meeting.pk]), {"held_on": day.isoformat(), "place": "Residenset, Vänersborg"}
-    )
-
-    assert response.status_code == 302
-    meeting.refresh_from_db()
-    assert (meeting.held_on, meeting.place) == (day, "Residenset, Vänersborg")
-    assert RunCase.objects.get(pk=case.pk).run_meeting == meeting
-
-
-def test_it_refuses_a_day_when_run_already_meets(as_persona, demo):
-    meeting = run_meeting(days=30)
-    other = run_meeting(days=40)
-
-    response = as_persona("secretariat").post(
-        reverse("run:meeting_edit", args=[meeting.pk]), {"held_on": other.held_on.isoformat(), "place": ""}
-    )
-
-    assert "RUN har redan ett sammanträde" in response.content.decode()
-    meeting.refresh_from_db()
-    assert meeting.held_on != other.held_on
-
-
-def test_it_cancels_a_run_meeting_and_takes_its_cases_back_to_the_recommendation(
-    as_persona, demo, django_capture_on_commit_callbacks
-):
-    case = forwarded_case(demo)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = as_persona("secretariat").post(
-            reverse("run:meeting_cancel", args=[case.run_meeting_id]), {"reason": "Nämnden sammanträder inte."}
-        )
-
-    assert response.status_code == 302
-    case.refresh_from_db()
-    assert case.run_meeting.is_cancelled
-    application = case.application
-    application.refresh_from_db()
-    assert application.status == Status.RECOMMENDED
-    assert Event.objects.filter(application=application, transition="take_back_from_run").exists()
-    # The project leader is told to forward it again, and can: to another meeting, not the cancelled one.
-    message = OutboxMessage.objects.get(payload__event="taken_back_from_run")
-    deliver(message)
-    assert Notification.objects.filter(event="taken_back_from_run", recipient=demo.person("project_leader")).exists()
-    assert case.run_meeting not in run.upcoming_run_meetings()
-    with pytest.raises(run.DecisionRefused, match="inställt"):
-        run.case_forward(application=application, run_meeting=case.run_meeting, by=demo.person("project_leader"))
-    again = run.case_forward(
-        application=application, run_meeting=run_meeting(days=60), by=demo.person("project_leader")
-    )
-    application.refresh_from_db()
-    assert again.run_meeting != case.run_meeting
-    assert application.status == Status.AT_RUN
-    # The decision is recorded on the new case, never on the cancelled meeting's.
-    old_case = as_persona("secretariat").get(reverse("run:case_detail", args=[case.pk])).content.decode()
-    assert reverse("run:decide", args=[case.pk]) not in old_case
-    new_case = as_persona("secretariat").get(reverse("run:case_detail", args=[again.pk])).content.decode()
-    assert reverse("run:decide", args=[again.pk]) in new_case
-
-
-def test_it_refuses_to_change_a_run_meeting_once_a_case_is_decided(as_persona, demo):
-    case = forwarded_case(demo)
-    run.decision_record(
-        case=case,
-        outcome="rejected",
-        paragraph="12",
-        decided_on=case.run_meeting.held_on,
-        reasons="Ryms inte.",
-        by=demo.person("secretariat"),
-    )
-    meeting = case.run_meeting
-    client = as_persona("secretariat")
-
-    edit = client.post(reverse("run:meeting_edit", args=[meeting.pk]), {"held_on": "2027-01-10", "place": ""})
-    cancel = client.post(reverse("run:meeting_cancel", args=[meeting.pk]), {"reason": "Fel."})
-
-    assert edit.status_code == cancel.status_code == 200
-    assert "RUN har redan beslutat" in cancel.content.decode()
-    meeting.refresh_from_db()
-    assert meeting.held_on != datetime.date(2027, 1, 10)
-    assert not meeting.is_cancelled
-
-
-@pytest.mark.parametrize("name", ["run:meeting_edit", "run:meeting_cancel"])
-@pytest.mark.parametrize(
-    # Koncernkontoret reads RUN's meetings but keeps none; to the others a RUN meeting with none
-    # of their cases is not theirs to see at all.
-    "persona, status",
-    [("project_leader", 404), ("koncernkontoret", 403), ("steering_member", 404)],
-)
-def test_it_lets_only_the_secretariat_edit_or_cancel_a_run_meeting(as_persona, demo, name, persona, status):
-    meeting = run_meeting()
-
-    response = as_persona(persona).post(
-        reverse(name, args=[meeting.pk]), {"held_on": "2027-02-01", "place": "", "reason": "x"}
-    )
-
-    assert response.status_code == status
-    meeting.refresh_from_db()
-    assert not meeting.is_cancelled
 
 
 def test_it_records_no_attendance_and_no_minutes_for_a_cancelled_meeting(as_persona, demo):

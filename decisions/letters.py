@@ -37,7 +37,7 @@ from .models import Decision, DecisionLetter, DecisionOutcome, GrantedYear
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE = "pdf/decision_letter.html"
+TEMPLATE = "decisions/pdf/decision_letter.html"
 LEVEL_ORDER = {level: position for position, level in enumerate(LogicLevel.values)}
 
 

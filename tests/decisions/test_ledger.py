@@ -12,12 +12,12 @@ from django.urls import reverse
 
 from applications import services
 from applications.models import Application, BudgetYear, Status
+from decisions import ledger as budget_ledger
+from decisions import services as decision_services
+from decisions.models import BudgetAdjustment, Decision
 from partnership.models import Call, Membership, MembershipRole
-from reviews import run
-from reviews.models import BudgetAdjustment, Decision
-from tests.factories import accepted_application, complete_application
-from tests.reviews.test_decisions import approve, correct
-from tests.reviews.test_run import (
+from tests.decisions.test_decisions import approve, correct
+from tests.decisions.test_run import (
     RECOMMENDED_PER_YEAR,
     forwarded_case,
     recommend_again,
@@ -25,6 +25,7 @@ from tests.reviews.test_run import (
     run_meeting,
     years_of,
 )
+from tests.factories import accepted_application, complete_application
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +39,12 @@ def leader_of(demo, municipality: str):
     return Membership.objects.get(body=demo.working_group(municipality), role=MembershipRole.LEADER).person
 
 
-def ledger_of(call: Call) -> run.CallLedger:
-    return run.ledger(Call.objects.filter(pk=call.pk))[0]
+def ledger_of(call: Call) -> budget_ledger.CallLedger:
+    return budget_ledger.ledger(Call.objects.filter(pk=call.pk))[0]
 
 
 def raise_budget(demo, call, amount, reason="RUN beslutade att utöka ramen.", **kwargs):
-    return run.budget_adjust(
+    return decision_services.budget_adjust(
         call=call,
         amount=amount,
         reason=reason,
@@ -60,7 +61,7 @@ def test_it_refuses_an_approval_beyond_the_remaining_budget_and_names_the_shortf
     case = forwarded_case(demo)
     set_budget(call, 450_000)  # the approval asks for 750 000 kr
 
-    with pytest.raises(run.DecisionRefused) as refused:
+    with pytest.raises(decision_services.DecisionRefused) as refused:
         approve(demo, case)
 
     assert refused.value.message == (
@@ -77,7 +78,7 @@ def test_it_counts_what_is_already_granted(demo):
     approve(demo, forwarded_case(demo, title="Först"))
     second = forwarded_case(demo, title="Sedan", municipality="Munkedal")
 
-    with pytest.raises(run.DecisionRefused) as refused:
+    with pytest.raises(decision_services.DecisionRefused) as refused:
         approve(demo, second)
 
     assert refused.value.message == (
@@ -104,7 +105,7 @@ def test_it_allows_the_approval_after_the_budget_is_raised(demo):
     call = demo.call()
     case = forwarded_case(demo)
     set_budget(call, 450_000)
-    with pytest.raises(run.DecisionRefused):
+    with pytest.raises(decision_services.DecisionRefused):
         approve(demo, case)
 
     adjustment = raise_budget(demo, call, 300_000)
@@ -128,7 +129,7 @@ def test_a_correction_may_use_what_the_corrected_decision_held(demo):
 def test_rejections_do_not_need_budget(demo):
     case = forwarded_case(demo)
     set_budget(demo.call(), 0)
-    run.decision_record(
+    decision_services.decision_record(
         case=case,
         outcome="rejected",
         paragraph="161",
@@ -147,7 +148,7 @@ def test_it_lowers_the_budget_but_not_below_what_is_granted(demo):
     set_budget(call, 1_000_000)
     approve(demo, forwarded_case(demo))
 
-    with pytest.raises(run.DecisionRefused) as refused:
+    with pytest.raises(decision_services.DecisionRefused) as refused:
         raise_budget(demo, call, -300_000, reason="Neddragning.")
     raise_budget(demo, call, -250_000, reason="Neddragning.")
 
@@ -295,7 +296,7 @@ def test_it_lets_only_one_of_two_simultaneous_approvals_through(demo):
         try:
             start.wait()
             decided.append(approve(demo, case))
-        except run.DecisionRefused as error:
+        except decision_services.DecisionRefused as error:
             refused.append(error.message)
         finally:
             connection.close()

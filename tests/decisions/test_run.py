@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from applications import services, workflow
 from applications.models import Application, Event, Message, MessageKind, Status
+from decisions import services as decision_services
+from decisions.models import RunCase, RunMeeting
 from partnership.models import Body, BodyKind, Membership, MembershipRole
-from reviews import meetings, run
+from reviews import meetings
 from reviews import minutes as minutes_service
-from reviews.models import AgendaItem, ItemOutcome, Meeting, RunCase, RunMeeting, VoteChoice
+from reviews.models import AgendaItem, ItemOutcome, Meeting, VoteChoice
 from tests.factories import accepted_application, complete_application
 from tests.reviews.test_meetings import VOTERS, mark_present, meeting_with, person
 
@@ -105,8 +107,10 @@ def recommended_application(
 def recommend_again(demo, application: Application, *, per_year: int | None = RECOMMENDED_PER_YEAR) -> AgendaItem:
     """RUN refers a recommended application back (today's meeting); the steering group puts it
     on a new meeting's agenda and recommends it again. The new item is returned."""
-    case = run.case_forward(application=application, run_meeting=run_meeting(), by=demo.person("project_leader"))
-    run.decision_record(
+    case = decision_services.case_forward(
+        application=application, run_meeting=run_meeting(), by=demo.person("project_leader")
+    )
+    decision_services.decision_record(
         case=case,
         outcome="referred_back",
         paragraph="12",
@@ -123,7 +127,7 @@ def recommend_again(demo, application: Application, *, per_year: int | None = RE
 def forwarded_case(demo, meeting: RunMeeting | None = None, **kwargs) -> RunCase:
     """A recommended application forwarded by the project leader to a RUN meeting."""
     application = recommended_application(demo, **kwargs)
-    return run.case_forward(
+    return decision_services.case_forward(
         application=application, run_meeting=meeting or run_meeting(), by=demo.person("project_leader")
     )
 
@@ -138,7 +142,7 @@ def run_objects(demo) -> dict:
     meeting = run_meeting()
     undecided = forwarded_case(demo, meeting, title="Inför RUN")
     decided = forwarded_case(demo, meeting, title="Beslutad av RUN", municipality="Munkedal")
-    decision = run.decision_record(
+    decision = decision_services.decision_record(
         case=decided,
         outcome="rejected",
         paragraph="101",
@@ -211,7 +215,7 @@ def test_it_forwards_a_recommended_application_to_a_run_meeting(demo):
     meeting = run_meeting()
     project_leader = demo.person("project_leader")
 
-    case = run.case_forward(application=application, run_meeting=meeting, by=project_leader)
+    case = decision_services.case_forward(application=application, run_meeting=meeting, by=project_leader)
 
     application.refresh_from_db()
     assert application.status == Status.AT_RUN
@@ -227,7 +231,9 @@ def test_it_takes_the_latest_recommending_item(demo):
     application = recommended_application(demo, days_ago=60)
     latest = recommend_again(demo, application)
 
-    case = run.case_forward(application=application, run_meeting=run_meeting(days=30), by=demo.person("project_leader"))
+    case = decision_services.case_forward(
+        application=application, run_meeting=run_meeting(days=30), by=demo.person("project_leader")
+    )
 
     assert case.agenda_item == latest
 
@@ -239,7 +245,9 @@ def test_it_refuses_to_forward_an_application_that_is_not_recommended(demo):
     assert application.status == Status.NOT_RECOMMENDED
 
     with pytest.raises(workflow.TransitionNotAllowed):
-        run.case_forward(application=application, run_meeting=run_meeting(), by=demo.person("project_leader"))
+        decision_services.case_forward(
+            application=application, run_meeting=run_meeting(), by=demo.person("project_leader")
+        )
     assert not RunCase.objects.exists()
 
 
@@ -247,7 +255,7 @@ def test_it_refuses_to_forward_an_application_that_is_not_recommended(demo):
 def test_it_lets_only_the_project_leader_forward(demo, persona):
     application = recommended_application(demo)
     with pytest.raises(workflow.TransitionNotAllowed):
-        run.case_forward(application=application, run_meeting=run_meeting(), by=demo.person(persona))
+        decision_services.case_forward(application=application, run_meeting=run_meeting(), by=demo.person(persona))
     application.refresh_from_db()
     assert application.status == Status.RECOMMENDED
 
@@ -347,7 +355,7 @@ def _case_with_comment_and_decision(demo, meeting, number: int, *, decided: bool
         application=case.application, author=demo.person("koncernkontoret"), kind=MessageKind.COMMENT, body="Ok."
     )
     if decided:
-        run.decision_record(
+        decision_services.decision_record(
             case=case,
             outcome="approved",
             paragraph=str(200 + number),
@@ -385,5 +393,5 @@ def test_it_shows_the_case_page(as_persona, demo):
 
 def test_it_records_forwarding_by_the_service_only_with_the_permission(demo):
     with pytest.raises(PermissionDenied):
-        run.run_meeting_create(held_on=timezone.localdate(), by=demo.person("project_leader"))
+        decision_services.run_meeting_create(held_on=timezone.localdate(), by=demo.person("project_leader"))
     assert Event.objects.count() == 0

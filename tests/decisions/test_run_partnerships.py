@@ -13,10 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
+from decisions import selectors as decision_selectors
+from decisions import services as decision_services
+from decisions.models import RunMeeting
 from partnership.models import Body, BodyKind
 from partnership.rules import forget_roles
-from reviews import meetings, run
-from reviews.models import RunMeeting
+from reviews import meetings
 from tests.factories import (
     AgendaItemFactory,
     ApplicationFactory,
@@ -85,7 +87,7 @@ def test_it_does_not_list_fyrbodals_run_meetings_to_another_project_leader(clien
 
     assert reverse("run:meeting_detail", args=[fyrbodal["meeting"].pk]) not in page
     assert fyrbodal["meeting"].held_on.isoformat() not in page
-    assert list(run.run_meetings(_roles(skaraborg.person("project_leader")))) == []
+    assert list(decision_selectors.run_meetings(_roles(skaraborg.person("project_leader")))) == []
 
 
 def test_it_shows_each_project_leader_only_their_own_cases_at_a_shared_run_meeting(client, demo, fyrbodal, skaraborg):
@@ -151,7 +153,7 @@ def test_it_keeps_a_secretariat_tied_to_a_partnership_to_that_partnership(client
 
 def test_it_refuses_a_decision_from_another_partnerships_secretariat_in_the_service(fyrbodal, skaraborg_secretariat):
     with pytest.raises(PermissionDenied):
-        run.decision_record(
+        decision_services.decision_record(
             case=fyrbodal["waiting"],
             outcome="rejected",
             paragraph="300",

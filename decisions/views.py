@@ -1,14 +1,15 @@
 """RUN's pages: its meetings and their cases, forwarding, decisions and corrections,
-and the budget ledger. Views parse input, call one service and render; who may do
-what is asked of the rules (``reviews.view_run_cases``, ``reviews.record_decision``,
-``reviews.adjust_budget``, ``reviews.view_ledger``) and of the workflow."""
+the budget ledger, and the decision letter as a download. Views parse input, call one
+service and render; who may do what is asked of the rules (``reviews.view_run_cases``,
+``reviews.record_decision``, ``reviews.adjust_budget``, ``reviews.view_ledger``) and of the workflow."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,7 +20,8 @@ from partnership.models import Call
 from partnership.rules import roles_of
 from simportal.formatting import format_kronor
 
-from . import forms_run, letters, run
+from . import forms, letters, selectors, services
+from . import ledger as budget_ledger
 from .models import DecisionOutcome
 
 
@@ -28,7 +30,7 @@ def _posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-def _refused(form, refused: run.DecisionRefused) -> None:
+def _refused(form, refused: services.DecisionRefused) -> None:
     form.add_error(refused.field if refused.field in form.fields else None, refused.message)
 
 
@@ -37,44 +39,44 @@ def _refused(form, refused: run.DecisionRefused) -> None:
 def meeting_list(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     context = {
-        "meetings": run.run_meetings(roles),
-        "awaiting": run.awaiting_forwarding(roles) if roles.is_project_leader else None,
+        "meetings": selectors.run_meetings(roles),
+        "awaiting": selectors.awaiting_forwarding(roles) if roles.is_project_leader else None,
         "can_create": request.user.has_perm("reviews.record_decision"),
     }
-    return render(request, "reviews/run/meeting_list.html", context)
+    return render(request, "decisions/meeting_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("reviews.record_decision", raise_exception=True)
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    form = forms_run.RunMeetingForm(_posted(request))
+    form = forms.RunMeetingForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = run.run_meeting_create(
+            meeting = services.run_meeting_create(
                 held_on=form.cleaned_data["held_on"], place=form.cleaned_data["place"], by=request.user
             )
-        except run.DecisionRefused as refused:
+        except services.DecisionRefused as refused:
             _refused(form, refused)
         else:
             messages.success(
                 request, _("RUN:s sammanträde %(date)s är inlagt.") % {"date": meeting.held_on.isoformat()}
             )
             return redirect("run:meeting_detail", meeting.pk)
-    return render(request, "reviews/run/meeting_new.html", {"form": form})
+    return render(request, "decisions/meeting_new.html", {"form": form})
 
 
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = run.get_run_meeting_for_user(request.user, pk)
-    cases = run.cases_of(meeting, roles_of(request.user))
+    meeting = selectors.get_run_meeting_for_user(request.user, pk)
+    cases = selectors.cases_of(meeting, roles_of(request.user))
     letters.with_letters(row.decision for view in cases for row in view.decisions)
     context = {
         "meeting": meeting,
         "cases": cases,
         "may_edit": request.user.has_perm("reviews.edit_run_meeting", meeting)
-        and not run.run_meeting_change_refusal(meeting),
+        and not selectors.run_meeting_change_refusal(meeting),
     }
-    return render(request, "reviews/run/meeting_detail.html", context)
+    return render(request, "decisions/meeting_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -82,17 +84,17 @@ def forward(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_selectors.get_application_for_user(request.user, pk)
     if not workflow.can(request.user, application, "forward_to_run"):
         raise PermissionDenied
-    item = run.recommending_item(application)
-    meetings = run.upcoming_run_meetings()
-    form = forms_run.ForwardForm(_posted(request), meetings=meetings)
+    item = selectors.recommending_item(application)
+    meetings = selectors.upcoming_run_meetings()
+    form = forms.ForwardForm(_posted(request), meetings=meetings)
     if request.method == "POST" and form.is_valid():
         try:
-            case = run.case_forward(
+            case = services.case_forward(
                 application=application, run_meeting=form.cleaned_data["run_meeting"], by=request.user
             )
         except workflow.TransitionNotAllowed as refused:
             form.add_error(None, refused.message)
-        except run.DecisionRefused as refused:
+        except services.DecisionRefused as refused:
             _refused(form, refused)
         else:
             messages.success(
@@ -103,15 +105,15 @@ def forward(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("run:meeting_detail", case.run_meeting_id)
     return render(
         request,
-        "reviews/run/forward.html",
+        "decisions/forward.html",
         {"application": application, "item": item, "form": form, "has_meetings": meetings.exists()},
     )
 
 
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = run.get_case_for_user(request.user, pk)
-    view = run.case_view(case)
+    case = selectors.get_case_for_user(request.user, pk)
+    view = selectors.case_view(case)
     letters.with_letters(row.decision for row in view.decisions)
     context = {
         "view": view,
@@ -122,23 +124,23 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and workflow.can(request.user, case.application, "approve"),
         "can_correct": request.user.has_perm("reviews.record_decision", case),
     }
-    return render(request, "reviews/run/case_detail.html", context)
+    return render(request, "decisions/case_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    case = run.get_case_for_user(request.user, pk, record=True)
-    view = run.case_view(case)
+    case = selectors.get_case_for_user(request.user, pk, record=True)
+    view = selectors.case_view(case)
     if view.is_decided:
         messages.info(request, _("RUN:s beslut i ärendet är redan registrerat. Ett fel rättas med en rättelse."))
         return redirect("run:case_detail", pk)
     initial = {"decided_on": case.run_meeting.held_on, "conditions": case.agenda_item.conditions}
     initial.update({f"year_{year}": amount for year, amount in view.limits.items()})
-    form = forms_run.DecisionForm(_posted(request), limits=view.limits, initial=initial)
+    form = forms.DecisionForm(_posted(request), limits=view.limits, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            decision = run.decision_record(
+            decision = services.decision_record(
                 case=case,
                 outcome=data["outcome"],
                 paragraph=data["paragraph"],
@@ -151,12 +153,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except workflow.TransitionNotAllowed as refused:
             form.add_error(None, refused.message)
-        except run.DecisionRefused as refused:
+        except services.DecisionRefused as refused:
             _refused(form, refused)
         else:
             messages.success(request, _("Beslutet är registrerat: %(decision)s.") % {"decision": _describe(decision)})
             return redirect("run:meeting_detail", case.run_meeting_id)
-    return render(request, "reviews/run/decide.html", {"view": view, "case": case, "form": form})
+    return render(request, "decisions/decide.html", {"view": view, "case": case, "form": form})
 
 
 def _describe(decision) -> str:
@@ -169,9 +171,9 @@ def _describe(decision) -> str:
 
 @require_http_methods(["GET", "POST"])
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = run.get_decision_for_user(request.user, pk)
-    case = run.get_case_for_user(request.user, decision.case_id, record=True)
-    view = run.case_view(case)
+    decision = selectors.get_decision_for_user(request.user, pk)
+    case = selectors.get_case_for_user(request.user, decision.case_id, record=True)
+    view = selectors.case_view(case)
     current = view.current
     if current is None or current.decision.pk != decision.pk:
         messages.info(request, _("Beslutet är redan rättat. Rätta det senaste beslutet i stället."))
@@ -186,11 +188,11 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         "reasons": decision.reasons,
     }
     initial.update({f"year_{g.year}": g.amount for g in current.granted})
-    form = forms_run.CorrectionForm(_posted(request), limits=limits, initial=initial, outcome=decision.outcome)
+    form = forms.CorrectionForm(_posted(request), limits=limits, initial=initial, outcome=decision.outcome)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            run.decision_correct(
+            services.decision_correct(
                 decision=decision,
                 correction_reason=data["correction_reason"],
                 paragraph=data["paragraph"],
@@ -201,20 +203,24 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
                 granted=form.granted(),
                 by=request.user,
             )
-        except run.DecisionRefused as refused:
+        except services.DecisionRefused as refused:
             _refused(form, refused)
         else:
             messages.success(
                 request, _("Rättelsen är registrerad. Det ursprungliga beslutet finns kvar, markerat som rättat.")
             )
             return redirect("run:case_detail", case.pk)
-    return render(request, "reviews/run/correct.html", {"view": view, "case": case, "decision": decision, "form": form})
+    return render(request, "decisions/correct.html", {"view": view, "case": case, "decision": decision, "form": form})
 
 
 @require_GET
 @permission_required("reviews.view_ledger", raise_exception=True)
 def ledger(request: HttpRequest) -> HttpResponse:
-    return render(request, "reviews/run/ledger.html", {"ledgers": run.ledger(run.ledger_calls(roles_of(request.user)))})
+    return render(
+        request,
+        "decisions/ledger.html",
+        {"ledgers": budget_ledger.ledger(budget_ledger.ledger_calls(roles_of(request.user)))},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -224,17 +230,17 @@ def adjust_budget(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not request.user.has_perm("reviews.adjust_budget", call):
         raise PermissionDenied
-    form = forms_run.BudgetAdjustmentForm(_posted(request))
+    form = forms.BudgetAdjustmentForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            adjustment = run.budget_adjust(
+            adjustment = services.budget_adjust(
                 call=call,
                 amount=form.cleaned_data["amount"],
                 reason=form.cleaned_data["reason"],
                 decided_on=form.cleaned_data["decided_on"],
                 by=request.user,
             )
-        except run.DecisionRefused as refused:
+        except services.DecisionRefused as refused:
             _refused(form, refused)
         else:
             messages.success(
@@ -243,12 +249,12 @@ def adjust_budget(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"call": call.name, "amount": format_kronor(adjustment.amount)},
             )
             return redirect("run:ledger")
-    ledger_row = run.ledger(Call.objects.filter(pk=call.pk))[0]
-    return render(request, "reviews/run/adjust_budget.html", {"call": call, "form": form, "ledger": ledger_row})
+    ledger_row = budget_ledger.ledger(Call.objects.filter(pk=call.pk))[0]
+    return render(request, "decisions/adjust_budget.html", {"call": call, "form": form, "ledger": ledger_row})
 
 
 def _editable_run_meeting(request: HttpRequest, pk: int):
-    meeting = run.get_run_meeting_for_user(request.user, pk)
+    meeting = selectors.get_run_meeting_for_user(request.user, pk)
     if not request.user.has_perm("reviews.edit_run_meeting", meeting):
         raise PermissionDenied
     return meeting
@@ -259,37 +265,37 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a RUN meeting to another day or place before any of its cases is decided."""
     meeting = _editable_run_meeting(request, pk)
     initial = {"held_on": meeting.held_on, "place": meeting.place}
-    form = forms_run.RunMeetingForm(_posted(request), initial=initial)
+    form = forms.RunMeetingForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = run.run_meeting_update(
+            meeting = services.run_meeting_update(
                 run_meeting=meeting,
                 held_on=form.cleaned_data["held_on"],
                 place=form.cleaned_data["place"],
                 by=request.user,
             )
-        except run.DecisionRefused as refused:
+        except services.DecisionRefused as refused:
             _refused(form, refused)
         else:
             messages.success(
                 request, _("Sammanträdet är ändrat till %(date)s.") % {"date": meeting.held_on.isoformat()}
             )
             return redirect("run:meeting_detail", meeting.pk)
-    context = {"meeting": meeting, "form": form, "refusal": run.run_meeting_change_refusal(meeting)}
-    return render(request, "reviews/run/meeting_edit.html", context)
+    context = {"meeting": meeting, "form": form, "refusal": selectors.run_meeting_change_refusal(meeting)}
+    return render(request, "decisions/meeting_edit.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel a RUN meeting before it decides: its applications go back to the project leader."""
     meeting = _editable_run_meeting(request, pk)
-    form = forms_run.RunMeetingCancelForm(_posted(request))
+    form = forms.RunMeetingCancelForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            run.run_meeting_cancel(run_meeting=meeting, reason=form.cleaned_data["reason"], by=request.user)
+            services.run_meeting_cancel(run_meeting=meeting, reason=form.cleaned_data["reason"], by=request.user)
         except workflow.TransitionNotAllowed as refused:
             form.add_error(None, refused.message)
-        except run.DecisionRefused as refused:
+        except services.DecisionRefused as refused:
             _refused(form, refused)
         else:
             messages.success(
@@ -304,6 +310,23 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting,
         "form": form,
         "cases": meeting.cases.select_related("application").order_by("forwarded_at", "pk"),
-        "refusal": run.run_meeting_change_refusal(meeting),
+        "refusal": selectors.run_meeting_change_refusal(meeting),
     }
-    return render(request, "reviews/run/meeting_cancel.html", context)
+    return render(request, "decisions/meeting_cancel.html", context)
+
+
+@require_GET
+def decision_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The stored letter; while the worker is still rendering it, a page that says so (202)."""
+    decision, letter = letters.get_letter_for_user(request.user, pk)
+    if letter is None:
+        # Never render here: the letter the applicants get is the one stored, rendered once.
+        pending = render(request, "decisions/letter_pending.html", {"decision": decision}, status=202)
+        pending["Retry-After"] = "10"
+        return pending
+    response = FileResponse(
+        letter.pdf.open("rb"), as_attachment=True, filename=letter.filename, content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Content-SHA256"] = letter.sha256
+    return response

@@ -1,6 +1,6 @@
 """Forms for RUN: a meeting, forwarding, a decision, a correction and a budget act.
 
-They validate input; the services in ``reviews.run`` decide and write.
+They validate input; the services in ``decisions.services`` decide and write.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """``{% decision_letters application as letters %}``: the stored decision letters of an application.
 
 A tag, so that the application's page can list RUN's letters without the applications
-app importing reviews (dependencies point from reviews to applications, not back).
+app importing decisions (dependencies point from decisions to applications, not back).
 """
 
 from django import template
 
-from reviews.letters import letters_of_application
+from decisions.letters import letters_of_application
 
 register = template.Library()
 

@@ -19,12 +19,13 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from applications.models import Application
-from reviews import letters, run
-from reviews.models import Decision, DecisionLetter, RunCase
+from decisions import letters
+from decisions import services as decision_services
+from decisions.models import Decision, DecisionLetter, RunCase
 from simportal import pdf
 from simportal.formatting import format_kronor
 from simportal.pdf import PDF_ORIGIN
-from tests.reviews.test_run import forwarded_case, run_meeting, years_of
+from tests.decisions.test_run import forwarded_case, run_meeting, years_of
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def a_case(demo, *, title: str = TITLE, municipality: str = "Uddevalla", conditi
 
 
 def approve(demo, case: RunCase, *, conditions: str = "", paragraph: str = "12") -> Decision:
-    return run.decision_record(
+    return decision_services.decision_record(
         case=case,
         outcome="approved",
         paragraph=paragraph,
@@ -80,7 +81,7 @@ def approve(demo, case: RunCase, *, conditions: str = "", paragraph: str = "12")
 
 
 def decide(demo, case: RunCase, outcome: str, reasons: str) -> Decision:
-    return run.decision_record(
+    return decision_services.decision_record(
         case=case,
         outcome=outcome,
         paragraph="13",
@@ -172,7 +173,7 @@ def test_it_says_what_happens_next_after_a_referral_back(demo):
 
 
 def test_it_names_the_corrected_paragraph_in_a_correction_letter(approval, demo):
-    correction = run.decision_correct(
+    correction = decision_services.decision_correct(
         decision=approval,
         correction_reason="Fel belopp för det sista året.",
         paragraph="14",
@@ -202,7 +203,7 @@ def test_it_names_the_file_after_the_diarienummer_and_the_paragraph_in_ascii(app
 
 
 def test_it_stores_the_letter_once(approval, renders, caplog):
-    caplog.set_level(logging.INFO, logger="reviews.letters")
+    caplog.set_level(logging.INFO, logger="decisions.letters")
     first = letters.letter_store(approval.pk)
     path = first.pdf.path
     written = os.stat(path).st_mtime_ns
@@ -349,7 +350,7 @@ def test_the_run_meeting_lists_letters_in_a_constant_number_of_queries(demo, as_
     def decided_cases(count: int, start: int) -> None:
         for number in range(start, start + count):
             case = forwarded_case(demo, meeting, title=f"Insats {number}", municipality="Munkedal")
-            decision = run.decision_record(
+            decision = decision_services.decision_record(
                 case=case,
                 outcome="rejected",
                 paragraph=str(300 + number),

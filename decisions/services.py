@@ -1,9 +1,9 @@
-"""RUN: forwarding recommended applications to a board meeting, recording the board's
-decisions (and correcting them), and the budget ledger of each call.
+"""RUN's writes: forwarding recommended applications to a board meeting, recording the
+board's decisions (and correcting them), the budget's acts, and RUN's calendar.
 
-Writes are services (keyword-only, one durable transaction, the application row locked
-first, the timeline event in the same transaction); reads are selectors that own their
-joins, so the query count of a page is decided here.
+Services are keyword-only, one durable transaction, the application row locked first, the
+timeline event in the same transaction. The reads they share with the pages are in
+``decisions.selectors`` and ``decisions.ledger``.
 
 Choices made here, so that nobody has to guess:
 
@@ -22,45 +22,31 @@ Choices made here, so that nobody has to guess:
 * **The budget** is checked at call level inside the decision's transaction, with the
   call row locked (``select_for_update``), so two simultaneous approvals cannot both
   pass. Lowering a call's budget below what is already granted is refused as well.
-* **Recommended** in the ledger counts, per application, only the latest item the
-  steering group recommended (an application referred back and recommended again is
-  counted once), and not withdrawn applications.
+* **A withdrawn application** closes its open RUN case as withdrawn, in the withdrawing
+  transaction (``close_withdrawn``, a receiver of ``applications.signals.application_withdrawn``).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.http import Http404
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import services, workflow
-from applications.models import Application, BudgetYear, EventKind, Message, MessageKind, Status
+from applications import services as application_services
+from applications import workflow
+from applications.models import Application, EventKind, Status
 from partnership.models import Body, BodyKind, Call, User
-from partnership.rules import Roles
+from reviews.models import Minutes
 from simportal.formatting import format_kronor
 
+from . import ledger, selectors
 from .letters import decision_recorded
-from .models import (
-    AgendaItem,
-    BudgetAdjustment,
-    Decision,
-    DecisionOutcome,
-    GrantedYear,
-    ItemOutcome,
-    Minutes,
-    RecommendedYear,
-    RunCase,
-    RunMeeting,
-)
+from .models import BudgetAdjustment, Decision, DecisionOutcome, GrantedYear, RunCase, RunMeeting
 
 # The workflow transition that carries out each outcome.
 TRANSITION_FOR_OUTCOME = {
@@ -82,345 +68,8 @@ class DecisionRefused(Exception):
         self.field = field
 
 
-# --- selectors -------------------------------------------------------------------------
-
-
-def followed_cases(roles: Roles, prefix: str = "") -> Q:
-    """The RUN cases (``prefix``: the path to them) of the partnerships this person follows at RUN."""
-    if roles.follows_every_partnership_at_run:
-        return Q()
-    return Q(**{f"{prefix}application__call__partnership__in": roles.run_partnerships})
-
-
-def run_meetings(roles: Roles) -> QuerySet[RunMeeting]:
-    """The RUN meetings this person sees, the latest first, with the number of the cases in
-    each that they follow. The secretariat sees every meeting (it keeps RUN's calendar),
-    others the meetings with a case they follow."""
-    meetings = RunMeeting.objects.all()
-    if not (roles.run_secretariat or roles.follows_every_partnership_at_run):
-        meetings = meetings.filter(pk__in=RunCase.objects.filter(followed_cases(roles)).values("run_meeting"))
-    return (
-        meetings.select_related("board")
-        .annotate(case_count=Count("cases", filter=followed_cases(roles, "cases__")))
-        .order_by("-held_on")
-    )
-
-
-def upcoming_run_meetings(today: datetime.date | None = None) -> QuerySet[RunMeeting]:
-    return RunMeeting.objects.filter(held_on__gte=today or timezone.localdate(), cancelled_at__isnull=True).order_by(
-        "held_on"
-    )
-
-
-def get_run_meeting_for_user(user: User | AnonymousUser, pk: int) -> RunMeeting:
-    meeting = RunMeeting.objects.select_related("board").filter(pk=pk).first()
-    if meeting is None or not user.has_perm("reviews.view_run_meeting", meeting):
-        raise Http404
-    return meeting
-
-
-def get_case_for_user(user: User | AnonymousUser, pk: int, *, record: bool = False) -> RunCase:
-    """A case, if this person may see RUN's cases (else 404); with ``record``, also
-    only if they record decisions (else 403)."""
-    case = _cases().filter(pk=pk).first()
-    if case is None or not user.has_perm("reviews.view_run_cases", case):
-        raise Http404
-    if record and not user.has_perm("reviews.record_decision", case):
-        raise PermissionDenied
-    return case
-
-
-def get_decision_for_user(user: User | AnonymousUser, pk: int) -> Decision:
-    """A decision to correct: 404 unless the person sees RUN's cases, 403 unless they record."""
-    decision = (
-        Decision.objects.select_related("case__run_meeting", "case__application__call", "case__agenda_item")
-        .prefetch_related("granted_years")
-        .filter(pk=pk)
-        .first()
-    )
-    if decision is None or not user.has_perm("reviews.view_run_cases", decision.case):
-        raise Http404
-    if not user.has_perm("reviews.record_decision", decision.case):
-        raise PermissionDenied
-    return decision
-
-
-def _cases() -> QuerySet[RunCase]:
-    comments = Prefetch(
-        "application__messages",
-        queryset=Message.objects.filter(kind=MessageKind.COMMENT).select_related("author").order_by("created_at", "pk"),
-        to_attr="comments",
-    )
-    decisions = Prefetch(
-        "decisions",
-        queryset=Decision.objects.select_related("recorded_by").prefetch_related(
-            Prefetch("granted_years", queryset=GrantedYear.objects.order_by("year"))
-        ),
-    )
-    return RunCase.objects.select_related(
-        "run_meeting",
-        "application__working_group__municipality",
-        "application__call",
-        "agenda_item__meeting__steering_group",
-        "forwarded_by",
-    ).prefetch_related(
-        Prefetch("agenda_item__recommended_years", queryset=RecommendedYear.objects.order_by("year")),
-        Prefetch("application__budget_years", queryset=BudgetYear.objects.order_by("year")),
-        comments,
-        decisions,
-    )
-
-
-@dataclass(frozen=True)
-class DecisionRow:
-    decision: Decision
-    granted: list[GrantedYear]
-    corrected_by: Decision | None
-
-    @property
-    def is_corrected(self) -> bool:
-        return self.corrected_by is not None
-
-    @property
-    def granted_total(self) -> int:
-        return sum(g.amount for g in self.granted)
-
-
-@dataclass(frozen=True)
-class CaseView:
-    """One case as the pages show it: the recommendation, the comments and the decisions."""
-
-    case: RunCase
-    decisions: list[DecisionRow]
-    limits: dict[int, int]
-
-    @property
-    def application(self) -> Application:
-        return self.case.application
-
-    @property
-    def item(self) -> AgendaItem:
-        return self.case.agenda_item
-
-    @property
-    def recommended_years(self) -> list[RecommendedYear]:
-        return list(self.item.recommended_years.all())
-
-    @property
-    def recommended_total(self) -> int | None:
-        years = self.recommended_years
-        if years:
-            return sum(y.amount for y in years)
-        return self.item.recommended_amount
-
-    @property
-    def comments(self) -> list[Message]:
-        comments: list[Message] = getattr(self.application, "comments", [])  # prefetched by ``_cases``
-        return comments
-
-    @property
-    def current(self) -> DecisionRow | None:
-        for row in reversed(self.decisions):
-            if not row.is_corrected:
-                return row
-        return None
-
-    @property
-    def is_decided(self) -> bool:
-        return bool(self.decisions)
-
-
-def case_view(case: RunCase) -> CaseView:
-    """Read from what ``_cases`` prefetched: no further queries."""
-    decisions = sorted(case.decisions.all(), key=lambda d: (d.recorded_at, d.pk))
-    by_corrected = {d.corrects_id: d for d in decisions if d.corrects_id}
-    rows = [
-        DecisionRow(decision=d, granted=list(d.granted_years.all()), corrected_by=by_corrected.get(d.pk))
-        for d in decisions
-    ]
-    return CaseView(case=case, decisions=rows, limits=_limits_from(case))
-
-
-def cases_of(meeting: RunMeeting, roles: Roles) -> list[CaseView]:
-    """The meeting's cases of the partnerships this person follows at RUN."""
-    cases = _cases().filter(followed_cases(roles), run_meeting=meeting)
-    return [case_view(case) for case in cases.order_by("forwarded_at", "pk")]
-
-
-def awaiting_forwarding(roles: Roles) -> QuerySet[Application]:
-    """Recommended applications of the project leader's partnerships, not yet sent to RUN;
-    ``minutes_approved`` says whether the minutes that recommended each one are approved
-    (only then may it be sent)."""
-    approved = Minutes.objects.filter(
-        locked_at__isnull=False,
-        meeting__items__application=OuterRef("pk"),
-        meeting__items__outcome=ItemOutcome.RECOMMENDED,
-    )
-    return (
-        Application.objects.filter(status=Status.RECOMMENDED, call__partnership__in=roles.project_leader_partnerships)
-        .annotate(minutes_approved=Exists(approved))
-        .select_related("working_group__municipality", "call")
-        .order_by("reference_number")
-    )
-
-
-def recommending_item(application: Application) -> AgendaItem | None:
-    """The latest closed agenda item at which the steering group recommended the application."""
-    return (
-        AgendaItem.objects.filter(application=application, outcome=ItemOutcome.RECOMMENDED, closed_at__isnull=False)
-        .select_related("meeting")
-        .prefetch_related(Prefetch("recommended_years", queryset=RecommendedYear.objects.order_by("year")))
-        .order_by("-closed_at", "-pk")
-        .first()
-    )
-
-
-def _limits_from(case: RunCase) -> dict[int, int]:
-    recommended = {y.year: y.amount for y in case.agenda_item.recommended_years.all()}
-    if recommended:
-        return recommended
-    return {b.year: b.requested for b in case.application.budget_years.all()}
-
-
-def grant_limits(case: RunCase) -> dict[int, int]:
-    """The most RUN may grant per year: what the steering group recommended for the years
-    it named, or, if it named none, what was requested."""
-    return _limits_from(case)
-
-
-def ledger_calls(roles: Roles) -> QuerySet[Call]:
-    """The calls whose budget this person follows: those of the partnerships they serve at
-    RUN, and of their steering groups' partnerships."""
-    if roles.follows_every_partnership_at_run:
-        return Call.objects.all()
-    return Call.objects.filter(partnership__in=roles.run_partnerships | roles.steering_partnerships)
-
-
-def granted_years() -> QuerySet[GrantedYear]:
-    """Amounts of current (not corrected) approving decisions."""
-    return GrantedYear.objects.filter(decision__outcome=DecisionOutcome.APPROVED, decision__corrected_by__isnull=True)
-
-
-def granted_total(call: Call) -> int:
-    total = granted_years().filter(decision__case__application__call=call).aggregate(total=Sum("amount"))["total"]
-    return int(total or 0)
-
-
-def earmarked(call: Call) -> int:
-    total = BudgetAdjustment.objects.filter(call=call).aggregate(total=Sum("amount"))["total"]
-    return int(call.budget + (total or 0))
-
-
-@dataclass(frozen=True)
-class LedgerYear:
-    year: int
-    requested: int = 0
-    recommended: int = 0
-    granted: int = 0
-
-
-@dataclass(frozen=True)
-class CallLedger:
-    call: Call
-    adjustments: list[BudgetAdjustment]
-    years: list[LedgerYear] = field(default_factory=list)
-
-    @property
-    def budget(self) -> int:
-        return self.call.budget
-
-    @property
-    def earmarked(self) -> int:
-        return self.call.budget + sum(a.amount for a in self.adjustments)
-
-    @property
-    def requested(self) -> int:
-        return sum(y.requested for y in self.years)
-
-    @property
-    def recommended(self) -> int:
-        return sum(y.recommended for y in self.years)
-
-    @property
-    def granted(self) -> int:
-        return sum(y.granted for y in self.years)
-
-    @property
-    def remaining(self) -> int:
-        return self.earmarked - self.granted
-
-
-def _by_call_and_year(rows: Any, call_key: str) -> dict[int, dict[int, int]]:
-    result: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in rows:
-        result[row[call_key]][row["year"]] = int(row["total"] or 0)
-    return result
-
-
-def ledger(calls: QuerySet[Call] | None = None) -> list[CallLedger]:
-    """Per call and year: requested, recommended and granted; per call: earmarked and
-    remaining. Five queries whatever the number of applications."""
-    calls = (calls if calls is not None else Call.objects.all()).prefetch_related(
-        Prefetch("budget_adjustments", queryset=BudgetAdjustment.objects.select_related("recorded_by"))
-    )
-    call_list = list(calls)
-    ids = [c.pk for c in call_list]
-    requested = _by_call_and_year(
-        BudgetYear.objects.filter(application__call__in=ids, application__submitted_at__isnull=False)
-        .exclude(application__status__in=[Status.DRAFT, Status.WITHDRAWN])
-        .values("application__call", "year")
-        .annotate(total=Sum("requested"))
-        .order_by(),
-        "application__call",
-    )
-    later_recommendation = AgendaItem.objects.filter(
-        application=OuterRef("item__application"),
-        outcome=ItemOutcome.RECOMMENDED,
-        closed_at__gt=OuterRef("item__closed_at"),
-    )
-    recommended = _by_call_and_year(
-        RecommendedYear.objects.filter(item__outcome=ItemOutcome.RECOMMENDED, item__application__call__in=ids)
-        .exclude(item__application__status=Status.WITHDRAWN)
-        .exclude(Exists(later_recommendation))
-        .values("item__application__call", "year")
-        .annotate(total=Sum("amount"))
-        .order_by(),
-        "item__application__call",
-    )
-    granted = _by_call_and_year(
-        granted_years()
-        .filter(decision__case__application__call__in=ids)
-        .values("decision__case__application__call", "year")
-        .annotate(total=Sum("amount"))
-        .order_by(),
-        "decision__case__application__call",
-    )
-    ledgers = []
-    for call in call_list:
-        years = sorted(set(requested[call.pk]) | set(recommended[call.pk]) | set(granted[call.pk]))
-        ledgers.append(
-            CallLedger(
-                call=call,
-                adjustments=list(call.budget_adjustments.all()),
-                years=[
-                    LedgerYear(
-                        year=year,
-                        requested=requested[call.pk].get(year, 0),
-                        recommended=recommended[call.pk].get(year, 0),
-                        granted=granted[call.pk].get(year, 0),
-                    )
-                    for year in years
-                ],
-            )
-        )
-    return ledgers
-
-
-# --- services --------------------------------------------------------------------------
-
-
 def _locked(application: Application) -> Application:
-    return services.lock_application(application)
+    return application_services.lock_application(application)
 
 
 def _locked_call(call_id: int) -> Call:
@@ -429,7 +78,7 @@ def _locked_call(call_id: int) -> Call:
 
 def _transition(application: Application, *, name: str, by: User, message: str = "") -> Application:
     """Make one workflow transition on a locked application and write its timeline event."""
-    return services.transition_apply(application=application, name=name, by=by, message=message)
+    return application_services.transition_apply(application=application, name=name, by=by, message=message)
 
 
 @transaction.atomic(durable=True)
@@ -455,7 +104,7 @@ def case_forward(*, application: Application, run_meeting: RunMeeting, by: User)
     workflow.check(by, application, "forward_to_run")
     if RunMeeting.objects.filter(pk=run_meeting.pk, cancelled_at__isnull=False).exists():
         raise DecisionRefused(_("Sammanträdet är inställt. Välj ett annat sammanträde."), field="run_meeting")
-    item = recommending_item(application)
+    item = selectors.recommending_item(application)
     if item is None:
         raise DecisionRefused(_("Styrgruppen har inte tillstyrkt ansökan på något avslutat möte."))
     if not Minutes.objects.filter(meeting=item.meeting, locked_at__isnull=False).exists():
@@ -489,7 +138,7 @@ def case_forward(*, application: Application, run_meeting: RunMeeting, by: User)
 
 
 def _check_limits(case: RunCase, granted: dict[int, int]) -> None:
-    limits = grant_limits(case)
+    limits = selectors.grant_limits(case)
     for year, amount in sorted(granted.items()):
         if amount < 0:
             raise DecisionRefused(_("Beloppet kan inte vara negativt."), field=f"year_{year}")
@@ -510,7 +159,7 @@ def _check_limits(case: RunCase, granted: dict[int, int]) -> None:
 def _check_budget(call_id: int, *, adding: int, releasing: int = 0) -> None:
     """Refuse when the call's remaining budget (with the call row locked) does not cover ``adding``."""
     call = _locked_call(call_id)
-    remaining = earmarked(call) - granted_total(call) + releasing
+    remaining = ledger.earmarked(call) - ledger.granted_total(call) + releasing
     if adding > remaining:
         raise DecisionRefused(
             _("Det återstår %(remaining)s av utlysningens budget; beslutet skulle överskrida den med %(excess)s.")
@@ -596,7 +245,7 @@ def decision_record(
     application = _locked(case.application)
     name = TRANSITION_FOR_OUTCOME[DecisionOutcome(outcome)]
     workflow.check(by, application, name)
-    case = _cases().get(pk=case.pk)
+    case = selectors.case_details().get(pk=case.pk)
     if case.decisions.all():
         raise DecisionRefused(_("RUN:s beslut i ärendet är redan registrerat. Ett fel rättas med en rättelse."))
     latest_case = application.run_cases.order_by("-forwarded_at", "-pk").first()
@@ -672,7 +321,7 @@ def decision_correct(
     if not correction_reason.strip():
         raise DecisionRefused(_("Skriv varför beslutet rättas."), field="correction_reason")
     _validate_texts(old.outcome, paragraph=paragraph, reasons=reasons)
-    case = _cases().get(pk=case.pk)
+    case = selectors.case_details().get(pk=case.pk)
     _check_decision_day(case, decided_on, correction=True)
     granted = (
         {year: amount for year, amount in (granted or {}).items() if amount}
@@ -704,7 +353,7 @@ def decision_correct(
     }
     if granted:
         message += "\n" + _summary(old.outcome, paragraph=correction.paragraph, decided_on=decided_on, granted=granted)
-    services.timeline_note(application=application, kind=EventKind.CORRECTION, by=by, message=message)
+    application_services.timeline_note(application=application, kind=EventKind.CORRECTION, by=by, message=message)
     decision_recorded(correction.pk)
     return correction
 
@@ -720,7 +369,7 @@ def budget_adjust(*, call: Call, amount: int, reason: str, decided_on: datetime.
     if not reason.strip():
         raise DecisionRefused(_("Skriv skälet till ändringen."), field="reason")
     call = _locked_call(call.pk)
-    remaining = earmarked(call) - granted_total(call)
+    remaining = ledger.earmarked(call) - ledger.granted_total(call)
     if remaining + amount < 0:
         raise DecisionRefused(
             _(
@@ -745,20 +394,11 @@ def _locked_run_meeting(run_meeting: RunMeeting) -> RunMeeting:
     return RunMeeting.objects.select_for_update(no_key=True).select_related("board").get(pk=run_meeting.pk)
 
 
-def run_meeting_change_refusal(meeting: RunMeeting) -> str | None:
-    """Why the RUN meeting can no longer be edited or cancelled, or None while it can."""
-    if meeting.is_cancelled:
-        return _("Sammanträdet är inställt och kan inte längre ändras.")
-    if Decision.objects.filter(case__run_meeting=meeting).exists():
-        return _("RUN har redan beslutat i ärenden från sammanträdet. Det kan inte längre ändras eller ställas in.")
-    return None
-
-
 def _check_run_meeting_changeable(meeting: RunMeeting, by: User) -> None:
     """A RUN meeting changes until it is cancelled or RUN has decided one of its cases."""
     if not by.has_perm("reviews.edit_run_meeting", meeting):
         raise PermissionDenied
-    refusal = run_meeting_change_refusal(meeting)
+    refusal = selectors.run_meeting_change_refusal(meeting)
     if refusal:
         raise DecisionRefused(refusal)
 
@@ -812,3 +452,36 @@ def run_meeting_cancel(*, run_meeting: RunMeeting, reason: str, by: User) -> Run
     meeting.cancellation_reason = reason
     meeting.save(update_fields=["cancelled_at", "cancelled_by", "cancellation_reason"])
     return meeting
+
+
+# --- a withdrawn application ------------------------------------------------------------------
+
+
+def close_withdrawn(
+    sender: Any, *, application: Application, from_status: str, by: User, message: str = "", **kwargs: Any
+) -> None:
+    """Receiver of ``applications.signals.application_withdrawn``: an application withdrawn
+    while at RUN closes its undecided RUN case as withdrawn."""
+    if from_status == Status.AT_RUN:
+        _close_run_cases(application, by=by)
+
+
+def _close_run_cases(application: Application, *, by: User) -> None:
+    cases = (
+        RunCase.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("run_meeting")
+        .filter(application=application, withdrawn_at__isnull=True, decisions__isnull=True)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for case in cases:
+        case.withdrawn_at = now
+        case.withdrawn_by = by
+        case.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        application_services.timeline_note(
+            application=application,
+            kind=EventKind.CASE_CLOSED,
+            by=by,
+            message=_("Ärendet till RUN:s sammanträde %(date)s avslutat: ansökan återtagen.")
+            % {"date": case.run_meeting.held_on.isoformat()},
+        )

@@ -7,15 +7,15 @@ from django.urls import reverse
 
 from applications import workflow
 from applications.models import Status
-from reviews import run
-from reviews.models import Decision, GrantedYear
-from tests.reviews.test_run import RECOMMENDED_PER_YEAR, forwarded_case, years_of
+from decisions import services as decision_services
+from decisions.models import Decision, GrantedYear
+from tests.decisions.test_run import RECOMMENDED_PER_YEAR, forwarded_case, years_of
 
 pytestmark = pytest.mark.django_db
 
 
 def approve(demo, case, *, per_year=RECOMMENDED_PER_YEAR, paragraph="142", **kwargs):
-    return run.decision_record(
+    return decision_services.decision_record(
         case=case,
         outcome="approved",
         paragraph=paragraph,
@@ -27,7 +27,7 @@ def approve(demo, case, *, per_year=RECOMMENDED_PER_YEAR, paragraph="142", **kwa
 
 
 def correct(demo, decision, *, reason="Fel belopp för det sista året.", per_year=200_000, **kwargs):
-    return run.decision_correct(
+    return decision_services.decision_correct(
         decision=decision,
         correction_reason=reason,
         paragraph=kwargs.pop("paragraph", decision.paragraph),
@@ -83,7 +83,7 @@ def test_it_approves_with_an_amount_per_year(demo):
 def test_it_rejects_with_reasons(demo):
     case = forwarded_case(demo)
 
-    decision = run.decision_record(
+    decision = decision_services.decision_record(
         case=case,
         outcome="rejected",
         paragraph="143",
@@ -104,7 +104,7 @@ def test_it_rejects_with_reasons(demo):
 def test_it_refers_back_to_the_project_leader(demo):
     case = forwarded_case(demo)
 
-    run.decision_record(
+    decision_services.decision_record(
         case=case,
         outcome="referred_back",
         paragraph="144",
@@ -127,8 +127,8 @@ def test_it_refers_back_to_the_project_leader(demo):
 @pytest.mark.parametrize("outcome", ["rejected", "referred_back"])
 def test_it_requires_reasons_for_avslag_and_aterremiss(demo, outcome):
     case = forwarded_case(demo)
-    with pytest.raises(run.DecisionRefused) as refused:
-        run.decision_record(
+    with pytest.raises(decision_services.DecisionRefused) as refused:
+        decision_services.decision_record(
             case=case,
             outcome=outcome,
             paragraph="145",
@@ -156,8 +156,8 @@ def test_the_form_requires_reasons_for_avslag_and_aterremiss(as_persona, demo, o
 def test_it_refuses_more_than_recommended_for_a_year(demo):
     case = forwarded_case(demo)
     year = years_of(case)[0]
-    with pytest.raises(run.DecisionRefused) as refused:
-        run.decision_record(
+    with pytest.raises(decision_services.DecisionRefused) as refused:
+        decision_services.decision_record(
             case=case,
             outcome="approved",
             paragraph="146",
@@ -172,8 +172,8 @@ def test_it_refuses_more_than_recommended_for_a_year(demo):
 def test_it_refuses_more_than_requested_when_no_years_were_recommended(demo):
     case = forwarded_case(demo, per_year=None)
     year = years_of(case)[0]
-    with pytest.raises(run.DecisionRefused) as refused:
-        run.decision_record(
+    with pytest.raises(decision_services.DecisionRefused) as refused:
+        decision_services.decision_record(
             case=case,
             outcome="approved",
             paragraph="147",
@@ -182,7 +182,7 @@ def test_it_refuses_more_than_requested_when_no_years_were_recommended(demo):
             by=demo.person("secretariat"),
         )
     assert refused.value.message == f"Högst 300 000 kr kan beviljas för {year}."
-    decision = run.decision_record(
+    decision = decision_services.decision_record(
         case=case,
         outcome="approved",
         paragraph="147",
@@ -205,7 +205,7 @@ def test_the_form_refuses_more_than_recommended(as_persona, demo):
 
 def test_it_requires_an_amount_for_an_approval(demo):
     case = forwarded_case(demo)
-    with pytest.raises(run.DecisionRefused, match="Ange beviljat belopp för minst ett år."):
+    with pytest.raises(decision_services.DecisionRefused, match="Ange beviljat belopp för minst ett år."):
         approve(demo, case, per_year=0)
 
 
@@ -260,7 +260,7 @@ def test_it_lets_only_the_secretariat_record_others_get_404(as_persona, demo, pe
 def test_the_service_refuses_anyone_but_the_secretariat(demo, persona):
     case = forwarded_case(demo)
     with pytest.raises(PermissionDenied):
-        run.decision_record(
+        decision_services.decision_record(
             case=case,
             outcome="approved",
             paragraph="1",
@@ -305,7 +305,7 @@ def test_it_writes_the_correction_on_the_timeline(demo):
 def test_it_requires_a_reason_for_a_correction(demo):
     case = forwarded_case(demo)
     original = approve(demo, case)
-    with pytest.raises(run.DecisionRefused, match="Skriv varför beslutet rättas."):
+    with pytest.raises(decision_services.DecisionRefused, match="Skriv varför beslutet rättas."):
         correct(demo, original, reason=" ")
     assert Decision.objects.count() == 1
 
@@ -324,7 +324,7 @@ def test_a_second_correction_corrects_the_latest(demo):
     original = approve(demo, case)
     first = correct(demo, original)
 
-    with pytest.raises(run.DecisionRefused, match="Beslutet är redan rättat"):
+    with pytest.raises(decision_services.DecisionRefused, match="Beslutet är redan rättat"):
         correct(demo, original, reason="Igen")
     second = correct(demo, first, reason="Fel paragraf.", paragraph="150")
 
@@ -336,7 +336,7 @@ def test_a_second_correction_corrects_the_latest(demo):
 def test_it_refuses_a_correction_that_changes_the_outcome(demo):
     case = forwarded_case(demo)
     original = approve(demo, case)
-    with pytest.raises(run.DecisionRefused) as refused:
+    with pytest.raises(decision_services.DecisionRefused) as refused:
         correct(demo, original, outcome="rejected", reasons="Ångrat.")
     assert refused.value.message == (
         "En rättelse kan inte ändra beslutet från bifall till avslag. Ett nytt beslut kräver ett nytt ärende till RUN."
@@ -346,7 +346,7 @@ def test_it_refuses_a_correction_that_changes_the_outcome(demo):
 
 def test_it_corrects_the_reasons_of_a_rejection(demo):
     case = forwarded_case(demo)
-    original = run.decision_record(
+    original = decision_services.decision_record(
         case=case,
         outcome="rejected",
         paragraph="151",
@@ -354,15 +354,15 @@ def test_it_corrects_the_reasons_of_a_rejection(demo):
         reasons="Fel skäl.",
         by=demo.person("secretariat"),
     )
-    with pytest.raises(run.DecisionRefused, match="ska ha skäl"):
-        run.decision_correct(
+    with pytest.raises(decision_services.DecisionRefused, match="ska ha skäl"):
+        decision_services.decision_correct(
             decision=original,
             correction_reason="Skälen var fel återgivna.",
             paragraph="151",
             decided_on=original.decided_on,
             by=demo.person("secretariat"),
         )
-    correction = run.decision_correct(
+    correction = decision_services.decision_correct(
         decision=original,
         correction_reason="Skälen var fel återgivna.",
         paragraph="151",
