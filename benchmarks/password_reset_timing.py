@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<22} {medians[name]:>10.1f} {p95:>8.1f}")
     spread = max(medians.values()) - min(medians.values())
     print(f"\nstörsta skillnad mellan medianerna: {spread:.1f} ms")
-    from notifications.models import OutboxMessage
+    from outbox.models import OutboxMessage
 
     print(f"köade i utkorgen: {OutboxMessage.objects.count()} (väntat {4 * (count + 1) + limit}: en fråga per begäran)")
 

@@ -15,7 +15,8 @@ from applications.models import Event, Status
 from decisions import selectors as decision_selectors
 from decisions import services as decision_services
 from decisions.models import RunCase
-from notifications.models import Notification, OutboxMessage
+from notifications.models import Notification
+from outbox.models import OutboxMessage
 from tests.decisions.test_run import forwarded_case, run_meeting
 from tests.reviews.test_meeting_edit import deliver
 
