@@ -214,6 +214,8 @@ else:
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SIM-portalen <noreply@simportal.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the accessibility statement asks people to report what does not work for them.
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="tillganglighet@simportal.local")
 
 # Celery: in-process unless REDIS_URL names a broker. No result backend: tasks take ids and
 # write their results to the database, so nothing in a request ever waits on Redis.

@@ -1,5 +1,7 @@
 """Pages that gather from every app: the start page per role, health, public pages."""
 
+import datetime
+
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -15,6 +17,9 @@ from decisions import selectors as run_selectors
 from partnership import selectors as partnership_selectors
 from partnership.rules import roles_of
 from reviews import selectors as review_selectors
+
+# The day the accessibility statement was last reviewed against the portal; change it with the text.
+ACCESSIBILITY_REVIEWED_ON = datetime.date(2026, 12, 1)
 
 
 @login_not_required
@@ -47,7 +52,8 @@ def home(request):
 
 @login_not_required
 def accessibility(request):
-    return render(request, "public/accessibility.html")
+    context = {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL, "reviewed_on": ACCESSIBILITY_REVIEWED_ON}
+    return render(request, "public/accessibility.html", context)
 
 
 def _redis_answers() -> bool | None:

@@ -89,7 +89,7 @@ def test_it_shows_the_project_leader_each_registered_application(as_persona, dem
 
     html = inbox(as_persona("project_leader")).content.decode()
 
-    row = re.search(r"<tr>.*?Läsfrämjande i Munkedal.*?</tr>", html, re.S).group(0)
+    row = re.search(r"<tr role=\"row\">.*?Läsfrämjande i Munkedal.*?</tr>", html, re.S).group(0)
     assert application.reference_number == "SIM 2026/0001"
     for text in ["SIM 2026/0001", "Munkedal", demo.call().name, "Inskickad", "1 234 567 kr", "2026-11-23"]:
         assert text in row
@@ -258,7 +258,7 @@ def test_it_sorts_by_a_column_header_both_ways(as_persona, demo):
     assert titles(inbox(client, sort="reference")) == ["Charlie", "Bravo", "Alfa"]
 
     html = ascending.content.decode()
-    header = re.search(r'<th scope="col" aria-sort="ascending">.*?</th>', html, re.S).group(0)
+    header = re.search(r'<th scope="col" role="columnheader" aria-sort="ascending">.*?</th>', html, re.S).group(0)
     assert "Insats" in header
     assert "?sort=-title" in header
     assert html.count("aria-sort=") == 1

@@ -82,7 +82,8 @@ def test_it_sums_the_budget_as_the_user_types(client, demo, draft):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<td class="text-end" data-total="cost"><span class="text-nowrap">500 000 kr</span></td>' in html
+    total = '<td class="text-end" data-total="cost" data-label="Kostnad">'
+    assert total + '<span class="text-nowrap">500 000 kr</span></td>' in html
     assert '<span class="text-nowrap">250 000 kr</span> saknar finansiering' in html
 
 
