@@ -13,12 +13,13 @@ the project leader and Koncernkontoret.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
@@ -30,10 +31,10 @@ from django.utils import timezone
 from applications.models import Application, LogicLevel, LogicModelRow
 from outbox.models import OutboxKind, OutboxMessage
 from outbox.services import PermanentFailure, event_add, outbox_add
-from partnership.models import Membership, MembershipRole, User
+from partnership.models import Body, Membership, MembershipRole, Partnership, Region, User
 from simportal import pdf
 
-from .models import Decision, DecisionLetter, DecisionOutcome, GrantedYear
+from .models import Decision, DecisionLetter, DecisionOutcome, GrantedYear, RunMeeting
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,28 @@ class Contact:
     organisation: str
     email: str
     phone: str
+
+
+class LetterContext(TypedDict):
+    """What the letter's template reads."""
+
+    decision: Decision
+    application: Application
+    run_meeting: RunMeeting
+    board: Body
+    region: Region
+    partnership: Partnership
+    working_group: Body | None
+    municipalities: list[str]
+    granted: list[GrantedYear]
+    granted_total: int
+    is_approved: bool
+    is_rejected: bool
+    is_referred_back: bool
+    corrects: Decision | None
+    follow_up: list[LogicModelRow]
+    contact: Contact | None
+    letter_date: datetime.date
 
 
 # --- what the letter says -----------------------------------------------------------------
@@ -68,7 +91,7 @@ def letter_filename(decision: Decision) -> str:
     return f"beslutsbrev-{reference}-paragraf-{paragraph}{suffix}.pdf"
 
 
-def project_leader_contact(application: Application, on: Any = None) -> Contact | None:
+def project_leader_contact(application: Application, on: datetime.date | None = None) -> Contact | None:
     """The partnership's project leader today: the contact person of every letter."""
     membership = (
         Membership.objects.current(on)
@@ -114,7 +137,7 @@ def _decision_for_letter(decision_id: int) -> Decision:
     )
 
 
-def letter_context(decision: Decision) -> dict[str, Any]:
+def letter_context(decision: Decision) -> LetterContext:
     """Everything the letter's template shows, read once."""
     case = decision.case
     application = case.application

@@ -29,7 +29,7 @@ Choices made here, so that nobody has to guess:
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -211,7 +211,21 @@ def _validate_texts(outcome: str, *, paragraph: str, reasons: str) -> None:
         raise DecisionRefused(_("Ett avslag eller en återremiss ska ha skäl."), field="reasons")
 
 
-def _write_decision(*, case: RunCase, granted: dict[int, int], **fields: Any) -> Decision:
+class _DecisionFields(TypedDict):
+    """The columns of a new ``Decision`` besides its case; a correction adds the last two."""
+
+    outcome: str
+    paragraph: str
+    decided_on: datetime.date
+    reasons: str
+    conditions: str
+    payment_schedule: str
+    recorded_by: User
+    corrects: NotRequired[Decision]
+    correction_reason: NotRequired[str]
+
+
+def _write_decision(*, case: RunCase, granted: dict[int, int], **fields: Unpack[_DecisionFields]) -> Decision:
     decision = Decision(case=case, **fields)
     decision.full_clean(exclude=["case", "recorded_by", "corrects"])
     decision.save()
@@ -458,7 +472,7 @@ def run_meeting_cancel(*, run_meeting: RunMeeting, reason: str, by: User) -> Run
 
 
 def close_withdrawn(
-    sender: Any, *, application: Application, from_status: str, by: User, message: str = "", **kwargs: Any
+    sender: object, *, application: Application, from_status: str, by: User, message: str = "", **kwargs: object
 ) -> None:
     """Receiver of ``applications.signals.application_withdrawn``: an application withdrawn
     while at RUN closes its undecided RUN case as withdrawn."""

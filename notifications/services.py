@@ -21,7 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from applications.models import Application
-from decisions.models import Decision, RunMeeting
+from decisions.models import Decision, DecisionLetter, RunMeeting
 from outbox import services as outbox
 from outbox.models import OutboxKind, OutboxMessage
 from partnership.models import User
@@ -121,7 +121,9 @@ def _absolute(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + url if url.startswith("/") else url
 
 
-def _email(*, key: str, user: User, subject: str, template: str, context: dict[str, Any], letter=None) -> Email:
+def _email(
+    *, key: str, user: User, subject: str, template: str, context: dict[str, Any], letter: DecisionLetter | None = None
+) -> Email:
     # A title typed with a line break must not stop the mail; direction controls must not disguise it.
     subject = header_value(subject, max_length=300)
     context = {**context, "person": user, "site_url": settings.SITE_URL.rstrip("/"), "subject": subject}
@@ -250,6 +252,7 @@ def digests_send(now: datetime.datetime | None = None) -> list[Email]:
             if not waiting:
                 continue
             for notification in waiting:
+                # The digest's template reads the absolute link off each notification; it is no column.
                 notification.link = _absolute(notification.url)  # type: ignore[attr-defined]
             with translation.override("sv"):
                 email = _email(

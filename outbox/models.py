@@ -7,6 +7,7 @@ it was never handed over or its worker died.
 """
 
 import datetime
+from typing import Literal
 
 from django.db import models
 from django.db.models import Q
@@ -81,7 +82,7 @@ class OutboxMessage(models.Model):
         return f"{self.get_kind_display()} {self.key}"
 
     @property
-    def state(self) -> str:
+    def state(self) -> Literal["done", "failed", "pending"]:
         if self.done_at:
             return "done"
         if self.failed_at:

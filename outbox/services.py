@@ -91,7 +91,8 @@ def enqueue(message_ids: Iterable[int], *, countdown: float | None = None) -> bo
 
     def publish() -> None:
         for message_id in ids:
-            outbox_process.apply_async((message_id,), countdown=countdown, retry=False)
+            # Celery reads countdown=None as no delay; celery-types only admits a float.
+            outbox_process.apply_async((message_id,), countdown=countdown, retry=False)  # type: ignore[arg-type]
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
         try:

@@ -26,10 +26,12 @@ import datetime
 import ipaddress
 import uuid
 from enum import StrEnum
+from typing import Any, cast
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
+from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -81,7 +83,7 @@ def client_address(request: HttpRequest) -> str | None:
     client's. Anything a client writes further left is never believed, so nobody can pose as
     another address (and lock out its people) by sending the header themselves.
     """
-    remote = request.META.get("REMOTE_ADDR") or None
+    remote: str | None = request.META.get("REMOTE_ADDR") or None
     networks = _networks()
     if not networks or remote is None or not _is_trusted(remote, networks):
         return remote
@@ -101,7 +103,7 @@ def client_address(request: HttpRequest) -> str | None:
 # --- locking out guessers ---------------------------------------------------------------------
 
 
-class LoginFailureHandler(AxesDatabaseHandler):
+class LoginFailureHandler(AxesDatabaseHandler):  # type: ignore[misc]  # django-axes ships no types
     """Counts failed logins per account (from any address) and per address (at any account).
 
     ``AXES_LOCKOUT_PARAMETERS`` is ``["username", "ip_address"]``; axes compares a single number
@@ -109,7 +111,9 @@ class LoginFailureHandler(AxesDatabaseHandler):
     address is locked after ``AXES_ADDRESS_FAILURE_LIMIT`` failures.
     """
 
-    def get_failures(self, request, credentials=None) -> int:
+    def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
+        by_account: int
+        by_address: int
         by_account, by_address = (
             attempts.aggregate(failures=Sum("failures_since_start"))["failures"] or 0
             for attempts in self.get_user_attempts(request, credentials)
@@ -117,9 +121,10 @@ class LoginFailureHandler(AxesDatabaseHandler):
         account_limit = int(settings.AXES_FAILURE_LIMIT)
         return max(by_account, by_address * account_limit // int(settings.AXES_ADDRESS_FAILURE_LIMIT))
 
-    def reset_user_attempts(self, request, credentials=None) -> int:
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
         # A successful login clears that account's failures, never the address's: otherwise one
         # valid account would wipe out what the address tried at everybody else's.
+        count: int
         count, _ = AccessAttempt.objects.filter(username=get_client_username(request, credentials)).delete()
         return count
 
@@ -132,9 +137,9 @@ class LoginForm(AuthenticationForm):
         "username_too_long": _("Användarnamnet kan vara högst %(limit_value)s tecken. Kontrollera vad du skrev."),
     }
 
-    def __init__(self, request=None, *args, **kwargs):
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
-        field = self.fields["username"]
+        field = cast(forms.CharField, self.fields["username"])
         # AuthenticationForm sets max_length after the field is built, so it is never checked.
         field.validators.append(MaxLengthValidator(field.max_length, message=self.error_messages["username_too_long"]))
 
@@ -150,7 +155,7 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
 
     key_salt = "simportal.accounts.InvitationTokenGenerator"
 
-    def check_token(self, user, token) -> bool:
+    def check_token(self, user: User | None, token: str | None) -> bool:
         if not (user and token):
             return False
         try:
@@ -202,7 +207,8 @@ def _hour_ago() -> datetime.datetime:
 
 def _person_may_receive(person: User) -> bool:
     sent = AccountMailRequest.objects.filter(person=person, sent=True, requested_at__gte=_hour_ago()).count()
-    return sent < settings.ACCOUNT_MAIL_LIMIT_PER_PERSON
+    limit: int = settings.ACCOUNT_MAIL_LIMIT_PER_PERSON
+    return sent < limit
 
 
 def _forget_old_requests() -> None:
@@ -276,5 +282,6 @@ def password_mail_answer(*, email: str, address: str | None, site: dict[str, str
 class QueuedPasswordResetForm(PasswordResetForm):
     """The "forgot password" form: the same answer whatever happens (``password_mail_request``)."""
 
-    def save(self, *, request=None, **kwargs) -> None:  # type: ignore[override]
+    # Keyword-only, unlike Django's: the view passes everything by name and only the request is read.
+    def save(self, *, request: HttpRequest, **kwargs: Any) -> None:  # type: ignore[override]
         password_mail_request(email=self.cleaned_data["email"], request=request)

@@ -17,6 +17,7 @@ import hashlib
 import logging
 import mimetypes
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -198,7 +199,7 @@ def html_to_pdf(html: str, *, variant: str | None = PDF_VARIANT) -> RenderedPdf:
 
 
 def render_pdf(
-    template_name: str, context: dict[str, Any], *, language: str = "sv", variant: str | None = PDF_VARIANT
+    template_name: str, context: Mapping[str, Any], *, language: str = "sv", variant: str | None = PDF_VARIANT
 ) -> RenderedPdf:
     """Render a template (extending ``pdf/base.html``) to PDF in ``language`` (official documents: Swedish)."""
     with translation.override(language):
