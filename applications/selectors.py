@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from partnership.models import User
+from partnership.models import Body, User
 from partnership.rules import Roles
 
 from .models import Application, Event, Message, Section, Status
@@ -32,6 +32,16 @@ def get_application_for_user(user: User | AnonymousUser, pk: int, *, write: bool
     if write and not user.has_perm("applications.change_application", application):
         raise PermissionDenied
     return application
+
+
+def saved_application(application: Application) -> Application:
+    """The application as it is stored, without what a bound form has written onto ``application``."""
+    return Application.objects.get(pk=application.pk)
+
+
+def working_groups(roles: Roles) -> QuerySet[Body]:
+    """The working groups this person is a member of, by name."""
+    return Body.objects.filter(pk__in=roles.working_groups).order_by("name")
 
 
 def group_applications(roles: Roles) -> QuerySet[Application]:

@@ -11,13 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnership.models import Body
 from partnership.rules import roles_of
 from partnership.selectors import calls_open_to
 
 from . import forms, selectors, services, submission, workflow
 from .attachments import AttachmentForm
-from .models import Application, Section
+from .models import Application
 from .sections import BY_KEY, SECTIONS
 from .snapshots import snapshot_data
 
@@ -26,7 +25,7 @@ from .snapshots import snapshot_data
 def application_new(request):
     """Start an application: first the working group, when the person is in several; then
     the call, when several are open to that group, and the title."""
-    candidates = Body.objects.filter(pk__in=roles_of(request.user).working_groups).order_by("name")
+    candidates = selectors.working_groups(roles_of(request.user))
     groups = [g for g in candidates if request.user.has_perm("applications.create_application", g)]
     if not groups:
         raise PermissionDenied
@@ -147,7 +146,7 @@ def section_edit(request, pk: int, key: str):
         raise Http404
     if spec.kind == "attachments":
         return redirect("applications:attachments", pk)
-    section, _created = Section.objects.get_or_create(application=application, key=key)
+    section = services.section_open(application=application, key=key)
     conflict = None
     if request.method == "POST":
         posted_version = _posted_version(request)
@@ -178,7 +177,7 @@ def section_edit(request, pk: int, key: str):
         "section": section,
         "conflict": conflict,
         # The form has written the person's input onto ``application``; show what is really saved.
-        "saved_now": snapshot_data(Application.objects.get(pk=application.pk)).get(key, {}) if conflict else None,
+        "saved_now": snapshot_data(selectors.saved_application(application)).get(key, {}) if conflict else None,
         "sections": SECTIONS,
     }
     return render(request, "applications/section.html", context)

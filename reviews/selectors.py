@@ -9,10 +9,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from applications.models import Message, MessageKind
-from partnership.models import User
-from partnership.rules import Roles
+from partnership.models import Body, BodyKind, User
+from partnership.rules import Roles, roles_of
 
-from .models import AgendaItem, Meeting, Recusal, Vote
+from .models import AgendaItem, Meeting, Minutes, Recusal, Vote
 
 # A meeting counts as upcoming until half a day after it started.
 UPCOMING_GRACE = datetime.timedelta(hours=12)
@@ -65,6 +65,30 @@ def get_meeting_for_user(user: User | AnonymousUser, pk: int) -> Meeting:
     if meeting is None or not user.has_perm("reviews.view_meeting", meeting):
         raise Http404
     return meeting
+
+
+def schedulable_steering_groups(user: User) -> list[Body]:
+    """The steering groups, by name, whose meetings this person may schedule."""
+    roles = roles_of(user)
+    groups = Body.objects.filter(kind=BodyKind.STEERING_GROUP, partnership__in=roles.project_leader_partnerships)
+    return [group for group in groups.order_by("name") if user.has_perm("reviews.schedule_meeting", group)]
+
+
+def steering_groups(groups: list[Body]) -> QuerySet[Body]:
+    """These steering groups as a queryset, by name, for a form to choose from."""
+    return Body.objects.filter(pk__in=[g.pk for g in groups]).order_by("name")
+
+
+def minutes_of(meeting: Meeting) -> Minutes:
+    """The stored minutes, or an unsaved one to ask the rules about."""
+    return Minutes.objects.filter(meeting=meeting).select_related("meeting__steering_group").first() or Minutes(
+        meeting=meeting
+    )
+
+
+def adjuster_choices(candidates: list[User]) -> QuerySet[User]:
+    """These possible adjusters as a queryset, by name, for a form to choose from."""
+    return User.objects.filter(pk__in=[c.pk for c in candidates]).order_by("last_name", "first_name", "username")
 
 
 def get_item_for_user(user: User | AnonymousUser, meeting_pk: int, item_pk: int) -> AgendaItem:

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import workflow
-from partnership.models import Body, BodyKind, User
 from partnership.rules import roles_of
 
 from . import forms, meetings, selectors
@@ -41,22 +40,16 @@ def meeting_list(request):
     return render(
         request,
         "reviews/meeting_list.html",
-        {"upcoming": upcoming, "past": past, "may_schedule": bool(_schedulable_groups(request.user))},
+        {"upcoming": upcoming, "past": past, "may_schedule": bool(selectors.schedulable_steering_groups(request.user))},
     )
-
-
-def _schedulable_groups(user: User) -> list[Body]:
-    roles = roles_of(user)
-    groups = Body.objects.filter(kind=BodyKind.STEERING_GROUP, partnership__in=roles.project_leader_partnerships)
-    return [group for group in groups.order_by("name") if user.has_perm("reviews.schedule_meeting", group)]
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_new(request):
-    groups = _schedulable_groups(request.user)
+    groups = selectors.schedulable_steering_groups(request.user)
     if not groups:
         raise PermissionDenied
-    queryset = Body.objects.filter(pk__in=[g.pk for g in groups]).order_by("name")
+    queryset = selectors.steering_groups(groups)
     form = forms.MeetingForm(_posted(request), steering_groups=queryset)
     if request.method == "POST" and form.is_valid():
         try:

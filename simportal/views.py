@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from applications import selectors as application_selectors
 from decisions import selectors as run_selectors
+from outbox import selectors as outbox_selectors
 from partnership import selectors as partnership_selectors
 from partnership.rules import roles_of
 from reviews import selectors as review_selectors
@@ -74,23 +75,5 @@ def healthz(request):
         database = False
     body = {"status": "ok" if database else "error", "database": database, "redis": _redis_answers()}
     if database:
-        body["background_work"] = _background_work()
+        body["background_work"] = outbox_selectors.background_work()
     return JsonResponse(body, status=200 if database else 503)
-
-
-def _background_work() -> dict:
-    """What monitoring should alert on: work waiting longer than its lease, and work that gave up."""
-    from django.db.models import Count, Min, Q
-
-    from outbox.models import OutboxMessage
-
-    now = timezone.now()
-    counts = OutboxMessage.objects.aggregate(
-        waiting=Count("pk", filter=Q(done_at__isnull=True, failed_at__isnull=True)),
-        overdue=Count("pk", filter=Q(done_at__isnull=True, failed_at__isnull=True, next_attempt_at__lt=now)),
-        failed=Count("pk", filter=Q(done_at__isnull=True, failed_at__isnull=False)),
-        oldest=Min("created_at", filter=Q(done_at__isnull=True, failed_at__isnull=True)),
-    )
-    oldest = counts.pop("oldest")
-    counts["oldest_waiting_seconds"] = round((now - oldest).total_seconds()) if oldest else 0
-    return counts
