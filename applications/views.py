@@ -96,14 +96,14 @@ def _actions(user, application: Application) -> list[dict]:
         elif name == "put_on_agenda":
             url = reverse("reviews:meeting_list")
         elif name in MEETING_TRANSITIONS:
-            item = application.agenda_items.order_by("-meeting__starts_at").first()
-            url = reverse("reviews:meeting_detail", args=[item.meeting_id]) if item else None
+            meeting_id = selectors.latest_meeting_id(application)
+            url = reverse("reviews:meeting_detail", args=[meeting_id]) if meeting_id else None
             label = _("Till styrgruppsmötet")
         elif name == "forward_to_run":
             url = reverse("run:forward", args=[application.pk])
         elif name in RUN_DECISIONS:
-            case = application.run_cases.order_by("-pk").first()
-            url = reverse("run:case_detail", args=[case.pk]) if case else None
+            case_id = selectors.latest_run_case_id(application)
+            url = reverse("run:case_detail", args=[case_id]) if case_id else None
             label = _("Registrera RUN:s beslut")
         else:
             url = None
@@ -209,7 +209,7 @@ def budget_totals(request, pk: int):
     """The live summary under the budget table (htmx), computed from what is typed."""
     application = selectors.get_application_for_user(request.user, pk, write=True)
     years = forms.budget_years(application)
-    partner_ids = list(application.partners.values_list("pk", flat=True))
+    partner_ids = selectors.partner_ids(application)
     totals = forms.budget_totals(request.POST, years, partner_ids)
     return render(request, "applications/partials/budget_totals.html", {"totals": totals, "application": application})
 
@@ -304,7 +304,7 @@ def attachments(request, pk: int):
             "application": application,
             "form": form,
             "can_change": can_change,
-            "attachments": application.attachments.select_related("uploaded_by"),
+            "attachments": selectors.attachments(application),
             "spec": BY_KEY["attachments"],
             "sections": SECTIONS,
         },
@@ -313,9 +313,7 @@ def attachments(request, pk: int):
 
 def attachment_download(request, pk: int, attachment_pk: int):
     application = selectors.get_application_for_user(request.user, pk)
-    attachment = application.attachments.filter(pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404
+    attachment = selectors.get_attachment(application, attachment_pk)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -253,3 +253,13 @@ def run_meeting_change_refusal(meeting: RunMeeting) -> str | None:
     if Decision.objects.filter(case__run_meeting=meeting).exists():
         return _("RUN har redan beslutat i ärenden från sammanträdet. Det kan inte längre ändras eller ställas in.")
     return None
+
+
+def next_run_meetings(roles: Roles, limit: int = 2) -> QuerySet[RunMeeting]:
+    """The next RUN meetings this person sees, from today."""
+    return run_meetings(roles).filter(held_on__gte=timezone.localdate())[:limit]
+
+
+def meeting_cases(meeting: RunMeeting) -> QuerySet[RunCase]:
+    """A RUN meeting's cases in the order they were forwarded, with their applications."""
+    return meeting.cases.select_related("application").order_by("forwarded_at", "pk")

@@ -304,7 +304,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "meeting": meeting,
         "form": form,
-        "cases": meeting.cases.select_related("application").order_by("forwarded_at", "pk"),
+        "cases": selectors.meeting_cases(meeting),
         "refusal": selectors.run_meeting_change_refusal(meeting),
     }
     return render(request, "decisions/meeting_cancel.html", context)

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -40,7 +39,7 @@ def home(request):
         context["recently_submitted"] = application_selectors.submitted_for_koncernkontoret(roles)
     if roles.run_secretariat:
         context["at_run"] = application_selectors.at_run(roles)
-        context["next_run_meetings"] = run_selectors.run_meetings(roles).filter(held_on__gte=timezone.localdate())[:2]
+        context["next_run_meetings"] = run_selectors.next_run_meetings(roles)
     if roles.is_nsv_member:
         context["nsv_applications"] = application_selectors.followed_by_nsv(roles)
     return render(request, "home.html", context)
