@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from partnership.models import User
+from partnership.models import Body, User
 from partnership.rules import Roles
 
-from .models import Application, Event, Message, Section, Status
+from .models import Application, Attachment, Event, Message, Section, Status
 from .sections import SECTIONS, SectionSpec
 from .snapshots import Change, changes
 
@@ -32,6 +32,16 @@ def get_application_for_user(user: User | AnonymousUser, pk: int, *, write: bool
     if write and not user.has_perm("applications.change_application", application):
         raise PermissionDenied
     return application
+
+
+def saved_application(application: Application) -> Application:
+    """The application as it is stored, without what a bound form has written onto ``application``."""
+    return Application.objects.get(pk=application.pk)
+
+
+def working_groups(roles: Roles) -> QuerySet[Body]:
+    """The working groups this person is a member of, by name."""
+    return Body.objects.filter(pk__in=roles.working_groups).order_by("name")
 
 
 def group_applications(roles: Roles) -> QuerySet[Application]:
@@ -109,3 +119,33 @@ def changes_since_return(application: Application) -> list[Change]:
         return []
     latest, returned = snapshots
     return changes(returned.data, latest.data)
+
+
+def partner_ids(application: Application) -> list[int]:
+    return list(application.partners.values_list("pk", flat=True))
+
+
+def attachments(application: Application) -> QuerySet[Attachment]:
+    return application.attachments.select_related("uploaded_by")
+
+
+def get_attachment(application: Application, pk: int) -> Attachment:
+    """One of the application's attachments; 404 for any other."""
+    attachment = application.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def latest_meeting_id(application: Application) -> int | None:
+    """The latest steering-group meeting the application is on, if any."""
+    meeting_id: int | None = (
+        application.agenda_items.order_by("-meeting__starts_at").values_list("meeting_id", flat=True).first()
+    )
+    return meeting_id
+
+
+def latest_run_case_id(application: Application) -> int | None:
+    """The application's latest case at RUN, if any."""
+    case_id: int | None = application.run_cases.order_by("-pk").values_list("pk", flat=True).first()
+    return case_id

@@ -122,6 +122,14 @@ def application_create(*, call: Call, working_group: Body, title: str, by: User)
 
 
 @transaction.atomic(durable=True)
+def section_open(*, application: Application, key: str) -> Section:
+    """The section's saved state, made when it was never stored (an application made before
+    the section existed)."""
+    section, _created = Section.objects.get_or_create(application=application, key=key)
+    return section
+
+
+@transaction.atomic(durable=True)
 def section_save(*, application: Application, key: str, version: int, by: User, form: SectionForm) -> SectionSaved:
     """Save one section from a valid form, unless someone saved it since ``version``.
 

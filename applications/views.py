@@ -11,13 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnership.models import Body
 from partnership.rules import roles_of
 from partnership.selectors import calls_open_to
 
 from . import forms, selectors, services, submission, workflow
 from .attachments import AttachmentForm
-from .models import Application, Section
+from .models import Application
 from .sections import BY_KEY, SECTIONS
 from .snapshots import snapshot_data
 
@@ -26,7 +25,7 @@ from .snapshots import snapshot_data
 def application_new(request):
     """Start an application: first the working group, when the person is in several; then
     the call, when several are open to that group, and the title."""
-    candidates = Body.objects.filter(pk__in=roles_of(request.user).working_groups).order_by("name")
+    candidates = selectors.working_groups(roles_of(request.user))
     groups = [g for g in candidates if request.user.has_perm("applications.create_application", g)]
     if not groups:
         raise PermissionDenied
@@ -97,14 +96,14 @@ def _actions(user, application: Application) -> list[dict]:
         elif name == "put_on_agenda":
             url = reverse("reviews:meeting_list")
         elif name in MEETING_TRANSITIONS:
-            item = application.agenda_items.order_by("-meeting__starts_at").first()
-            url = reverse("reviews:meeting_detail", args=[item.meeting_id]) if item else None
+            meeting_id = selectors.latest_meeting_id(application)
+            url = reverse("reviews:meeting_detail", args=[meeting_id]) if meeting_id else None
             label = _("Till styrgruppsmötet")
         elif name == "forward_to_run":
             url = reverse("run:forward", args=[application.pk])
         elif name in RUN_DECISIONS:
-            case = application.run_cases.order_by("-pk").first()
-            url = reverse("run:case_detail", args=[case.pk]) if case else None
+            case_id = selectors.latest_run_case_id(application)
+            url = reverse("run:case_detail", args=[case_id]) if case_id else None
             label = _("Registrera RUN:s beslut")
         else:
             url = None
@@ -147,7 +146,7 @@ def section_edit(request, pk: int, key: str):
         raise Http404
     if spec.kind == "attachments":
         return redirect("applications:attachments", pk)
-    section, _created = Section.objects.get_or_create(application=application, key=key)
+    section = services.section_open(application=application, key=key)
     conflict = None
     if request.method == "POST":
         posted_version = _posted_version(request)
@@ -178,7 +177,7 @@ def section_edit(request, pk: int, key: str):
         "section": section,
         "conflict": conflict,
         # The form has written the person's input onto ``application``; show what is really saved.
-        "saved_now": snapshot_data(Application.objects.get(pk=application.pk)).get(key, {}) if conflict else None,
+        "saved_now": snapshot_data(selectors.saved_application(application)).get(key, {}) if conflict else None,
         "sections": SECTIONS,
     }
     return render(request, "applications/section.html", context)
@@ -210,7 +209,7 @@ def budget_totals(request, pk: int):
     """The live summary under the budget table (htmx), computed from what is typed."""
     application = selectors.get_application_for_user(request.user, pk, write=True)
     years = forms.budget_years(application)
-    partner_ids = list(application.partners.values_list("pk", flat=True))
+    partner_ids = selectors.partner_ids(application)
     totals = forms.budget_totals(request.POST, years, partner_ids)
     return render(request, "applications/partials/budget_totals.html", {"totals": totals, "application": application})
 
@@ -305,7 +304,7 @@ def attachments(request, pk: int):
             "application": application,
             "form": form,
             "can_change": can_change,
-            "attachments": application.attachments.select_related("uploaded_by"),
+            "attachments": selectors.attachments(application),
             "spec": BY_KEY["attachments"],
             "sections": SECTIONS,
         },
@@ -314,9 +313,7 @@ def attachments(request, pk: int):
 
 def attachment_download(request, pk: int, attachment_pk: int):
     application = selectors.get_application_for_user(request.user, pk)
-    attachment = application.attachments.filter(pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404
+    attachment = selectors.get_attachment(application, attachment_pk)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

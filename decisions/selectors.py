@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, BudgetYear, Message, MessageKind, Status
-from partnership.models import User
+from partnership.models import Call, User
 from partnership.rules import Roles
 from reviews.models import AgendaItem, ItemOutcome, Minutes, RecommendedYear
 
+from .ledger import CallLedger, ledger
 from .models import Decision, GrantedYear, RunCase, RunMeeting
 
 
@@ -84,6 +85,21 @@ def get_decision_for_user(user: User | AnonymousUser, pk: int) -> Decision:
     if not user.has_perm("reviews.record_decision", decision.case):
         raise PermissionDenied
     return decision
+
+
+def get_call_for_budget_adjustment(user: User | AnonymousUser, pk: int) -> Call:
+    """A call whose budget to adjust: 404 unless the person follows its ledger, 403 unless they adjust it."""
+    call = Call.objects.filter(pk=pk).first()
+    if call is None or not user.has_perm("reviews.view_ledger", call):
+        raise Http404
+    if not user.has_perm("reviews.adjust_budget", call):
+        raise PermissionDenied
+    return call
+
+
+def call_ledger(call: Call) -> CallLedger:
+    """The budget ledger of one call."""
+    return ledger(Call.objects.filter(pk=call.pk))[0]
 
 
 def case_details() -> QuerySet[RunCase]:
@@ -237,3 +253,13 @@ def run_meeting_change_refusal(meeting: RunMeeting) -> str | None:
     if Decision.objects.filter(case__run_meeting=meeting).exists():
         return _("RUN har redan beslutat i ärenden från sammanträdet. Det kan inte längre ändras eller ställas in.")
     return None
+
+
+def next_run_meetings(roles: Roles, limit: int = 2) -> QuerySet[RunMeeting]:
+    """The next RUN meetings this person sees, from today."""
+    return run_meetings(roles).filter(held_on__gte=timezone.localdate())[:limit]
+
+
+def meeting_cases(meeting: RunMeeting) -> QuerySet[RunCase]:
+    """A RUN meeting's cases in the order they were forwarded, with their applications."""
+    return meeting.cases.select_related("application").order_by("forwarded_at", "pk")

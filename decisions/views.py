@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applications import selectors as application_selectors
 from applications import workflow
-from partnership.models import Call
 from partnership.rules import roles_of
 from simportal.formatting import format_kronor
 
@@ -225,11 +224,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def adjust_budget(request: HttpRequest, pk: int) -> HttpResponse:
-    call = Call.objects.filter(pk=pk).first()
-    if call is None or not request.user.has_perm("reviews.view_ledger", call):
-        raise Http404
-    if not request.user.has_perm("reviews.adjust_budget", call):
-        raise PermissionDenied
+    call = selectors.get_call_for_budget_adjustment(request.user, pk)
     form = forms.BudgetAdjustmentForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -249,7 +244,7 @@ def adjust_budget(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"call": call.name, "amount": format_kronor(adjustment.amount)},
             )
             return redirect("run:ledger")
-    ledger_row = budget_ledger.ledger(Call.objects.filter(pk=call.pk))[0]
+    ledger_row = selectors.call_ledger(call)
     return render(request, "decisions/adjust_budget.html", {"call": call, "form": form, "ledger": ledger_row})
 
 
@@ -309,7 +304,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "meeting": meeting,
         "form": form,
-        "cases": meeting.cases.select_related("application").order_by("forwarded_at", "pk"),
+        "cases": selectors.meeting_cases(meeting),
         "refusal": selectors.run_meeting_change_refusal(meeting),
     }
     return render(request, "decisions/meeting_cancel.html", context)

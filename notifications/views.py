@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnership.rules import roles_of
 
-from . import services
+from . import selectors, services
 from .catalogue import Event, events_for
-from .models import Delivery, Notification
+from .models import Delivery
 
 PAGE_SIZE = 25
 
@@ -34,9 +34,7 @@ def _require(request: HttpRequest) -> None:
 def notification_list(request: HttpRequest) -> HttpResponse:
     _require(request)
     only_unread = request.GET.get("visa") == "olasta"
-    notifications = Notification.objects.filter(recipient=request.user).select_related("email")
-    if only_unread:
-        notifications = notifications.filter(read_at__isnull=True)
+    notifications = selectors.notifications_of(request.user, only_unread=only_unread)
     paginator = Paginator(notifications, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("sida"))
     return render(
@@ -56,9 +54,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notification's link, marking it read. Other people's notifications give 404."""
     _require(request)
-    notification = Notification.objects.filter(pk=pk, recipient=request.user).first()
-    if notification is None or not request.user.has_perm("notifications.view_notification", notification):
-        raise Http404
+    notification = selectors.get_notification_for_user(request.user, pk)
     services.mark_read(request.user, [notification.pk])
     target = notification.url
     if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

@@ -5,7 +5,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .models import Body, BodyKind, Call, Membership, MembershipRole, Partnership, User
@@ -70,6 +73,14 @@ class MembershipChange:
     record: Any
     kind: str  # "+" added, "~" changed, "-" removed
     changes: list[tuple[str, str, str]]  # (field label, before, after)
+
+
+def get_person_for_user(user: User | AnonymousUser, pk: int) -> User:
+    """A person with their organisation; 404 for anyone this person may not see."""
+    person = get_object_or_404(User.objects.select_related("organisation"), pk=pk)
+    if not user.has_perm("partnership.view_person", person):
+        raise Http404
+    return person
 
 
 def person_memberships(person: User, on: datetime.date | None = None) -> QuerySet[Membership]:

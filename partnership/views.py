@@ -1,9 +1,7 @@
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from . import selectors
-from .models import User
 
 
 @permission_required("partnership.view_structure", raise_exception=True)
@@ -31,9 +29,7 @@ def call_detail(request, pk: int):
 
 @permission_required("partnership.view_structure", raise_exception=True)
 def person_detail(request, pk: int):
-    person = get_object_or_404(User.objects.select_related("organisation"), pk=pk)
-    if not request.user.has_perm("partnership.view_person", person):
-        raise Http404
+    person = selectors.get_person_for_user(request.user, pk)
     show_history = request.user.has_perm("partnership.view_membership_history", person)
     return render(
         request,

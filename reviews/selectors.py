@@ -8,11 +8,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from applications.models import Message, MessageKind
-from partnership.models import User
-from partnership.rules import Roles
+from applications.models import BudgetYear, Message, MessageKind
+from partnership.models import Body, BodyKind, Membership, User
+from partnership.rules import Roles, roles_of
 
-from .models import AgendaItem, Meeting, Recusal, Vote
+from .meetings import voting_memberships
+from .models import AgendaItem, Attendance, Meeting, Minutes, Recusal, Vote
 
 # A meeting counts as upcoming until half a day after it started.
 UPCOMING_GRACE = datetime.timedelta(hours=12)
@@ -65,6 +66,30 @@ def get_meeting_for_user(user: User | AnonymousUser, pk: int) -> Meeting:
     if meeting is None or not user.has_perm("reviews.view_meeting", meeting):
         raise Http404
     return meeting
+
+
+def schedulable_steering_groups(user: User) -> list[Body]:
+    """The steering groups, by name, whose meetings this person may schedule."""
+    roles = roles_of(user)
+    groups = Body.objects.filter(kind=BodyKind.STEERING_GROUP, partnership__in=roles.project_leader_partnerships)
+    return [group for group in groups.order_by("name") if user.has_perm("reviews.schedule_meeting", group)]
+
+
+def steering_groups(groups: list[Body]) -> QuerySet[Body]:
+    """These steering groups as a queryset, by name, for a form to choose from."""
+    return Body.objects.filter(pk__in=[g.pk for g in groups]).order_by("name")
+
+
+def minutes_of(meeting: Meeting) -> Minutes:
+    """The stored minutes, or an unsaved one to ask the rules about."""
+    return Minutes.objects.filter(meeting=meeting).select_related("meeting__steering_group").first() or Minutes(
+        meeting=meeting
+    )
+
+
+def adjuster_choices(candidates: list[User]) -> QuerySet[User]:
+    """These possible adjusters as a queryset, by name, for a form to choose from."""
+    return User.objects.filter(pk__in=[c.pk for c in candidates]).order_by("last_name", "first_name", "username")
 
 
 def get_item_for_user(user: User | AnonymousUser, meeting_pk: int, item_pk: int) -> AgendaItem:
@@ -125,3 +150,53 @@ def my_recusals(user: User) -> QuerySet[Recusal]:
         .select_related("item__meeting", "item__application")
         .order_by("item__meeting__starts_at", "item__position")
     )
+
+
+def voting_membership(meeting: Meeting, user: User) -> Membership | None:
+    """The person's membership with a vote at this meeting, with the units a conflict of interest is read from."""
+    return (
+        voting_memberships(meeting)
+        .filter(person=user.pk)
+        .select_related("unit__organisation__municipality", "organisation__municipality")
+        .first()
+    )
+
+
+def present_at(meeting: Meeting) -> QuerySet[Attendance]:
+    """Who was present, by last name."""
+    return meeting.attendance.filter(present=True).select_related("person").order_by("person__last_name")
+
+
+def attendance_recorded(meeting: Meeting) -> bool:
+    return meeting.attendance.exists()
+
+
+def meeting_items(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The agenda in paragraph order, with only the applications."""
+    return meeting.items.select_related("application").order_by("position")
+
+
+def vote_of(item: AgendaItem, user: User) -> Vote | None:
+    return item.votes.filter(member=user).first()
+
+
+def has_voted(item: AgendaItem, user: User) -> bool:
+    return item.votes.filter(member=user).exists()
+
+
+def has_recused(item: AgendaItem, user: User) -> bool:
+    return item.recusals.filter(member=user).exists()
+
+
+def item_votes(item: AgendaItem) -> QuerySet[Vote]:
+    """The item's votes by the members' last names."""
+    return item.votes.select_related("member").order_by("member__last_name")
+
+
+def item_recusals(item: AgendaItem) -> QuerySet[Recusal]:
+    return item.recusals.select_related("member")
+
+
+def item_budget_years(item: AgendaItem) -> list[BudgetYear]:
+    """The budget years of the item's application, in order."""
+    return list(item.application.budget_years.order_by("year"))

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import workflow
-from partnership.models import Body, BodyKind, User
 from partnership.rules import roles_of
 
 from . import forms, meetings, selectors
@@ -41,22 +40,16 @@ def meeting_list(request):
     return render(
         request,
         "reviews/meeting_list.html",
-        {"upcoming": upcoming, "past": past, "may_schedule": bool(_schedulable_groups(request.user))},
+        {"upcoming": upcoming, "past": past, "may_schedule": bool(selectors.schedulable_steering_groups(request.user))},
     )
-
-
-def _schedulable_groups(user: User) -> list[Body]:
-    roles = roles_of(user)
-    groups = Body.objects.filter(kind=BodyKind.STEERING_GROUP, partnership__in=roles.project_leader_partnerships)
-    return [group for group in groups.order_by("name") if user.has_perm("reviews.schedule_meeting", group)]
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_new(request):
-    groups = _schedulable_groups(request.user)
+    groups = selectors.schedulable_steering_groups(request.user)
     if not groups:
         raise PermissionDenied
-    queryset = Body.objects.filter(pk__in=[g.pk for g in groups]).order_by("name")
+    queryset = selectors.steering_groups(groups)
     form = forms.MeetingForm(_posted(request), steering_groups=queryset)
     if request.method == "POST" and form.is_valid():
         try:
@@ -81,8 +74,7 @@ def meeting_detail(request, pk: int):
     items = list(selectors.agenda(meeting))
     voters = meetings.voting_member_ids(meeting)
     present = meetings.present_ids(meeting)
-    membership = meetings.voting_memberships(meeting).filter(person=user.pk)
-    membership = membership.select_related("unit__organisation__municipality", "organisation__municipality").first()
+    membership = selectors.voting_membership(meeting, user)
     manages = user.has_perm("reviews.manage_meeting", meeting)
     chairs = user.has_perm("reviews.chair_meeting", meeting)
     sees_votes = manages or chairs
@@ -107,8 +99,8 @@ def meeting_detail(request, pk: int):
         "chairs": chairs,
         "sees_votes": sees_votes,
         "may_record_attendance": meetings.may_record_attendance(user, meeting),
-        "attendance": meeting.attendance.filter(present=True).select_related("person").order_by("person__last_name"),
-        "attendance_recorded": meeting.attendance.exists(),
+        "attendance": selectors.present_at(meeting),
+        "attendance_recorded": selectors.attendance_recorded(meeting),
         "may_edit": user.has_perm("reviews.edit_meeting", meeting) and not meetings.meeting_change_refusal(meeting),
     }
     return render(request, "reviews/meeting_detail.html", context)
@@ -225,7 +217,7 @@ def vote(request, pk: int, item_pk: int):
     item = selectors.get_item_for_user(request.user, pk, item_pk)
     if not request.user.has_perm("reviews.vote", item):
         raise PermissionDenied
-    mine = item.votes.filter(member=request.user).first()
+    mine = selectors.vote_of(item, request.user)
     initial = {"choice": mine.choice, "comment": mine.comment} if mine else None
     form = forms.VoteForm(_posted(request), initial=initial, prefix=f"punkt-{item.pk}", position=item.position)
     if request.method == "POST" and form.is_valid():
@@ -250,7 +242,7 @@ def vote(request, pk: int, item_pk: int):
         "item": item,
         "form": form,
         "mine": mine,
-        "recused": item.recusals.filter(member=request.user).exists(),
+        "recused": selectors.has_recused(item, request.user),
     }
     return render(request, "reviews/vote.html", context)
 
@@ -260,12 +252,7 @@ def recusal(request, pk: int, item_pk: int):
     item = selectors.get_item_for_user(request.user, pk, item_pk)
     if not request.user.has_perm("reviews.declare_recusal", item):
         raise PermissionDenied
-    membership = (
-        meetings.voting_memberships(item.meeting)
-        .filter(person=request.user.pk)
-        .select_related("unit__organisation__municipality", "organisation__municipality")
-        .first()
-    )
+    membership = selectors.voting_membership(item.meeting, request.user)
     form = forms.RecusalForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -284,8 +271,8 @@ def recusal(request, pk: int, item_pk: int):
         "item": item,
         "form": form,
         "conflicts": meetings.conflict_reasons(membership, item.application),
-        "declared": item.recusals.filter(member=request.user).exists(),
-        "has_voted": item.votes.filter(member=request.user).exists(),
+        "declared": selectors.has_recused(item, request.user),
+        "has_voted": selectors.has_voted(item, request.user),
     }
     return render(request, "reviews/recusal.html", context)
 
@@ -301,7 +288,7 @@ def _chaired_item(request, pk: int, item_pk: int) -> AgendaItem:
 def close(request, pk: int, item_pk: int):
     item = _chaired_item(request, pk, item_pk)
     count = meetings.count_item(item)
-    budget_years = list(item.application.budget_years.order_by("year"))
+    budget_years = selectors.item_budget_years(item)
     form = forms.CloseForm(_posted(request), budget_years=budget_years, tie=count.tally.is_tie)
     if request.method == "POST" and form.is_valid():
         try:
@@ -326,8 +313,8 @@ def close(request, pk: int, item_pk: int):
         "item": item,
         "form": form,
         "count": count,
-        "votes": item.votes.select_related("member").order_by("member__last_name"),
-        "recusals": item.recusals.select_related("member"),
+        "votes": selectors.item_votes(item),
+        "recusals": selectors.item_recusals(item),
         "requested_total": sum(b.requested for b in budget_years),
     }
     return render(request, "reviews/close.html", context)
@@ -407,7 +394,7 @@ def meeting_cancel(request, pk: int):
     context = {
         "meeting": meeting,
         "form": form,
-        "items": meeting.items.select_related("application").order_by("position"),
+        "items": selectors.meeting_items(meeting),
         "refusal": meetings.meeting_change_refusal(meeting),
     }
     return render(request, "reviews/meeting_cancel.html", context)

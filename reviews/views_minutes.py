@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,22 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from partnership.models import User
 
 from . import minutes as service
-from .models import Meeting, Minutes
-
-
-def get_meeting_for_user(user: User, pk: int) -> Meeting:
-    """The meeting, if this person may see it; 404 for everyone else."""
-    meeting = Meeting.objects.select_related("steering_group__partnership").filter(pk=pk).first()
-    if meeting is None or not user.has_perm("reviews.view_meeting", meeting):
-        raise Http404
-    return meeting
-
-
-def _minutes_of(meeting: Meeting) -> Minutes:
-    """The stored minutes, or an unsaved one to ask the rules about."""
-    return Minutes.objects.filter(meeting=meeting).select_related("meeting__steering_group").first() or Minutes(
-        meeting=meeting
-    )
+from . import selectors
+from .models import Meeting
 
 
 def _may_appoint(user: User, meeting: Meeting) -> bool:
@@ -43,7 +29,7 @@ def _may_appoint(user: User, meeting: Meeting) -> bool:
 class AppointAdjusterForm(forms.Form):
     adjuster = forms.ModelChoiceField(
         label=gettext_lazy("Justerare"),
-        queryset=User.objects.none(),
+        queryset=None,
         widget=forms.RadioSelect,
         empty_label=None,
         help_text=gettext_lazy("En ledamot med rösträtt som var närvarande vid mötet. Ordföranden justerar alltid."),
@@ -52,9 +38,7 @@ class AppointAdjusterForm(forms.Form):
 
     def __init__(self, *args, candidates: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["adjuster"].queryset = User.objects.filter(pk__in=[c.pk for c in candidates]).order_by(
-            "last_name", "first_name", "username"
-        )
+        self.fields["adjuster"].queryset = selectors.adjuster_choices(candidates)
 
 
 class ApproveForm(forms.Form):
@@ -66,8 +50,8 @@ class ApproveForm(forms.Form):
 
 @require_GET
 def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, pk)
-    minutes = _minutes_of(meeting)
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    minutes = selectors.minutes_of(meeting)
     data = service.meeting_minutes(meeting)
     context = {
         "meeting": meeting,
@@ -80,10 +64,10 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def minutes_appoint(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, pk)
+    meeting = selectors.get_meeting_for_user(request.user, pk)
     if not _may_appoint(request.user, meeting):
         raise PermissionDenied
-    minutes = _minutes_of(meeting)
+    minutes = selectors.minutes_of(meeting)
     candidates = service.adjuster_candidates(meeting)
     form = AppointAdjusterForm(
         request.POST or None, candidates=candidates, initial={"adjuster": minutes.adjuster_id} if minutes.pk else None
@@ -108,8 +92,8 @@ def minutes_appoint(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, pk)
-    minutes = _minutes_of(meeting)
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    minutes = selectors.minutes_of(meeting)
     if not request.user.has_perm("reviews.approve_minutes", minutes):
         raise PermissionDenied
     data = service.meeting_minutes(meeting)
@@ -142,8 +126,8 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored PDF of approved minutes; before approval a draft, rendered on the spot and marked as such."""
-    meeting = get_meeting_for_user(request.user, pk)
-    minutes = _minutes_of(meeting)
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    minutes = selectors.minutes_of(meeting)
     if minutes.pdf:
         response = FileResponse(
             minutes.pdf.open("rb"),

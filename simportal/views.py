@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from applications import selectors as application_selectors
 from decisions import selectors as run_selectors
+from outbox import selectors as outbox_selectors
 from partnership import selectors as partnership_selectors
 from partnership.rules import roles_of
 from reviews import selectors as review_selectors
@@ -44,7 +44,7 @@ def home(request):
         context["recently_submitted"] = application_selectors.submitted_for_koncernkontoret(roles)
     if roles.run_secretariat:
         context["at_run"] = application_selectors.at_run(roles)
-        context["next_run_meetings"] = run_selectors.run_meetings(roles).filter(held_on__gte=timezone.localdate())[:2]
+        context["next_run_meetings"] = run_selectors.next_run_meetings(roles)
     if roles.is_nsv_member:
         context["nsv_applications"] = application_selectors.followed_by_nsv(roles)
     return render(request, "home.html", context)
@@ -80,23 +80,5 @@ def healthz(request):
         database = False
     body = {"status": "ok" if database else "error", "database": database, "redis": _redis_answers()}
     if database:
-        body["background_work"] = _background_work()
+        body["background_work"] = outbox_selectors.background_work()
     return JsonResponse(body, status=200 if database else 503)
-
-
-def _background_work() -> dict:
-    """What monitoring should alert on: work waiting longer than its lease, and work that gave up."""
-    from django.db.models import Count, Min, Q
-
-    from outbox.models import OutboxMessage
-
-    now = timezone.now()
-    counts = OutboxMessage.objects.aggregate(
-        waiting=Count("pk", filter=Q(done_at__isnull=True, failed_at__isnull=True)),
-        overdue=Count("pk", filter=Q(done_at__isnull=True, failed_at__isnull=True, next_attempt_at__lt=now)),
-        failed=Count("pk", filter=Q(done_at__isnull=True, failed_at__isnull=False)),
-        oldest=Min("created_at", filter=Q(done_at__isnull=True, failed_at__isnull=True)),
-    )
-    oldest = counts.pop("oldest")
-    counts["oldest_waiting_seconds"] = round((now - oldest).total_seconds()) if oldest else 0
-    return counts
