@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 last_run[name] = app.now()
                 try:
                     result = app.tasks[task].apply().get(propagate=True)
-                except Exception as error:  # one failing task must not stop the others
+                except Exception as error:  # noqa: BLE001 - one failing task must not stop the others
                     self.stderr.write(f"{name}: {error!r}")
                 else:
                     if result:
