@@ -14,18 +14,24 @@ such a signature proves that the document is unchanged, but not who issued it.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import io
 import logging
 import os
 import tempfile
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 DEVELOPMENT_SUBJECT = "SIM-portalen (utveckling, självsignerat)"
 SIGNATURE_FIELD = "SIM-portalen"
@@ -144,5 +150,16 @@ def sign_pdf(content: bytes, *, reason: str, location: str = "") -> bytes:
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
     )
-    signed = signers.sign_pdf(writer, metadata, signer=signer)
+    signed = _run_coroutine(lambda: signers.async_sign_pdf(writer, metadata, signer=signer))
     return signed.getvalue()
+
+
+def _run_coroutine(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run pyHanko's coroutine to its end, also from a thread that already runs an event loop
+    (where ``asyncio.run`` refuses): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
