@@ -90,6 +90,14 @@ class Region(models.Model):
     def address_lines(self) -> list[str]:
         return [line.strip() for line in self.postal_address.splitlines() if line.strip()]
 
+    def clean(self) -> None:
+        from django.contrib.staticfiles import finders
+
+        if self.logo and not finders.find(self.logo):
+            raise ValidationError(
+                {"logo": _("Det finns ingen statisk fil med det namnet. Lägg SVG-filen i static/img/ och ange img/<namn>.svg.")}
+            )
+
 
 class SubRegion(models.Model):
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="sub_regions")
