@@ -340,7 +340,10 @@ class RegionAdmin(KeptByRuleMixin, NeverDeletedMixin, StructureAdminMixin, admin
     search_fields = ["name"]
     fieldsets = [
         (None, {"fields": ["name", "short_name"]}),
-        (gettext_lazy("Brevhuvud i beslutsbrev och protokoll"), {"fields": ["postal_address", "organisation_number", "logo"]}),
+        (
+            gettext_lazy("Brevhuvud i beslutsbrev och protokoll"),
+            {"fields": ["postal_address", "organisation_number", "logo"]},
+        ),
     ]
 
 

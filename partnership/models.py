@@ -95,7 +95,12 @@ class Region(models.Model):
 
         if self.logo and not finders.find(self.logo):
             raise ValidationError(
-                {"logo": _("Det finns ingen statisk fil med det namnet. Lägg SVG-filen i static/img/ och ange img/<namn>.svg.")}
+                {
+                    "logo": _(
+                        "Det finns ingen statisk fil med det namnet. "
+                        "Lägg SVG-filen i static/img/ och ange img/<namn>.svg."
+                    )
+                }
             )
 
 

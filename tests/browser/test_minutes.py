@@ -88,7 +88,9 @@ def test_the_minutes_are_appointed_approved_locked_and_downloaded(portal, demo, 
     ).stdout
     assert "Justerat" in text and "§ 1. Språkförskola på Dalaberg" in text
     assert "Regionens Hus" in text and "Styrgruppen är beslutför" in text
-    assert f"Protokollet justerades {timezone.localtime(minutes.locked_at).date().isoformat()}." in " ".join(text.split())
+    assert f"Protokollet justerades {timezone.localtime(minutes.locked_at).date().isoformat()}." in " ".join(
+        text.split()
+    )
 
 
 def test_a_withdrawn_item_is_closed_and_the_minutes_are_approved(portal, demo):

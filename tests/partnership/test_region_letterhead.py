@@ -59,7 +59,8 @@ def test_the_system_administrator_changes_the_letterhead_in_the_admin(demo, admi
 def test_no_other_administrator_changes_it(demo, as_persona, persona):
     region = vgr()
     response = as_persona(persona).post(
-        reverse("admin:partnership_region_change", args=[region.pk]), form_data(region, organisation_number="111111-1111")
+        reverse("admin:partnership_region_change", args=[region.pk]),
+        form_data(region, organisation_number="111111-1111"),
     )
 
     assert response.status_code in {403, 404}
