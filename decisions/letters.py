@@ -29,7 +29,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.models import Application, LogicLevel, LogicModelRow
@@ -296,7 +296,9 @@ def letter_store(decision_id: int) -> DecisionLetter:
             return existing
         decision = _decision_for_letter(decision_id)
         logger.info("Beslutsbrev för beslut %s renderas", decision_id)
-        rendered = pdf.render_pdf(TEMPLATE, letter_context(decision))
+        with translation.override("sv"):  # an official document: the texts the context makes, too
+            context = letter_context(decision)
+        rendered = pdf.render_pdf(TEMPLATE, context)
         # Signed as an incremental update: the PDF/A document stays as rendered, and any reader
         # shows that the letter is unchanged since RUN's secretariat sent it.
         content = signing.sign_pdf(rendered.content, reason=_("Beslutsbrev från Regionutvecklingsnämnden"))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, BudgetYear, Message, MessageKind, Status
-from partnership.models import Call, User
+from partnership.models import Call, Membership, MembershipRole, User
 from partnership.rules import Roles
 from reviews.models import AgendaItem, ItemOutcome, Minutes, RecommendedYear
 
@@ -268,8 +268,6 @@ def meeting_cases(meeting: RunMeeting) -> QuerySet[RunCase]:
 def decision_initial_from_meeting(meeting: RunMeeting) -> dict[str, object]:
     """What the decide form starts with about RUN's meeting: the chair and the day its minutes
     were posted as entered with an earlier decision, or RUN's chair on the meeting's day."""
-    from partnership.models import Membership, MembershipRole
-
     chair_name = meeting.chair_name
     if not chair_name:
         membership = (

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outbox.models import OutboxKind, OutboxMessage
 from outbox.services import outbox_add
@@ -401,9 +402,10 @@ def minutes_pdf_context(minutes_or_meeting: Minutes | Meeting) -> dict[str, obje
     data = meeting_minutes(meeting)
     partnership = meeting.steering_group.partnership
     region = partnership.region if partnership is not None else None
+    # Lazy: the PDF is rendered in Swedish whatever the language of the request that asks for it.
     meta = [
-        (_("Sammanträde"), f"{timezone.localtime(meeting.starts_at):%Y-%m-%d}"),
-        (_("Justerat"), data.approved_on.isoformat() if data.approved_on else _("Inte justerat")),
+        (gettext_lazy("Sammanträde"), f"{timezone.localtime(meeting.starts_at):%Y-%m-%d}"),
+        (gettext_lazy("Justerat"), data.approved_on.isoformat() if data.approved_on else gettext_lazy("Inte justerat")),
     ]
     return {
         "minutes": data,
