@@ -67,6 +67,9 @@ def test_the_secretariat_records_run_decisions_and_sees_the_budget(portal, demo)
     expect(page.locator(".messages")).to_contain_text(
         f"Beslutet är registrerat: bifall, § 142, {kronor(granted_total)}."
     )
+    # The meeting keeps who chaired it and when its minutes were posted; the decision shows RUN's number.
+    expect(page.get_by_text("Birgitta Lund")).to_be_visible()
+    expect(page.get_by_text("RUN:s diarienummer RUN 2026-00142", exact=False)).to_be_visible()
     assert_accessible(page)
 
     # Avslag: reasons are required.
