@@ -20,8 +20,8 @@ from decisions import services as decision_services
 from decisions.models import Decision, RunCase
 from partnership.models import Region
 from tests.decisions.test_decision_letter import REFERENCE, TOTAL, a_case, split, text_of
-from tests.decisions.test_run import forwarded_case, years_of
-from tests.factories import at
+from tests.decisions.test_run import forwarded_case, run_meeting, years_of
+from tests.factories import at, other_partnership, recommended_through_services
 from tests.test_signing import signature_status
 
 pytestmark = pytest.mark.django_db
@@ -296,3 +296,22 @@ def test_the_stored_letter_carries_a_valid_signature_and_a_changed_byte_is_detec
     tampered = bytearray(content)
     tampered[content.index(b"%PDF-") + 10] ^= 0x01
     assert not signature_status(bytes(tampered)).intact
+
+
+# --- another partnership ----------------------------------------------------------------------
+
+
+def test_a_letter_of_another_partnership_speaks_of_that_partnership_only(demo):
+    other = other_partnership()
+    application, _meeting = recommended_through_services(call=other.call, working_group=other.groups["Skövde"])
+    case = decision_services.case_forward(
+        application=application, run_meeting=run_meeting(), by=other.person("project_leader")
+    )
+
+    text = stored_text(record(demo, case, outcome="rejected"))
+
+    assert "projektledaren för Sociala investeringsmedel – partnerskapssatsning i Skaraborg" in text
+    assert "Project leader Skaraborg, Projektledare" in text
+    assert "Lokal SIM-arbetsgrupp Skövde (Skaraborg) – Sökande arbetsgrupp" in text
+    assert "Fyrbodal" not in text and "spår 2" not in text
+    assert "Regionens Hus" in text and "232100-0131" in text  # the same principal's letterhead
