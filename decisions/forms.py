@@ -14,7 +14,7 @@ from applications.validators import no_personal_identity_number
 from simportal.formatting import format_kronor
 from simportal.forms import KronorField
 
-from .models import DecisionOutcome, RunMeeting
+from .models import RUN_REFERENCE_HELP, DecisionOutcome, RunMeeting, run_reference_validator
 
 DATE_HELP = _("Skriv som 2026-11-23.")
 
@@ -125,7 +125,35 @@ class DecisionForm(_DecisionFields):
         error_messages={"required": _("Välj RUN:s beslut: bifall, avslag eller återremiss.")},
     )
 
-    field_order = ["outcome", "paragraph", "decided_on"]
+    run_reference = forms.CharField(
+        label=_("RUN:s diarienummer"),
+        max_length=20,
+        help_text=RUN_REFERENCE_HELP,
+        error_messages={"required": _("Ange RUN:s diarienummer för ärendet, t.ex. RUN 2026-00123.")},
+    )
+    chair_name = forms.CharField(
+        label=_("Ordförande vid sammanträdet"),
+        max_length=200,
+        help_text=_("Den som var ordförande när RUN fattade beslutet. Namnet står i beslutsbrevet."),
+        error_messages={"required": _("Ange namnet på den som var ordförande vid RUN:s sammanträde.")},
+    )
+    minutes_posted_on = _date_field(
+        _("Protokollet anslaget"),
+        error_messages={
+            "required": _(
+                "Ange dagen då RUN:s justerade protokoll anslogs på regionens anslagstavla, t.ex. 2026-11-23. "
+                "Tiden för att överklaga räknas från den dagen."
+            ),
+            "invalid": _("Skriv dagen som 2026-11-23."),
+        },
+    )
+
+    field_order = ["outcome", "paragraph", "run_reference", "decided_on", "chair_name", "minutes_posted_on"]
+
+    def clean_run_reference(self) -> str:
+        reference = " ".join(self.cleaned_data["run_reference"].split()).upper()
+        run_reference_validator(reference)
+        return reference
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

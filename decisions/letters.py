@@ -14,6 +14,7 @@ the project leader and Koncernkontoret.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import re
 import unicodedata
@@ -21,18 +22,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypedDict
 
+from dateutil.easter import easter
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from applications.models import Application, LogicLevel, LogicModelRow
 from outbox.models import OutboxKind, OutboxMessage
 from outbox.services import PermanentFailure, event_add, outbox_add
 from partnership.models import Body, Membership, MembershipRole, Partnership, Region, User
-from simportal import pdf
+from simportal import pdf, signing
 
 from .models import Decision, DecisionLetter, DecisionOutcome, GrantedYear, RunMeeting
 
@@ -40,6 +44,9 @@ logger = logging.getLogger(__name__)
 
 TEMPLATE = "decisions/pdf/decision_letter.html"
 LEVEL_ORDER = {level: position for position, level in enumerate(LogicLevel.values)}
+# Where a municipal member requests laglighetsprövning of a decision of the region (13 kap. kommunallagen).
+APPEAL_COURT = "Förvaltningsrätten i Göteborg"
+APPEAL_PERIOD = datetime.timedelta(weeks=3)
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,14 @@ class Contact:
     organisation: str
     email: str
     phone: str
+
+
+@dataclass(frozen=True)
+class CopyTo:
+    """One line of the letter's copy list (*Kopia till*)."""
+
+    name: str
+    role: str
 
 
 class LetterContext(TypedDict):
@@ -71,6 +86,15 @@ class LetterContext(TypedDict):
     follow_up: list[LogicModelRow]
     contact: Contact | None
     letter_date: datetime.date
+    addressee: str
+    copies: list[CopyTo]
+    chair_name: str
+    dispatcher: Contact
+    run_reference: str
+    appeal_court: str
+    minutes_posted_on: datetime.date | None
+    appeal_deadline: datetime.date | None
+    letterhead_meta: list[tuple[str, str]]
 
 
 # --- what the letter says -----------------------------------------------------------------
@@ -92,25 +116,84 @@ def letter_filename(decision: Decision) -> str:
 
 
 def project_leader_contact(application: Application, on: datetime.date | None = None) -> Contact | None:
-    """The partnership's project leader today: the contact person of every letter."""
+    """The partnership's project leader today: the contact person of every letter, named by
+    their role and the partnership (never a text of the person's own that names a place)."""
     membership = (
         Membership.objects.current(on)
         .filter(role=MembershipRole.PROJECT_LEADER, body__partnership_id=application.call.partnership_id)
-        .select_related("person__organisation", "organisation")
+        .select_related("person")
         .order_by("starts_on", "pk")
         .first()
     )
     if membership is None:
         return None
     person: User = membership.person
-    organisation = membership.organisation or person.organisation
     return Contact(
         name=str(person),
-        title=person.title,
-        organisation=organisation.name if organisation else "",
+        title=str(MembershipRole.PROJECT_LEADER.label),
+        organisation=application.call.partnership.name,
         email=person.email,
         phone=person.phone,
     )
+
+
+def dispatcher_of(decision: Decision) -> Contact:
+    """The official who sent the letter: the person in RUN's secretariat who recorded the decision."""
+    person: User = decision.recorded_by
+    organisation = person.organisation.name if person.organisation_id and person.organisation else ""
+    return Contact(
+        name=str(person), title=person.title, organisation=organisation, email=person.email, phone=person.phone
+    )
+
+
+def copies_of(application: Application, on: datetime.date | None = None) -> list[CopyTo]:
+    """Who receives a copy: the working group that applied and the chair of the NSV group that
+    appointed it (the municipality's local health-care group)."""
+    copies: list[CopyTo] = []
+    group = application.working_group
+    if group is None:
+        return copies
+    copies.append(CopyTo(name=group.name, role=_("Sökande arbetsgrupp")))
+    if group.appointed_by_id is not None:
+        chairs = (
+            Membership.objects.current(on)
+            .filter(body_id=group.appointed_by_id, role=MembershipRole.CHAIR)
+            .select_related("person", "body")
+            .order_by("starts_on", "pk")
+        )
+        copies += [
+            CopyTo(name=str(membership.person), role=_("Ordförande, %(body)s") % {"body": membership.body.name})
+            for membership in chairs
+        ]
+    return copies
+
+
+def _first_weekday(start: datetime.date, weekday: int) -> datetime.date:
+    """The first ``weekday`` (Monday 0) on or after ``start``."""
+    return start + datetime.timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def _swedish_holidays(year: int) -> set[datetime.date]:
+    """Days that count as holidays for a statutory period (lagen (1930:173) om beräkning av
+    lagstadgad tid): the public holidays, midsommarafton, julafton and nyårsafton."""
+    easter_day = easter(year)
+    midsummer_eve = _first_weekday(datetime.date(year, 6, 19), 4)  # the Friday 19-25 June
+    fixed = {(1, 1), (1, 6), (5, 1), (6, 6), (12, 24), (12, 25), (12, 26), (12, 31)}
+    days = {datetime.date(year, month, day) for month, day in fixed}
+    days |= {easter_day + datetime.timedelta(days=offset) for offset in (-2, 0, 1, 39)}
+    days |= {midsummer_eve, midsummer_eve + datetime.timedelta(days=1)}
+    days.add(_first_weekday(datetime.date(year, 10, 31), 5))  # alla helgons dag
+    return days
+
+
+def appeal_deadline(posted_on: datetime.date) -> datetime.date:
+    """The last day to request laglighetsprövning: three weeks after the day the approved minutes
+    were posted on the notice board (13 kap. 5 § kommunallagen); a last day on a Saturday,
+    Sunday or holiday moves to the next weekday."""
+    deadline = posted_on + APPEAL_PERIOD
+    while deadline.weekday() >= 5 or deadline in _swedish_holidays(deadline.year):
+        deadline += datetime.timedelta(days=1)
+    return deadline
 
 
 def follow_up_rows(application: Application) -> list[LogicModelRow]:
@@ -125,8 +208,9 @@ def _decision_for_letter(decision_id: int) -> Decision:
             "case__run_meeting__board",
             "case__application__call__partnership__region",
             "case__application__working_group__municipality",
+            "case__application__project_owner",
             "corrects",
-            "recorded_by",
+            "recorded_by__organisation",
         )
         .prefetch_related(
             Prefetch("granted_years", queryset=GrantedYear.objects.order_by("year")),
@@ -147,11 +231,23 @@ def letter_context(decision: Decision) -> LetterContext:
     if not municipalities and working_group is not None and working_group.municipality is not None:
         municipalities = [working_group.municipality.name]
     partnership = application.call.partnership
+    run_meeting = case.run_meeting
+    posted_on = run_meeting.minutes_posted_on
+    # A letter is sent after the decision it reports (and after the minutes were posted).
+    letter_date = max(day for day in (timezone.localdate(), decision.decided_on, posted_on) if day is not None)
+    portal_reference = application.reference_number or "–"
+    run_reference = decision.run_reference
+    if not run_reference and decision.corrects is not None:
+        run_reference = decision.corrects.run_reference
+    meta = [(_("Datum"), letter_date.isoformat())]
+    meta.append((_("RUN:s diarienummer"), run_reference or "–"))
+    meta.append((_("Portalens referens"), portal_reference))
+    fallback_addressee = working_group.name if working_group is not None else _("Sökande")
     return {
         "decision": decision,
         "application": application,
-        "run_meeting": case.run_meeting,
-        "board": case.run_meeting.board,
+        "run_meeting": run_meeting,
+        "board": run_meeting.board,
         "region": partnership.region,
         "partnership": partnership,
         "working_group": working_group,
@@ -164,7 +260,16 @@ def letter_context(decision: Decision) -> LetterContext:
         "corrects": decision.corrects,
         "follow_up": follow_up_rows(application),
         "contact": project_leader_contact(application),
-        "letter_date": timezone.localdate(),
+        "letter_date": letter_date,
+        "addressee": application.project_owner.name if application.project_owner else fallback_addressee,
+        "copies": copies_of(application),
+        "chair_name": run_meeting.chair_name,
+        "dispatcher": dispatcher_of(decision),
+        "run_reference": run_reference,
+        "appeal_court": APPEAL_COURT,
+        "minutes_posted_on": posted_on,
+        "appeal_deadline": appeal_deadline(posted_on) if posted_on else None,
+        "letterhead_meta": meta,
     }
 
 
@@ -185,12 +290,17 @@ def letter_store(decision_id: int) -> DecisionLetter:
             return existing
         decision = _decision_for_letter(decision_id)
         logger.info("Beslutsbrev för beslut %s renderas", decision_id)
-        rendered = pdf.render_pdf(TEMPLATE, letter_context(decision))
+        with translation.override("sv"):  # an official document: the texts the context makes, too
+            context = letter_context(decision)
+        rendered = pdf.render_pdf(TEMPLATE, context)
+        # Signed as an incremental update: the PDF/A document stays as rendered, and any reader
+        # shows that the letter is unchanged since RUN's secretariat sent it.
+        content = signing.sign_pdf(rendered.content, reason=_("Beslutsbrev från Regionutvecklingsnämnden"))
         filename = letter_filename(decision)
         letter = DecisionLetter(
-            decision=decision, filename=filename, sha256=rendered.sha256, size=len(rendered.content)
+            decision=decision, filename=filename, sha256=hashlib.sha256(content).hexdigest(), size=len(content)
         )
-        letter.pdf.save(filename, rendered.as_file(filename), save=False)
+        letter.pdf.save(filename, ContentFile(content, name=filename), save=False)
         try:
             letter.save()
         except Exception:

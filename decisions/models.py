@@ -9,9 +9,18 @@ corrects. The tables keep the names they were created with in ``reviews``.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+# RUN's own registration number (diarienummer), e.g. ``RUN 2026-00123``: the board's prefix,
+# the year and a five-digit number. It is not the portal's reference (``SIM 2026/0001``).
+RUN_REFERENCE_PATTERN = r"^RUN \d{4}-\d{5}$"
+RUN_REFERENCE_HELP = _(
+    "Skriv RUN:s diarienummer som RUN 2026-00123: RUN, mellanslag, året, bindestreck och fem siffror."
+)
+run_reference_validator = RegexValidator(RUN_REFERENCE_PATTERN, RUN_REFERENCE_HELP)
 
 
 class RunMeeting(models.Model):
@@ -31,13 +40,28 @@ class RunMeeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     cancellation_reason = models.TextField(_("skäl till att sammanträdet ställdes in"), blank=True)
+    # Entered by the secretariat with the meeting's first decision; the letters name them.
+    chair_name = models.CharField(_("ordförande vid sammanträdet"), max_length=200, blank=True)
+    minutes_posted_on = models.DateField(
+        _("protokollet anslaget"),
+        null=True,
+        blank=True,
+        help_text=_("Dagen då det justerade protokollet tillkännagavs på regionens anslagstavla."),
+    )
 
     class Meta:
         db_table = "reviews_runmeeting"
         verbose_name = _("RUN-sammanträde")
         verbose_name_plural = _("RUN-sammanträden")
         ordering = ["held_on"]
-        constraints = [models.UniqueConstraint(fields=["board", "held_on"], name="runmeeting_once_a_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "held_on"], name="runmeeting_once_a_day"),
+            models.CheckConstraint(
+                condition=Q(minutes_posted_on__isnull=True) | Q(minutes_posted_on__gte=models.F("held_on")),
+                name="runmeeting_minutes_posted_after_meeting",
+                violation_error_message=_("Protokollet kan inte anslås före sammanträdet."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"RUN {self.held_on.isoformat()}"
@@ -95,6 +119,9 @@ class Decision(models.Model):
     case = models.ForeignKey(RunCase, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(_("beslut"), max_length=20, choices=DecisionOutcome.choices)
     paragraph = models.CharField(_("paragraf (§)"), max_length=20)
+    run_reference = models.CharField(
+        _("RUN:s diarienummer"), max_length=20, blank=True, validators=[run_reference_validator]
+    )
     decided_on = models.DateField(_("beslutsdatum"))
     reasons = models.TextField(_("skäl"), blank=True)
     conditions = models.TextField(_("villkor"), blank=True)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, BudgetYear, Message, MessageKind, Status
-from partnership.models import Call, User
+from partnership.models import Call, Membership, MembershipRole, User
 from partnership.rules import Roles
 from reviews.models import AgendaItem, ItemOutcome, Minutes, RecommendedYear
 
@@ -267,3 +267,19 @@ def next_run_meetings(roles: Roles, limit: int = 2) -> QuerySet[RunMeeting]:
 def meeting_cases(meeting: RunMeeting) -> QuerySet[RunCase]:
     """A RUN meeting's cases in the order they were forwarded, with their applications."""
     return meeting.cases.select_related("application").order_by("forwarded_at", "pk")
+
+
+def decision_initial_from_meeting(meeting: RunMeeting) -> dict[str, object]:
+    """What the decide form starts with about RUN's meeting: the chair and the day its minutes
+    were posted as entered with an earlier decision, or RUN's chair on the meeting's day."""
+    chair_name = meeting.chair_name
+    if not chair_name:
+        membership = (
+            Membership.objects.current(meeting.held_on)
+            .filter(body_id=meeting.board_id, role=MembershipRole.CHAIR)
+            .select_related("person")
+            .order_by("starts_on", "pk")
+            .first()
+        )
+        chair_name = membership.person.get_full_name() if membership else ""
+    return {"chair_name": chair_name, "minutes_posted_on": meeting.minutes_posted_on}

@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime
 from typing import NotRequired, TypedDict, Unpack
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -46,7 +46,16 @@ from simportal.formatting import format_kronor
 
 from . import ledger, selectors
 from .letters import decision_recorded
-from .models import BudgetAdjustment, Decision, DecisionOutcome, GrantedYear, RunCase, RunMeeting
+from .models import (
+    RUN_REFERENCE_HELP,
+    BudgetAdjustment,
+    Decision,
+    DecisionOutcome,
+    GrantedYear,
+    RunCase,
+    RunMeeting,
+    run_reference_validator,
+)
 
 # The workflow transition that carries out each outcome.
 TRANSITION_FOR_OUTCOME = {
@@ -204,6 +213,62 @@ def _check_decision_day(case: RunCase, decided_on: datetime.date, *, correction:
         )
 
 
+def normalised_run_reference(value: str) -> str:
+    """``" run  2026-00123 "`` -> ``"RUN 2026-00123"``; refused unless it has RUN's format."""
+    reference = " ".join(value.split()).upper()
+    try:
+        run_reference_validator(reference)
+    except ValidationError as error:
+        raise DecisionRefused(str(RUN_REFERENCE_HELP), field="run_reference") from error
+    return reference
+
+
+def _record_meeting_facts(case: RunCase, *, chair_name: str, minutes_posted_on: datetime.date | None) -> None:
+    """Keep who chaired RUN's meeting and the day its minutes were posted on the notice board
+    on the meeting, where every letter of the meeting reads them. Entered with the meeting's
+    first decision; a later decision must agree, because the letters already sent say so."""
+    meeting = RunMeeting.objects.select_for_update(no_key=True).get(pk=case.run_meeting_id)
+    chair_name = " ".join(chair_name.split())
+    changed: list[str] = []
+    if minutes_posted_on is not None:
+        if minutes_posted_on < meeting.held_on:
+            raise DecisionRefused(
+                _("Protokollet kan inte anslås före sammanträdet. Ange %(date)s eller senare.")
+                % {"date": meeting.held_on.isoformat()},
+                field="minutes_posted_on",
+            )
+        if minutes_posted_on > timezone.localdate():
+            raise DecisionRefused(
+                _(
+                    "Ange dagen då protokollet anslogs; den kan inte ligga i framtiden. "
+                    "Registrera beslutet när protokollet är justerat och anslaget."
+                ),
+                field="minutes_posted_on",
+            )
+        if meeting.minutes_posted_on not in (None, minutes_posted_on):
+            raise DecisionRefused(
+                _("Protokollet från sammanträdet anslogs %(date)s enligt tidigare beslut. Ange samma dag.")
+                % {"date": meeting.minutes_posted_on.isoformat()},
+                field="minutes_posted_on",
+            )
+        if meeting.minutes_posted_on is None:
+            meeting.minutes_posted_on = minutes_posted_on
+            changed.append("minutes_posted_on")
+    if chair_name:
+        if meeting.chair_name and meeting.chair_name != chair_name:
+            raise DecisionRefused(
+                _("%(name)s är registrerad som ordförande vid sammanträdet i tidigare beslut. Ange samma namn.")
+                % {"name": meeting.chair_name},
+                field="chair_name",
+            )
+        if not meeting.chair_name:
+            meeting.chair_name = chair_name
+            changed.append("chair_name")
+    if changed:
+        meeting.save(update_fields=changed)
+    case.run_meeting = meeting
+
+
 def _validate_texts(outcome: str, *, paragraph: str, reasons: str) -> None:
     if not paragraph.strip():
         raise DecisionRefused(_("Ange paragrafen (§) i RUN:s protokoll."), field="paragraph")
@@ -220,6 +285,7 @@ class _DecisionFields(TypedDict):
     reasons: str
     conditions: str
     payment_schedule: str
+    run_reference: str
     recorded_by: User
     corrects: NotRequired[Decision]
     correction_reason: NotRequired[str]
@@ -248,11 +314,18 @@ def decision_record(
     conditions: str = "",
     payment_schedule: str = "",
     granted: dict[int, int] | None = None,
+    run_reference: str = "",
+    chair_name: str = "",
+    minutes_posted_on: datetime.date | None = None,
 ) -> Decision:
     """Record RUN's decision on a case and move the application by the matching transition.
 
     An approval grants an amount per year, each within the steering group's recommendation
-    (or the request), and within what remains of the call's budget.
+    (or the request), and within what remains of the call's budget. ``run_reference`` is
+    RUN's own diarienummer of the case; ``chair_name`` and ``minutes_posted_on`` (the day the
+    approved minutes were posted on the region's notice board, from which the appeal period
+    runs) are kept on the RUN meeting for every letter of the meeting. The decide form
+    requires all three.
     """
     if not by.has_perm("decisions.record_decision", case):
         raise PermissionDenied
@@ -269,6 +342,8 @@ def decision_record(
         raise DecisionRefused(_("Arbetsgruppen har återtagit ansökan; ärendet är avslutat utan beslut."))
     _check_decision_day(case, decided_on)
     _validate_texts(outcome, paragraph=paragraph, reasons=reasons)
+    run_reference = normalised_run_reference(run_reference) if run_reference.strip() else ""
+    _record_meeting_facts(case, chair_name=chair_name, minutes_posted_on=minutes_posted_on)
     granted = {year: amount for year, amount in (granted or {}).items() if amount} if outcome == "approved" else {}
     if outcome == DecisionOutcome.APPROVED:
         if not granted:
@@ -284,6 +359,7 @@ def decision_record(
         reasons=reasons,
         conditions=conditions,
         payment_schedule=payment_schedule,
+        run_reference=run_reference,
         recorded_by=by,
     )
     message = (
@@ -357,6 +433,7 @@ def decision_correct(
         reasons=reasons,
         conditions=conditions,
         payment_schedule=payment_schedule,
+        run_reference=old.run_reference,
         recorded_by=by,
         corrects=old,
         correction_reason=correction_reason.strip(),

@@ -125,6 +125,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("run:case_detail", pk)
     initial = {"decided_on": case.run_meeting.held_on, "conditions": case.agenda_item.conditions}
     initial.update({f"year_{year}": amount for year, amount in view.limits.items()})
+    initial.update(selectors.decision_initial_from_meeting(case.run_meeting))
     form = forms.DecisionForm(posted(request), limits=view.limits, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -138,6 +139,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 conditions=data["conditions"] if data["outcome"] == DecisionOutcome.APPROVED else "",
                 payment_schedule=data["payment_schedule"] if data["outcome"] == DecisionOutcome.APPROVED else "",
                 granted=form.granted(),
+                run_reference=data["run_reference"],
+                chair_name=data["chair_name"],
+                minutes_posted_on=data["minutes_posted_on"],
                 by=request.user,
             )
         except (workflow.TransitionNotAllowed, services.DecisionRefused) as refused:

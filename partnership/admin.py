@@ -333,9 +333,18 @@ class UserAdmin(NoRevertMixin, NeverDeletedMixin, StructureAdminMixin, SimpleHis
 
 @admin.register(Region)
 class RegionAdmin(KeptByRuleMixin, NeverDeletedMixin, StructureAdminMixin, admin.ModelAdmin):
+    """The region and its letterhead on decision letters and minutes: the system administrator's."""
+
     change_rule = "partnership.change_geography"
-    list_display = ["name", "short_name"]
+    list_display = ["name", "short_name", "organisation_number"]
     search_fields = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name"]}),
+        (
+            gettext_lazy("Brevhuvud i beslutsbrev och protokoll"),
+            {"fields": ["postal_address", "organisation_number", "logo"]},
+        ),
+    ]
 
 
 @admin.register(SubRegion)

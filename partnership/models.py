@@ -10,6 +10,7 @@ import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -44,9 +45,38 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+ORGANISATION_NUMBER = RegexValidator(
+    r"^\d{6}-\d{4}$",
+    _("Skriv organisationsnumret med tio siffror och bindestreck, t.ex. 232100-0131."),
+)
+STATIC_SVG_NAME = RegexValidator(
+    r"^[a-z0-9][a-z0-9_/-]*\.svg$",
+    _("Ange en SVG-fil bland portalens statiska filer, t.ex. img/vgr-ordmarke.svg."),
+)
+
+
 class Region(models.Model):
+    """The region, the principal (huvudman) whose letterhead the official documents carry."""
+
     name = models.CharField(_("namn"), max_length=200, unique=True)
     short_name = models.CharField(_("kortnamn"), max_length=20, blank=True)
+    # The letterhead of decision letters and minutes: data, so that the documents name no
+    # region of their own.
+    postal_address = models.TextField(
+        _("postadress"),
+        blank=True,
+        help_text=_("En rad per rad i brevhuvudet, t.ex. Regionens Hus och 462 80 Vänersborg."),
+    )
+    organisation_number = models.CharField(
+        _("organisationsnummer"), max_length=11, blank=True, validators=[ORGANISATION_NUMBER]
+    )
+    logo = models.CharField(
+        _("logotyp"),
+        max_length=200,
+        blank=True,
+        validators=[STATIC_SVG_NAME],
+        help_text=_("En SVG-fil bland portalens statiska filer, t.ex. img/vgr-ordmarke.svg."),
+    )
 
     class Meta:
         verbose_name = _("region")
@@ -55,6 +85,23 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.postal_address.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        from django.contrib.staticfiles import finders
+
+        if self.logo and not finders.find(self.logo):
+            raise ValidationError(
+                {
+                    "logo": _(
+                        "Det finns ingen statisk fil med det namnet. "
+                        "Lägg SVG-filen i static/img/ och ange img/<namn>.svg."
+                    )
+                }
+            )
 
 
 class SubRegion(models.Model):

@@ -65,3 +65,26 @@ def ensure_reference_data(Region, SubRegion, Municipality) -> None:
 
 
 FYRBODAL_MUNICIPALITIES = SUB_REGIONS["Fyrbodal"]
+
+
+# The principal's letterhead on decision letters and minutes (DOMAIN: Official documents).
+LETTERHEAD = {
+    "Västra Götalandsregionen": {
+        "postal_address": "Regionens Hus\n462 80 Vänersborg",
+        "organisation_number": "232100-0131",
+        "logo": "img/vgr-ordmarke.svg",
+    },
+}
+
+
+def ensure_letterhead(Region) -> None:
+    """Fill in the letterhead of the regions that have none yet; one that was edited is kept."""
+    for name, letterhead in LETTERHEAD.items():
+        region = Region.objects.filter(name=name).first()
+        if region is None:
+            continue
+        changed = [field for field, value in letterhead.items() if not getattr(region, field)]
+        for field in changed:
+            setattr(region, field, letterhead[field])
+        if changed:
+            region.save(update_fields=changed)

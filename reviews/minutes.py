@@ -8,13 +8,17 @@ and the final PDF is rendered once, in the background, after the commit.
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outbox.models import OutboxMessage
 from partnership.models import Membership, MembershipRole, User
@@ -133,10 +137,24 @@ class MeetingMinutes:
     recommended_total: int
     recommended_per_year: list[tuple[int, int]]
     open_paragraphs: list[int] = field(default_factory=list)
+    voting_members: int = 0  # who could vote at the meeting (the list frozen when it opened)
+    voting_present: int = 0  # of them, who attended
 
     @property
     def all_items_closed(self) -> bool:
         return not self.open_paragraphs
+
+    @property
+    def is_quorate(self) -> bool:
+        """The steering group is quorate (beslutsför) when more than half of its voting members attend."""
+        return self.voting_members > 0 and self.voting_present * 2 > self.voting_members
+
+    @property
+    def approved_on(self) -> datetime.date | None:
+        """The day the minutes were approved (justerade): the second approval, which locked them."""
+        if self.minutes is None or self.minutes.locked_at is None:
+            return None
+        return timezone.localtime(self.minutes.locked_at).date()
 
     @property
     def is_locked(self) -> bool:
@@ -242,7 +260,10 @@ def meeting_minutes(meeting: Meeting) -> MeetingMinutes:
                 questions=item.questions,
             )
         )
+    voters = meeting.voting_member_ids()
     return MeetingMinutes(
+        voting_members=len(voters),
+        voting_present=sum(1 for a in attendance if a.present and a.person_id in voters),
         meeting=meeting,
         minutes=minutes,
         chair=_person(chair_user, roles) if chair_user else None,
@@ -292,7 +313,20 @@ def minutes_filename(minutes: Minutes) -> str:
 def minutes_pdf_context(minutes_or_meeting: Minutes | Meeting) -> dict[str, object]:
     meeting = minutes_or_meeting.meeting if isinstance(minutes_or_meeting, Minutes) else minutes_or_meeting
     data = meeting_minutes(meeting)
-    return {"minutes": data, "meeting": meeting, "generated_on": timezone.localdate()}
+    partnership = meeting.steering_group.partnership
+    region = partnership.region if partnership is not None else None
+    # Lazy: the PDF is rendered in Swedish whatever the language of the request that asks for it.
+    meta = [
+        (gettext_lazy("Sammanträde"), f"{timezone.localtime(meeting.starts_at):%Y-%m-%d}"),
+        (gettext_lazy("Justerat"), data.approved_on.isoformat() if data.approved_on else gettext_lazy("Inte justerat")),
+    ]
+    return {
+        "minutes": data,
+        "meeting": meeting,
+        "generated_on": timezone.localdate(),
+        "region": region,
+        "letterhead_meta": meta,
+    }
 
 
 def minutes_store_pdf(*, minutes_id: int) -> Minutes:
@@ -302,6 +336,7 @@ def minutes_store_pdf(*, minutes_id: int) -> Minutes:
     retry, a redelivered message) never renders a second, different file.
     """
     from simportal.pdf import render_pdf
+    from simportal.signing import sign_pdf
 
     with transaction.atomic():
         minutes = locked_minutes(minutes_id)
@@ -310,8 +345,11 @@ def minutes_store_pdf(*, minutes_id: int) -> Minutes:
         if not minutes.is_locked:
             raise MinutesError(_("Protokollet är inte justerat ännu."))
         rendered = render_pdf("pdf/minutes.html", minutes_pdf_context(minutes))
-        minutes.pdf.save(minutes_filename(minutes), rendered.as_file(minutes_filename(minutes)), save=False)
-        minutes.pdf_sha256 = rendered.sha256
+        # The approved minutes carry the portal's signature (an incremental update of the PDF/A file).
+        content = sign_pdf(rendered.content, reason=_("Justerat protokoll från styrgruppens möte"))
+        filename = minutes_filename(minutes)
+        minutes.pdf.save(filename, ContentFile(content, name=filename), save=False)
+        minutes.pdf_sha256 = hashlib.sha256(content).hexdigest()
         minutes.save(update_fields=["pdf", "pdf_sha256"])
     return minutes
 

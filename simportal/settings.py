@@ -260,6 +260,15 @@ OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", 30.0)
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", 365)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", 90)
 
+# The certificate (PEM) and key the portal signs its letters and approved minutes with (PAdES);
+# the key's password is read from SIMPORTAL_SIGNING_KEY_PASSWORD when the signature is made.
+# Unset, development and tests make a self-signed pair in var/signing/ (simportal/signing.py).
+SIMPORTAL_SIGNING_CERT = env.str("SIMPORTAL_SIGNING_CERT", default="") or None
+SIMPORTAL_SIGNING_KEY = env.str("SIMPORTAL_SIGNING_KEY", default="") or None
+SIMPORTAL_SIGNING_SELF_SIGNED_ALLOWED = env.bool(
+    "SIMPORTAL_SIGNING_SELF_SIGNED_ALLOWED", default=DEVELOPMENT_KEY_ALLOWED
+)
+
 # Links in e-mails point here.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -5,6 +5,7 @@ import re
 import subprocess
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from reviews import services as review_services
@@ -46,6 +47,7 @@ def test_the_minutes_are_appointed_approved_locked_and_downloaded(portal, demo, 
     page = open_minutes(portal, meeting)
     expect(page.get_by_role("heading", level=2, name=re.compile(r"^§ 1\. "))).to_be_visible()
     expect(page.get_by_role("table", name=re.compile("^Röster i § 2"))).to_contain_text("Avstår")
+    expect(page.locator(".quorum")).to_contain_text("Styrgruppen är beslutför")
     page.get_by_role("link", name="Utse justerare").click()
     assert_accessible(page)
     page.get_by_label("Karin Ek").check()
@@ -87,6 +89,11 @@ def test_the_minutes_are_appointed_approved_locked_and_downloaded(portal, demo, 
     ).stdout
     assert "Justerat" in text
     assert "§ 1. Språkförskola på Dalaberg" in text
+    assert "Regionens Hus" in text
+    assert "Styrgruppen är beslutför" in text
+    assert f"Protokollet justerades {timezone.localtime(minutes.locked_at).date().isoformat()}." in " ".join(
+        text.split()
+    )
 
 
 def test_a_withdrawn_item_is_closed_and_the_minutes_are_approved(portal, demo):

@@ -228,6 +228,8 @@ def test_it_takes_two_applications_from_the_steering_group_to_runs_decision(
     assert_accessible(page)
     page.get_by_label("Bifall", exact=True).check()
     page.get_by_label(field_label("Paragraf (§)")).fill("142")
+    page.get_by_label(field_label("RUN:s diarienummer")).fill("RUN 2026-00142")
+    page.get_by_label(field_label("Protokollet anslaget")).fill(run_day.isoformat())
     for budget_year in first_years:
         amount = page.get_by_label(field_label(f"Beviljat belopp {budget_year.year} (kr)"))
         recommended = FIRST_YEAR_RECOMMENDED if budget_year == first_years[0] else budget_year.requested
@@ -245,6 +247,7 @@ def test_it_takes_two_applications_from_the_steering_group_to_runs_decision(
     assert_accessible(page)
     page.get_by_label("Avslag", exact=True).check()
     page.get_by_label(field_label("Paragraf (§)")).fill("143")
+    page.get_by_label(field_label("RUN:s diarienummer")).fill("RUN 2026-00143")
     page.get_by_label(field_label("Skäl")).fill("Insatsen saknar medfinansiering från kommunen.")
     page.get_by_role("button", name="Registrera beslutet").click()
     expect(page.locator(".messages")).to_contain_text("Beslutet är registrerat: avslag, § 143.")

@@ -53,6 +53,9 @@ def test_the_secretariat_records_run_decisions_and_sees_the_budget(portal, demo)
     assert_accessible(page)
     page.get_by_label("Bifall", exact=True).check()
     page.get_by_label(field_label("Paragraf (§)")).fill("142")
+    page.get_by_label(field_label("RUN:s diarienummer")).fill("RUN 2026-00142")
+    expect(page.get_by_label(field_label("Ordförande vid sammanträdet"))).to_have_value("Birgitta Lund")
+    page.get_by_label(field_label("Protokollet anslaget")).fill(meeting.held_on.isoformat())
     for year in years:
         amount = page.get_by_label(field_label(f"Beviljat belopp {year} (kr)"))
         expect(amount).to_have_value("250000")
@@ -64,12 +67,18 @@ def test_the_secretariat_records_run_decisions_and_sees_the_budget(portal, demo)
     expect(page.locator(".messages")).to_contain_text(
         f"Beslutet är registrerat: bifall, § 142, {kronor(granted_total)}."
     )
+    # The meeting keeps who chaired it and when its minutes were posted; the decision shows RUN's number.
+    expect(page.get_by_text("Birgitta Lund")).to_be_visible()
+    expect(page.get_by_text("RUN:s diarienummer RUN 2026-00142", exact=False)).to_be_visible()
     assert_accessible(page)
 
     # Avslag: reasons are required.
     page.get_by_role("link", name="Registrera beslut för ”Familjecentral Munkedal”").click()
     page.get_by_label("Avslag", exact=True).check()
     page.get_by_label(field_label("Paragraf (§)")).fill("143")
+    page.get_by_label(field_label("RUN:s diarienummer")).fill("RUN 2026-00143")
+    # Entered with the first decision of the meeting: the form starts with it.
+    expect(page.get_by_label(field_label("Protokollet anslaget"))).to_have_value(meeting.held_on.isoformat())
     page.get_by_role("button", name="Registrera beslutet").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Ett avslag eller en återremiss ska ha skäl.")

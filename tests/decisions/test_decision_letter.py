@@ -255,7 +255,9 @@ def test_it_keeps_hostile_text_as_text_and_fetches_only_static_files(demo, rende
     (rendered,) = renders
     assert rendered.refused_urls == ()  # escaped: the fetcher was never even asked
     assert rendered.served_urls
-    assert all(url.startswith(f"{PDF_ORIGIN}/static/pdf/") for url in rendered.served_urls)
+    assert all(
+        url.startswith((f"{PDF_ORIGIN}/static/pdf/", f"{PDF_ORIGIN}/static/img/")) for url in rendered.served_urls
+    )
     text = letter_text(letter)
     assert 'img src="http://example.com/x.png"' in text
     assert "url(file:///etc/passwd)" in text

@@ -42,7 +42,10 @@ def form_data(case, outcome, **fields):
     data = {
         "outcome": outcome,
         "paragraph": "142",
+        "run_reference": "RUN 2026-00142",
         "decided_on": case.run_meeting.held_on.isoformat(),
+        "chair_name": "Birgitta Lund",
+        "minutes_posted_on": case.run_meeting.held_on.isoformat(),
         "conditions": "",
         "payment_schedule": "",
         "reasons": "",

@@ -92,7 +92,10 @@ def test_it_shows_the_refusal_on_the_form(as_persona, demo):
     data = {
         "outcome": "approved",
         "paragraph": "160",
+        "run_reference": "RUN 2026-00160",
         "decided_on": case.run_meeting.held_on.isoformat(),
+        "chair_name": "Birgitta Lund",
+        "minutes_posted_on": case.run_meeting.held_on.isoformat(),
         **{f"year_{year}": str(RECOMMENDED_PER_YEAR) for year in years_of(case)},
     }
     response = as_persona("secretariat").post(reverse("run:decide", args=[case.pk]), data)

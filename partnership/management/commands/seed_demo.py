@@ -29,7 +29,7 @@ from partnership.models import (
     UnitKind,
     User,
 )
-from partnership.reference import FYRBODAL_MUNICIPALITIES, ensure_reference_data
+from partnership.reference import FYRBODAL_MUNICIPALITIES, ensure_letterhead, ensure_reference_data
 
 DEMO_PASSWORD = "sim-demo-2026"
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
@@ -190,6 +190,7 @@ class Command(BaseCommand):
 
     def build(self, *, demo_logins: bool) -> None:
         ensure_reference_data(Region, SubRegion, Municipality)
+        ensure_letterhead(Region)
         region = Region.objects.get(name="Västra Götalandsregionen")
         fyrbodal = SubRegion.objects.get(region=region, name="Fyrbodal")
         municipalities = {m.name: m for m in Municipality.objects.filter(name__in=FYRBODAL)}
