@@ -7,10 +7,15 @@ import datetime
 from typing import TypedDict
 
 from django import forms
+from django.core.validators import MaxLengthValidator
+from django.forms.utils import ErrorDict
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partnership.models import Municipality, Organisation, Unit
+from simportal.forms import DATE_HINT, ExplainedErrorsMixin, TypedDateField, mark_optional
 
 from .models import (
     Application,
@@ -20,32 +25,107 @@ from .models import (
     LogicModelRow,
     Partner,
 )
+from .sections import BY_KEY
 from .validators import no_personal_identity_number
 
 TEXTAREA = forms.Textarea(attrs={"rows": 6})
 
+# The longest text each long field takes, in characters; the page counts down to it as you type.
+TEXT_LIMITS: dict[str, int] = {
+    "purpose": 3000,
+    "problem": 5000,
+    "target_group": 3000,
+    "content": 6000,
+    "evidence": 4000,
+    "child_rights": 3000,
+    "follow_up": 4000,
+    "implementation": 3000,
+    "role": 1000,
+    "description": 1000,
+    "indicator": 1000,
+    "measurement": 1000,
+    "justification": 2000,
+    "message": 10_000,
+    "body": 10_000,
+    "reason": 2000,
+}
 
-class VersionedForm(forms.Form):
-    """Every section form carries the version it was opened at (optimistic locking)."""
+VERSION_MESSAGES = {
+    "required": _("Sidan saknar avsnittets version. Ladda om sidan och skriv in ändringarna igen."),
+    "invalid": _("Sidan saknar avsnittets version. Ladda om sidan och skriv in ändringarna igen."),
+    "min_value": _("Sidan saknar avsnittets version. Ladda om sidan och skriv in ändringarna igen."),
+}
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+def version_field() -> forms.IntegerField:
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages=VERSION_MESSAGES)
+
+
+def _base_name(name: str) -> str:
+    """A criterion's or a budget year's field by what it asks: ``evidence_justification`` -> ``justification``."""
+    if name.startswith(("cost_", "requested_", "cofinancing_")):
+        return name.split("_", 1)[0]
+    if name.endswith(("_fulfilment", "_justification")):
+        return name.rsplit("_", 1)[1]
+    return name
 
 
 def _guard_text_fields(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
+    for name, field in form.fields.items():
         if isinstance(field, forms.CharField):
             field.validators.append(no_personal_identity_number)
+            limit = TEXT_LIMITS.get(_base_name(name))
+            if limit and isinstance(field.widget, forms.Textarea):
+                _limit_text(field, limit)
 
 
-class SectionModelForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+def _limit_text(field: forms.CharField, limit: int) -> None:
+    """A long text's limit, counted live on the page (``static/js/character-count.js``).
+    The box has no ``maxlength``: like GOV.UK's character count, you may type past the
+    limit and then shorten; the form refuses what is too long, and says by how much."""
+    if field.max_length is None or field.max_length > limit:
+        field.max_length = limit
+        field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs.pop("maxlength", None)
+    field.widget.attrs["data-character-limit"] = str(field.max_length)
+    most = gettext("Du kan skriva upp till %(limit)s tecken.") % {
+        "limit": f"{field.max_length:,}".replace(",", "\u00a0")
+    }
+    field.help_text = f"{field.help_text} {most}" if field.help_text else most
+
+
+def mark_needed(form: forms.BaseForm, section: str) -> None:
+    """Mark what submission needs, from the section's definition (``sections.SECTIONS``):
+    the fields it needs are left as they are, every other one says "(frivilligt)"."""
+    needed = set(BY_KEY[section].needed)
+    for name, field in form.fields.items():
+        if field.widget.is_hidden:
+            continue
+        if _base_name(name) in needed:
+            field.needed = True  # type: ignore[attr-defined]
+        else:
+            mark_optional(field)
+
+
+class VersionedForm(ExplainedErrorsMixin, forms.Form):
+    """Every section form carries the version it was opened at (optimistic locking)."""
+
+    version = version_field()
+
+
+class SectionModelForm(ExplainedErrorsMixin, forms.ModelForm):
+    section = ""
+    version = version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _guard_text_fields(self)
+        mark_needed(self, self.section)
 
 
 class BasicsForm(SectionModelForm):
+    section = "basics"
+
     class Meta:
         model = Application
         fields = ["title", "municipalities", "project_owner"]
@@ -68,6 +148,8 @@ class BasicsForm(SectionModelForm):
 
 
 class PurposeForm(SectionModelForm):
+    section = "purpose"
+
     class Meta:
         model = Application
         fields = ["purpose", "problem"]
@@ -82,6 +164,8 @@ class PurposeForm(SectionModelForm):
 
 
 class TargetGroupForm(SectionModelForm):
+    section = "target_group"
+
     class Meta:
         model = Application
         fields = ["target_group", "target_age_min", "target_age_max", "expected_children", "expected_families"]
@@ -97,6 +181,8 @@ class TargetGroupForm(SectionModelForm):
 
 
 class ContentForm(SectionModelForm):
+    section = "content"
+
     class Meta:
         model = Application
         fields = ["content", "evidence", "child_rights"]
@@ -109,16 +195,15 @@ class ContentForm(SectionModelForm):
 
 
 class PeriodForm(SectionModelForm):
+    section = "period"
+
     class Meta:
         model = Application
         fields = ["starts_on", "ends_on"]
-        widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
+        field_classes = {"starts_on": TypedDateField, "ends_on": TypedDateField}
         help_texts = {
-            "starts_on": _("Skriv datum som 2027-04-01."),
-            "ends_on": _("Sista dagen med finansiering från RUN."),
+            "starts_on": DATE_HINT,
+            "ends_on": format_lazy("{} {}", _("Sista dagen med finansiering från RUN."), DATE_HINT),
         }
 
     def clean(self):
@@ -130,6 +215,8 @@ class PeriodForm(SectionModelForm):
 
 
 class FollowUpForm(SectionModelForm):
+    section = "follow_up"
+
     class Meta:
         model = Application
         fields = ["follow_up", "implementation"]
@@ -148,7 +235,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{obj.name} – {obj.organisation.name} ({side})"
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(ExplainedErrorsMixin, forms.ModelForm):
     class Meta:
         model = Partner
         fields = ["unit", "role"]
@@ -164,6 +251,7 @@ class PartnerForm(forms.ModelForm):
         )
         self.fields["unit"].required = True
         _guard_text_fields(self)
+        mark_needed(self, "partners")
 
 
 class RebasingInlineFormSet(forms.BaseInlineFormSet):
@@ -178,6 +266,40 @@ class RebasingInlineFormSet(forms.BaseInlineFormSet):
         if data is not None and kwargs.get("instance") is not None:
             data = self._rebased(data, kwargs.get("prefix") or self.get_default_prefix(), kwargs["instance"])
         super().__init__(data, *args, **kwargs)
+
+    def rows(self) -> list[dict]:
+        """The rows as the page shows them: a removed row stays in the form, hidden, until
+        the section is saved (then it is deleted); the others are numbered 1, 2, 3 …"""
+        shown, rows = 0, []
+        for index, form in enumerate(self.forms):
+            removed = bool(self.can_delete and form["DELETE"].value())
+            if not removed:
+                shown += 1
+            rows.append({"form": form, "index": index, "number": shown, "removed": removed})
+        return rows
+
+    def without_errors(self) -> RebasingInlineFormSet:
+        """Show the rows as typed after a row was added or removed, without judging them:
+        nothing is saved, and the person has not asked to save yet."""
+        for form in self.forms:
+            form._errors = ErrorDict()
+        self._errors = [form._errors for form in self.forms]
+        self._non_form_errors = self.error_class()
+        return self
+
+    @staticmethod
+    def with_rows_changed(data, prefix: str, *, add: bool, remove: str | None):
+        """The posted rows with one more empty row (``add``) or with row ``remove`` marked for deletion."""
+        data = data.copy()
+        try:
+            total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+        except ValueError:
+            return data
+        if add:
+            data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
+        if remove is not None and remove.isdigit() and int(remove) < total:
+            data[f"{prefix}-{int(remove)}-DELETE"] = "on"
+        return data
 
     @classmethod
     def _rebased(cls, data, prefix: str, instance):
@@ -251,7 +373,7 @@ PartnerFormSet = forms.inlineformset_factory(
 )
 
 
-class LogicRowForm(forms.ModelForm):
+class LogicRowForm(ExplainedErrorsMixin, forms.ModelForm):
     class Meta:
         model = LogicModelRow
         fields = ["level", "description", "indicator", "measurement"]
@@ -266,6 +388,7 @@ class LogicRowForm(forms.ModelForm):
         # A blank first choice keeps an untouched extra row empty (and ignored).
         self.fields["level"].choices = [("", "–"), *LogicLevel.choices]
         _guard_text_fields(self)
+        mark_needed(self, "logic_model")
 
 
 LogicRowFormSet = forms.inlineformset_factory(
@@ -301,6 +424,7 @@ class CriteriaForm(VersionedForm):
                 initial=answer.justification if answer else "",
             )
         _guard_text_fields(self)
+        mark_needed(self, "criteria")
 
     def answers(self) -> list[tuple[str, str, str]]:
         return [
@@ -352,6 +476,7 @@ class BudgetForm(VersionedForm):
                     _("Medfinansiering %(partner)s %(year)s") % {"partner": partner.display_name, "year": year},
                     cofinancing.get(partner.pk),
                 )
+        mark_needed(self, "budget")
 
     @staticmethod
     def _amount(label, initial) -> forms.IntegerField:
@@ -439,7 +564,7 @@ def budget_totals(form_data, years: list[int], partner_ids: list[int]) -> dict:
     }
 
 
-class WorkingGroupChoiceForm(forms.Form):
+class WorkingGroupChoiceForm(ExplainedErrorsMixin, forms.Form):
     """The first step for a person in several working groups: which group writes the application."""
 
     working_group = forms.ModelChoiceField(
@@ -465,7 +590,7 @@ class CallChoiceField(forms.ModelChoiceField):
         return _("%(call)s – sista dag %(deadline)s") % {"call": obj.name, "deadline": deadline}
 
 
-class NewApplicationForm(forms.Form):
+class NewApplicationForm(ExplainedErrorsMixin, forms.Form):
     title = forms.CharField(
         label=_("Insatsens namn"),
         max_length=200,
@@ -492,7 +617,7 @@ class NewApplicationForm(forms.Form):
             self.fields["call"].initial = calls[0].pk
 
 
-class MessageForm(forms.Form):
+class MessageForm(ExplainedErrorsMixin, forms.Form):
     body = forms.CharField(
         label=_("Meddelande"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -501,7 +626,7 @@ class MessageForm(forms.Form):
     )
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(ExplainedErrorsMixin, forms.Form):
     message = forms.CharField(
         label=_("Meddelande"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -519,7 +644,7 @@ class TransitionForm(forms.Form):
             )
 
 
-class DeadlineExtensionForm(forms.Form):
+class DeadlineExtensionForm(ExplainedErrorsMixin, forms.Form):
     deadline = forms.DateTimeField(
         label=_("Ny sista dag och tid"),
         help_text=_("Skriv som 2027-02-15 12:00."),

@@ -248,6 +248,16 @@ class LogicLevel(models.TextChoices):
     LONG_TERM = "long_term", _("Långsiktiga effekter")
 
 
+def logic_level_order() -> models.Case:
+    """The logic model's own order for ``order_by``: resources, activities, outputs,
+    short-term outcomes, long-term effects (not the alphabetical order of the keys)."""
+    return models.Case(
+        *(models.When(level=level.value, then=models.Value(index)) for index, level in enumerate(LogicLevel)),
+        default=models.Value(len(LogicLevel)),
+        output_field=models.IntegerField(),
+    )
+
+
 class LogicModelRow(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="logic_rows")
     level = models.CharField(_("nivå"), max_length=20, choices=LogicLevel.choices)
