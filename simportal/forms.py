@@ -47,7 +47,9 @@ def _is_choice(field: forms.Field) -> bool:
 def _explained(field: forms.Field, name: str) -> dict[str, str]:
     label = plain_label(field, name)
     inside, first = _in_sentence(label), _capitalised(label)
-    if isinstance(field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
+    if isinstance(field, forms.FileField):
+        required = gettext("Välj en fil att ladda upp under %(label)s.") % {"label": inside}
+    elif isinstance(field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
         required = gettext("Välj minst ett alternativ under %(label)s.") % {"label": inside}
     elif _is_choice(field):
         required = gettext("Välj %(label)s.") % {"label": inside}
@@ -59,6 +61,8 @@ def _explained(field: forms.Field, name: str) -> dict[str, str]:
         invalid = gettext("Skriv %(label)s som ÅÅÅÅ-MM-DD TT:MM, t.ex. 2027-02-15 12:00.") % {"label": inside}
     elif isinstance(field, forms.DateField):
         invalid = gettext("Skriv %(label)s som ÅÅÅÅ-MM-DD, t.ex. 2027-04-01.") % {"label": inside}
+    elif isinstance(field, forms.FileField):
+        invalid = gettext("Filen under %(label)s kunde inte läsas. Välj filen igen.") % {"label": inside}
     elif isinstance(field, forms.EmailField):
         invalid = gettext("Skriv %(label)s som en e-postadress, t.ex. namn@exempel.se.") % {"label": inside}
     else:
