@@ -18,7 +18,7 @@ class Status(models.TextChoices):
 
     DRAFT = "draft", _("Utkast")
     SUBMITTED = "submitted", _("Inskickad")
-    RETURNED = "returned", _("Åter för komplettering")
+    RETURNED = "returned", _("Återförvisad för komplettering")
     COMPLETE = "complete", _("Komplett")
     ON_AGENDA = "on_agenda", _("På styrgruppens dagordning")
     RECOMMENDED = "recommended", _("Tillstyrkt av styrgruppen")
