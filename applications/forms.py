@@ -647,8 +647,10 @@ class TransitionForm(ExplainedErrorsMixin, forms.Form):
 class DeadlineExtensionForm(ExplainedErrorsMixin, forms.Form):
     deadline = forms.DateTimeField(
         label=_("Ny sista dag och tid"),
-        help_text=_("Skriv som 2027-02-15 12:00."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Skriv datum och tid som ÅÅÅÅ-MM-DD TT:MM, t.ex. 2027-02-15 12:00."),
+        # A plain text box, taken as typed: no browser widget showing another format than the hint.
+        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"autocomplete": "off", "spellcheck": "false"}, format="%Y-%m-%d %H:%M"),
     )
     reason = forms.CharField(
         label=_("Skäl"),

@@ -26,11 +26,12 @@
     return "You have " + grouped(over) + (over === 1 ? " character too many" : " characters too many");
   }
 
-  document.querySelectorAll("textarea[data-character-limit]").forEach(function (box) {
+  function count(box) {
     var limit = parseInt(box.dataset.characterLimit, 10);
-    if (!limit) {
+    if (!limit || box.dataset.counted) {
       return;
     }
+    box.dataset.counted = "true";
     var visible = document.createElement("div");
     visible.className = "form-text character-count";
     visible.id = box.id + "-count";
@@ -66,5 +67,13 @@
       timer = window.setTimeout(speak, PAUSE_MS);
     });
     update();
-  });
+  }
+
+  function countAll() {
+    document.querySelectorAll("textarea[data-character-limit]").forEach(count);
+  }
+
+  countAll();
+  // Rows added in place (htmx) bring new text boxes.
+  document.body.addEventListener("htmx:afterSettle", countAll);
 })();

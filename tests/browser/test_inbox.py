@@ -77,7 +77,7 @@ def test_it_lets_the_project_leader_filter_export_and_extend_a_deadline(portal, 
     new_deadline = timezone.localtime(call.deadline + datetime.timedelta(days=7))
     page.get_by_label(field_label("Utlysning")).select_option(label=call.name)
     page.get_by_label(field_label("Arbetsgrupp")).select_option(label="Lokal SIM-arbetsgrupp Munkedal")
-    page.get_by_label(field_label("Ny sista dag och tid")).fill(new_deadline.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label(field_label("Ny sista dag och tid")).fill(new_deadline.strftime("%Y-%m-%d %H:%M"))
     page.get_by_label(field_label("Skäl")).fill("Kartläggningen i Munkedal blev klar först nu.")
     page.get_by_role("button", name="Förläng tiden", exact=True).click()
 
