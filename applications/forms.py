@@ -453,6 +453,10 @@ class BudgetRow(TypedDict):
     cofinancing: dict[int, int]
 
 
+COFINANCER = "cofinancer"
+COFINANCERS_SHOWN = "cofinancers_shown"
+
+
 class BudgetForm(VersionedForm):
     """Cost, amount requested from RUN and each partner's co-financing, per year."""
 
@@ -460,8 +464,12 @@ class BudgetForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.application = application
         self.years = budget_years(application)
-        self.partners = list(application.partners.select_related("unit"))
+        self.all_partners = list(application.partners.select_related("unit"))
         existing = {b.year: b for b in application.budget_years.prefetch_related("co_financing")}
+        shown = self._cofinancers(existing)
+        # The partners whose co-financing is in the table; the others can be added in place.
+        self.partners = [p for p in self.all_partners if p.pk in shown]
+        self.other_partners = [p for p in self.all_partners if p.pk not in shown]
         for year in self.years:
             row = existing.get(year)
             cofinancing = {c.partner_id: c.amount for c in row.co_financing.all()} if row else {}
@@ -477,6 +485,37 @@ class BudgetForm(VersionedForm):
                     cofinancing.get(partner.pk),
                 )
         mark_needed(self, "budget")
+
+    def _cofinancers(self, existing) -> set[int]:
+        """Which partners' co-financing the table shows: as the page posted them; before
+        that, those with co-financing saved, or every partner while none has any."""
+        ids = {p.pk for p in self.all_partners}
+        if self.is_bound and COFINANCERS_SHOWN in self.data:
+            return {int(v) for v in self.data.getlist(COFINANCER) if v.isdigit()} & ids
+        if self.is_bound:
+            return ids
+        saved = {c.partner_id for row in existing.values() for c in row.co_financing.all() if c.amount}
+        return saved or ids
+
+    @staticmethod
+    def with_cofinancers_changed(data, *, add: str | None, remove: str | None):
+        """The posted budget with partner ``add`` put in the table or partner ``remove`` taken out."""
+        data = data.copy()
+        shown = [v for v in data.getlist(COFINANCER) if v.isdigit()]
+        if add and add.isdigit() and add not in shown:
+            shown.append(add)
+        if remove in shown:
+            shown.remove(remove)
+            for key in [k for k in data if k.startswith("cofinancing_") and k.endswith(f"_{remove}")]:
+                del data[key]
+        data.setlist(COFINANCER, shown)
+        data[COFINANCERS_SHOWN] = "1"
+        return data
+
+    def without_errors(self) -> BudgetForm:
+        """Show the table as typed after a co-financing partner was added or removed, unjudged."""
+        self._errors = ErrorDict()
+        return self
 
     @staticmethod
     def _amount(label, initial) -> forms.IntegerField:
@@ -525,7 +564,10 @@ class BudgetForm(VersionedForm):
             year: {
                 "cost": self.cleaned_data.get(f"cost_{year}") or 0,
                 "requested": self.cleaned_data.get(f"requested_{year}") or 0,
-                "cofinancing": {p.pk: self.cleaned_data.get(f"cofinancing_{year}_{p.pk}") or 0 for p in self.partners},
+                # A partner taken out of the table co-finances nothing.
+                "cofinancing": {
+                    p.pk: self.cleaned_data.get(f"cofinancing_{year}_{p.pk}") or 0 for p in self.all_partners
+                },
             }
             for year in self.years
         }

@@ -165,6 +165,21 @@ def section_edit(request, pk: int, key: str):
         )
         form = _section_form(application, key, data).without_errors()
         rows_changed = {"added": added, "index": len(form.forms) - 1 if added else None}
+    elif (
+        request.method == "POST"
+        and spec.kind == "budget"
+        and ("add_cofinancer" in request.POST or "remove_cofinancer" in request.POST)
+    ):
+        added = "add_cofinancer" in request.POST
+        data = forms.BudgetForm.with_cofinancers_changed(
+            request.POST,
+            add=request.POST.get("cofinancer_to_add") if added else None,
+            remove=request.POST.get("remove_cofinancer"),
+        )
+        form = _section_form(application, key, data).without_errors()
+        partner = request.POST.get("cofinancer_to_add", "")
+        focus = f"id_cofinancing_{form.years[0]}_{partner}" if added and form.years else "id_cofinancer_to_add"
+        rows_changed = {"added": added, "index": None, "focus": focus}
     elif request.method == "POST":
         posted_version = _posted_version(request)
         form = _section_form(application, key, request.POST, version=posted_version)

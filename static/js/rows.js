@@ -7,7 +7,8 @@
     if (!rows || !rows.contains(event.target) && event.target !== rows) {
       return;
     }
-    var mark = rows.querySelector("[data-focus-after-rows]");
+    var mark = (rows.dataset.focusId && document.getElementById(rows.dataset.focusId)) ||
+      rows.querySelector("[data-focus-after-rows]");
     if (!mark) {
       return;
     }

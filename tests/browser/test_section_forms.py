@@ -6,10 +6,13 @@ JavaScript, by a plain submit). axe checks every page."""
 import re
 
 import pytest
+from django.http import QueryDict
 from playwright.sync_api import Page, expect
 
 from applications import services
-from applications.models import LogicModelRow, Partner
+from applications.forms import PartnerFormSet
+from applications.models import CoFinancing, LogicModelRow, Partner
+from partnership.models import Unit
 from tests.browser.conftest import Portal, assert_accessible, field_label
 from tests.conftest import PERSONAS
 
@@ -178,3 +181,40 @@ def test_without_javascript_a_plain_submit_adds_and_removes_a_row(
     expect(page.get_by_role("group", name="Rad 2")).to_have_count(0)
     assert not LogicModelRow.objects.filter(application=draft).exists()
     context.close()
+
+
+def with_partners(draft, by, *unit_names: str) -> None:
+    data = QueryDict(mutable=True)
+    data.update({"partners-TOTAL_FORMS": str(len(unit_names)), "partners-INITIAL_FORMS": "0"})
+    for index, name in enumerate(unit_names):
+        data.update({f"partners-{index}-unit": str(Unit.objects.get(name=name).pk), f"partners-{index}-role": "Roll."})
+    formset = PartnerFormSet(data, instance=draft, prefix="partners")
+    assert formset.is_valid(), formset.errors
+    version = services.section_open(application=draft, key="partners").version
+    services.section_save(application=draft, key="partners", version=version, by=by, form=formset)
+
+
+def test_it_adds_and_removes_a_partners_co_financing_in_place(portal, demo, draft):
+    with_partners(draft, demo.person("leader"), "Närhälsan Dalaberg barnavårdscentral", "Förskolan Uddevalla")
+    page = open_section(portal, draft, "budget")
+    year = draft.call.run_meeting_on.year
+    page.get_by_label(f"Kostnad {year}").fill("400000")
+    page.get_by_role("button", name="Ta bort medfinansieringen från Förskolan Uddevalla").click()
+    expect(page.get_by_label(re.compile(rf"^Medfinansiering Förskolan Uddevalla {year}"))).to_have_count(0)
+    expect(page.get_by_label(f"Kostnad {year}")).to_have_value("400000")
+    expect(page.get_by_label("Samverkanspart som medfinansierar")).to_be_focused()
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)
+    assert_accessible(page)
+    page.get_by_label("Samverkanspart som medfinansierar").select_option(label="Förskolan Uddevalla")
+    page.get_by_role("button", name="Lägg till medfinansiering").click()
+    added = page.get_by_label(re.compile(rf"^Medfinansiering Förskolan Uddevalla {year}"))
+    expect(added).to_be_focused()
+    added.fill("100000")
+    page.get_by_label(f"Sökt från RUN {year}").fill("300000")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.locator(".alert-success")).to_contain_text("Avsnittet ”Budget” är sparat.")
+    saved = CoFinancing.objects.get(
+        budget_year__application=draft, budget_year__year=year, partner__unit__name="Förskolan Uddevalla"
+    )
+    assert saved.amount == 100000
