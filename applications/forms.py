@@ -10,6 +10,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.forms.utils import ErrorDict
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -91,7 +92,9 @@ def _limit_text(field: forms.CharField, limit: int) -> None:
     most = gettext("Du kan skriva upp till %(limit)s tecken.") % {
         "limit": f"{field.max_length:,}".replace(",", "\u00a0")
     }
-    field.help_text = f"{field.help_text} {most}" if field.help_text else most
+    # Marked, so that the live count (which says the same and more) can stand in its place.
+    hint = format_html('<span class="character-limit-hint">{}</span>', most)
+    field.help_text = format_html("{} {}", field.help_text, hint) if field.help_text else hint
 
 
 def mark_needed(form: forms.BaseForm, section: str) -> None:

@@ -289,9 +289,20 @@ class QueuedPasswordResetForm(ExplainedErrorsMixin, PasswordResetForm):
         password_mail_request(email=self.cleaned_data["email"], request=request)
 
 
+MISMATCH = _("Det bekräftade lösenordet är inte samma som det nya. Skriv samma nya lösenord i båda fälten.")
+
+
 class ChosenPasswordForm(ExplainedErrorsMixin, SetPasswordForm):  # type: ignore[type-arg]
     """Choosing a password from a reset or invitation link; every error names its field."""
+
+    error_messages = {**SetPasswordForm.error_messages, "password_mismatch": MISMATCH}
 
 
 class ChangedPasswordForm(ExplainedErrorsMixin, PasswordChangeForm):
     """Changing one's password; every error names its field."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_mismatch": MISMATCH,
+        "password_incorrect": _("Det nuvarande lösenordet stämmer inte. Skriv lösenordet du loggar in med i dag."),
+    }

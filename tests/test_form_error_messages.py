@@ -133,3 +133,22 @@ def test_it_tells_how_much_too_long_a_text_is(demo, draft):
     assert form.errors["purpose"] == ["Syfte får vara högst 3000 tecken, men är 3001. Korta texten."]
     assert 'data-character-limit="3000"' in str(form["purpose"])
     assert "maxlength" not in str(form["purpose"])
+
+
+def test_the_password_forms_say_what_to_do_when_the_passwords_differ(demo):
+    leader = demo.person("leader")
+    form = accounts.ChosenPasswordForm(
+        leader, {"new_password1": "Ett långt lösenord 2026", "new_password2": "Ett annat lösenord 2026"}
+    )
+    assert not form.is_valid()
+    assert form.errors["new_password2"] == [
+        "Det bekräftade lösenordet är inte samma som det nya. Skriv samma nya lösenord i båda fälten."
+    ]
+    changed = accounts.ChangedPasswordForm(
+        leader,
+        {"old_password": "fel", "new_password1": "Ett långt lösenord 2026", "new_password2": "Ett långt lösenord 2026"},
+    )
+    assert not changed.is_valid()
+    assert changed.errors["old_password"] == [
+        "Det nuvarande lösenordet stämmer inte. Skriv lösenordet du loggar in med i dag."
+    ]

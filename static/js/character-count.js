@@ -40,8 +40,15 @@
     spoken.className = "visually-hidden";
     spoken.id = box.id + "-count-status";
     spoken.setAttribute("aria-live", "polite");
-    box.insertAdjacentElement("afterend", spoken);
-    box.insertAdjacentElement("afterend", visible);
+    // The count takes the place of the hint that only says the limit (GOV.UK does the same).
+    var help = document.getElementById(box.id + "_helptext");
+    var hint = help && help.querySelector(".character-limit-hint");
+    if (hint) {
+      hint.hidden = true;
+    }
+    var after = help || box;
+    after.insertAdjacentElement("afterend", spoken);
+    after.insertAdjacentElement("afterend", visible);
     var timer = null;
     var lastSpoken = "";
 
