@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partnership.models import Municipality, Organisation, Unit
-from simportal.forms import DATE_HINT, ExplainedErrorsMixin, TypedDateField, mark_optional
+from simportal.forms import DATE_HINT, ExplainedErrorsMixin, KronorField, TypedDateField, mark_optional
 
 from .models import (
     Application,
@@ -521,20 +521,8 @@ class BudgetForm(VersionedForm):
         return self
 
     @staticmethod
-    def _amount(label, initial) -> forms.IntegerField:
-        return forms.IntegerField(
-            label=label,
-            required=False,
-            min_value=0,
-            max_value=1_000_000_000,
-            initial=initial,
-            widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1, "min": 0}),
-            error_messages={
-                "min_value": _("Beloppet kan inte vara negativt."),
-                "invalid": _("Skriv beloppet i hela kronor, utan mellanslag, t.ex. 250000."),
-                "max_value": _("Beloppet är orimligt stort; kontrollera antalet nollor."),
-            },
-        )
+    def _amount(label, initial) -> KronorField:
+        return KronorField(label=label, required=False, initial=initial)
 
     def clean(self):
         data = super().clean()
@@ -549,17 +537,15 @@ class BudgetForm(VersionedForm):
         return data
 
     def rows(self) -> list[dict]:
-        rows = []
-        for year in self.years:
-            rows.append(
-                {
-                    "year": year,
-                    "cost": self[f"cost_{year}"],
-                    "requested": self[f"requested_{year}"],
-                    "cofinancing": [self[f"cofinancing_{year}_{p.pk}"] for p in self.partners],
-                }
-            )
-        return rows
+        return [
+            {
+                "year": year,
+                "cost": self[f"cost_{year}"],
+                "requested": self[f"requested_{year}"],
+                "cofinancing": [self[f"cofinancing_{year}_{p.pk}"] for p in self.partners],
+            }
+            for year in self.years
+        ]
 
     def values(self) -> dict[int, BudgetRow]:
         """{year: {"cost": int, "requested": int, "cofinancing": {partner_id: int}}} from cleaned data."""

@@ -29,7 +29,7 @@ OVERLAP = 64
 
 # Dashes, spaces and format characters are assigned only in these planes (basic and
 # supplementary multilingual, and plane 14's tags); scanning them is all of Unicode's.
-_PLANES = (range(0x0000, 0x20000), range(0xE0000, 0xE1000))
+_PLANES = (range(0x20000), range(0xE0000, 0xE1000))
 
 
 def _translation_table() -> dict[int, str | None]:

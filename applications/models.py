@@ -67,7 +67,10 @@ class Application(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     reference_number = models.CharField(_("diarienummer"), max_length=20, unique=True, null=True, blank=True)
     submitted_at = models.DateTimeField(_("inskickad"), null=True, blank=True)
-    run_status = models.CharField(_("genomförande"), max_length=10, choices=RunStatus.choices, null=True, blank=True)
+    # NULL until the investment is funded: "no state yet" is not one of the states.
+    run_status = models.CharField(  # noqa: DJ001
+        _("genomförande"), max_length=10, choices=RunStatus.choices, null=True, blank=True
+    )
 
     # Basics
     title = models.CharField(_("insatsens namn"), max_length=200)

@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from partnership.models import Body, User
-from partnership.rules import Roles
+from partnership.models import Body, Call, User
+from partnership.rules import Roles, roles_of
+from partnership.selectors import calls_open_to
 
 from . import submission
 from .models import Application, Attachment, Event, LogicModelRow, Message, Section, Status, logic_level_order
@@ -45,6 +46,19 @@ def saved_application(application: Application) -> Application:
 def working_groups(roles: Roles) -> QuerySet[Body]:
     """The working groups this person is a member of, by name."""
     return Body.objects.filter(pk__in=roles.working_groups).order_by("name")
+
+
+def groups_starting_applications(user: User) -> QuerySet[Body]:
+    """The working groups in which this person may start an application, by name
+    (``applications.create_application``)."""
+    candidates = list(working_groups(roles_of(user)))
+    allowed = [group.pk for group in candidates if user.has_perm("applications.create_application", group)]
+    return Body.objects.filter(pk__in=allowed).order_by("name")
+
+
+def calls_for_new_application(group: Body) -> QuerySet[Call]:
+    """The open calls offered to the group, the nearest deadline first."""
+    return calls_open_to(group).order_by("deadline", "pk")
 
 
 def group_applications(roles: Roles) -> QuerySet[Application]:

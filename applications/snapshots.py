@@ -83,7 +83,9 @@ def changes(before: dict[str, dict[str, str]], after: dict[str, dict[str, str]])
     found = []
     for key, spec in BY_KEY.items():
         old, new = before.get(key, {}), after.get(key, {})
-        for label in list(dict.fromkeys([*old, *new])):
-            if old.get(label, "") != new.get(label, ""):
-                found.append(Change(str(spec.title), label, old.get(label, ""), new.get(label, "")))
+        found.extend(
+            Change(str(spec.title), label, old.get(label, ""), new.get(label, ""))
+            for label in dict.fromkeys([*old, *new])
+            if old.get(label, "") != new.get(label, "")
+        )
     return found

@@ -144,16 +144,16 @@ def budget_consistent(application: Application) -> list[Problem]:
         return [Problem("budget", "budget-table", _("Fyll i budgeten: kostnad och sökt belopp per år."))]
     problems = []
     if application.starts_on and application.ends_on:
-        outside = [b.year for b in years if not application.starts_on.year <= b.year <= application.ends_on.year]
-        for year in outside:
-            if any(b.year == year and (b.cost or b.requested) for b in years):
-                problems.append(
-                    Problem(
-                        "budget",
-                        f"id_cost_{year}",
-                        _("Budgeten har belopp för %(year)s, som ligger utanför insatsens period.") % {"year": year},
-                    )
-                )
+        period = range(application.starts_on.year, application.ends_on.year + 1)
+        problems += [
+            Problem(
+                "budget",
+                f"id_cost_{b.year}",
+                _("Budgeten har belopp för %(year)s, som ligger utanför insatsens period.") % {"year": b.year},
+            )
+            for b in years
+            if b.year not in period and (b.cost or b.requested)
+        ]
     for budget_year in years:
         cofinancing = sum(c.amount for c in budget_year.co_financing.all())
         if budget_year.cost <= 0 and budget_year.requested <= 0:

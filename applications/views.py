@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnership.rules import roles_of
-from partnership.selectors import calls_open_to
+from simportal.forms import show_refusal
 
 from . import forms, selectors, services, submission, workflow
 from .attachments import AttachmentForm
@@ -25,8 +24,7 @@ from .snapshots import snapshot_data
 def application_new(request):
     """Start an application: first the working group, when the person is in several; then
     the call, when several are open to that group, and the title."""
-    candidates = selectors.working_groups(roles_of(request.user))
-    groups = [g for g in candidates if request.user.has_perm("applications.create_application", g)]
+    groups = list(selectors.groups_starting_applications(request.user))
     if not groups:
         raise PermissionDenied
     if len(groups) == 1:
@@ -36,12 +34,12 @@ def application_new(request):
         # The choice was sent (``step``), even if no radio was checked and so no group came with it.
         sent = "working_group" in data or data.get("step") == "group"
         chooser = forms.WorkingGroupChoiceForm(
-            data if sent else None, groups=candidates.filter(pk__in=[g.pk for g in groups])
+            data if sent else None, groups=selectors.groups_starting_applications(request.user)
         )
         if not chooser.is_valid():
             return render(request, "applications/new_group.html", {"form": chooser})
         group = chooser.cleaned_data["working_group"]
-    calls = calls_open_to(group).order_by("deadline", "pk")
+    calls = selectors.calls_for_new_application(group)
     form = forms.NewApplicationForm(request.POST if request.method == "POST" else None, calls=calls)
     if request.method == "POST" and form.is_valid():
         application = services.application_create(
@@ -295,7 +293,7 @@ def application_transition(request, pk: int, name: str):
         try:
             service(application=application, by=request.user, message=form.cleaned_data["message"])
         except workflow.TransitionNotAllowed as refused:
-            form.add_error(None, refused.message)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("Klart: %(action)s.") % {"action": transition.label})
             return redirect("applications:detail", pk)

@@ -138,7 +138,7 @@ class SmtpSink:
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self.running = False
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         arrived = time.perf_counter()
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:

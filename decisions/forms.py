@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.validators import no_personal_identity_number
 from simportal.formatting import format_kronor
+from simportal.forms import KronorField
 
 from .models import DecisionOutcome, RunMeeting
 
@@ -76,17 +77,14 @@ class _DecisionFields(forms.Form):
         super().__init__(*args, **kwargs)
         self.limits = limits
         for year, limit in sorted(limits.items()):
-            self.fields[f"year_{year}"] = forms.IntegerField(
+            self.fields[f"year_{year}"] = KronorField(
                 label=_("Beviljat belopp %(year)s (kr)") % {"year": year},
                 required=False,
-                min_value=0,
                 max_value=limit,
                 help_text=_("Högst %(limit)s.") % {"limit": format_kronor(limit)},
                 error_messages={
-                    "invalid": _("Skriv beloppet i hela kronor, utan mellanslag, t.ex. 250000."),
                     "max_value": _("Högst %(limit)s kan beviljas för %(year)s.")
                     % {"limit": format_kronor(limit), "year": year},
-                    "min_value": _("Beloppet kan inte vara negativt."),
                 },
             )
         self.fields["conditions"] = _text_field(_("Villkor"))
@@ -156,10 +154,10 @@ class CorrectionForm(_DecisionFields):
 
 
 class BudgetAdjustmentForm(forms.Form):
-    amount = forms.IntegerField(
+    amount = KronorField(
+        negative=True,
         label=_("Ändring (kr)"),
         help_text=_("Ett positivt belopp höjer budgeten, ett negativt (t.ex. -500000) sänker den."),
-        error_messages={"invalid": _("Skriv beloppet i hela kronor, utan mellanslag, t.ex. 500000.")},
     )
     decided_on = _date_field(_("Beslutsdatum"), error_messages={"required": _("Ange beslutsdatum.")})
     reason = _text_field(

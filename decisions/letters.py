@@ -6,7 +6,7 @@ checksum. It is never rendered again: what is stored is what was sent. A correct
 (rättelse) is a decision of its own and gets a letter of its own, which says which
 paragraph it corrects and why.
 
-Who may download a letter is the rules' business (``reviews.view_decision_letter``,
+Who may download a letter is the rules' business (``decisions.view_decision_letter``,
 asked about the decision): whoever may see the application, and RUN's secretariat,
 the project leader and Koncernkontoret.
 """
@@ -212,7 +212,7 @@ def get_letter_for_user(user: User | AnonymousUser, decision_pk: int) -> tuple[D
         .filter(pk=decision_pk)
         .first()
     )
-    if decision is None or not user.has_perm("reviews.view_decision_letter", decision):
+    if decision is None or not user.has_perm("decisions.view_decision_letter", decision):
         raise Http404
     return decision, letter_of(decision)
 

@@ -54,9 +54,13 @@ def upcoming_run_meetings(today: datetime.date | None = None) -> QuerySet[RunMee
     )
 
 
+def has_upcoming_run_meetings(today: datetime.date | None = None) -> bool:
+    return upcoming_run_meetings(today).exists()
+
+
 def get_run_meeting_for_user(user: User | AnonymousUser, pk: int) -> RunMeeting:
     meeting = RunMeeting.objects.select_related("board").filter(pk=pk).first()
-    if meeting is None or not user.has_perm("reviews.view_run_meeting", meeting):
+    if meeting is None or not user.has_perm("decisions.view_run_meeting", meeting):
         raise Http404
     return meeting
 
@@ -65,9 +69,9 @@ def get_case_for_user(user: User | AnonymousUser, pk: int, *, record: bool = Fal
     """A case, if this person may see RUN's cases (else 404); with ``record``, also
     only if they record decisions (else 403)."""
     case = case_details().filter(pk=pk).first()
-    if case is None or not user.has_perm("reviews.view_run_cases", case):
+    if case is None or not user.has_perm("decisions.view_run_cases", case):
         raise Http404
-    if record and not user.has_perm("reviews.record_decision", case):
+    if record and not user.has_perm("decisions.record_decision", case):
         raise PermissionDenied
     return case
 
@@ -80,9 +84,9 @@ def get_decision_for_user(user: User | AnonymousUser, pk: int) -> Decision:
         .filter(pk=pk)
         .first()
     )
-    if decision is None or not user.has_perm("reviews.view_run_cases", decision.case):
+    if decision is None or not user.has_perm("decisions.view_run_cases", decision.case):
         raise Http404
-    if not user.has_perm("reviews.record_decision", decision.case):
+    if not user.has_perm("decisions.record_decision", decision.case):
         raise PermissionDenied
     return decision
 
@@ -90,9 +94,9 @@ def get_decision_for_user(user: User | AnonymousUser, pk: int) -> Decision:
 def get_call_for_budget_adjustment(user: User | AnonymousUser, pk: int) -> Call:
     """A call whose budget to adjust: 404 unless the person follows its ledger, 403 unless they adjust it."""
     call = Call.objects.filter(pk=pk).first()
-    if call is None or not user.has_perm("reviews.view_ledger", call):
+    if call is None or not user.has_perm("decisions.view_ledger", call):
         raise Http404
-    if not user.has_perm("reviews.adjust_budget", call):
+    if not user.has_perm("decisions.adjust_budget", call):
         raise PermissionDenied
     return call
 

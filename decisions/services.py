@@ -7,7 +7,7 @@ timeline event in the same transaction. The reads they share with the pages are 
 
 Choices made here, so that nobody has to guess:
 
-* **RUN meetings** are created by the secretariat (``reviews.record_decision``: the
+* **RUN meetings** are created by the secretariat (``decisions.record_decision``: the
   secretariat keeps RUN's calendar). The project leader only picks one when forwarding;
   forwarding itself is the workflow's ``forward_to_run`` (the project leader).
 * **A recorded decision is never edited.** A correction is a new ``Decision`` that
@@ -84,7 +84,7 @@ def _transition(application: Application, *, name: str, by: User, message: str =
 @transaction.atomic(durable=True)
 def run_meeting_create(*, held_on: datetime.date, place: str = "", by: User) -> RunMeeting:
     """A RUN meeting (sammanträde), entered by the secretariat."""
-    if not by.has_perm("reviews.record_decision"):
+    if not by.has_perm("decisions.record_decision"):
         raise PermissionDenied
     board = Body.objects.filter(kind=BodyKind.RUN).order_by("pk").first()
     if board is None:
@@ -254,7 +254,7 @@ def decision_record(
     An approval grants an amount per year, each within the steering group's recommendation
     (or the request), and within what remains of the call's budget.
     """
-    if not by.has_perm("reviews.record_decision", case):
+    if not by.has_perm("decisions.record_decision", case):
         raise PermissionDenied
     application = _locked(case.application)
     name = TRANSITION_FOR_OUTCOME[DecisionOutcome(outcome)]
@@ -317,7 +317,7 @@ def decision_correct(
     gets a ``correction`` event.
     """
     case = decision.case
-    if not by.has_perm("reviews.record_decision", case):
+    if not by.has_perm("decisions.record_decision", case):
         raise PermissionDenied
     application = _locked(case.application)
     old = Decision.objects.select_for_update().get(pk=decision.pk)
@@ -376,7 +376,7 @@ def decision_correct(
 def budget_adjust(*, call: Call, amount: int, reason: str, decided_on: datetime.date, by: User) -> BudgetAdjustment:
     """Raise (or lower) a call's earmarked budget as a recorded act. Lowering it below
     what is already granted is refused."""
-    if not by.has_perm("reviews.adjust_budget", call):
+    if not by.has_perm("decisions.adjust_budget", call):
         raise PermissionDenied
     if amount == 0:
         raise DecisionRefused(_("Ändringen kan inte vara 0 kr."), field="amount")
@@ -410,7 +410,7 @@ def _locked_run_meeting(run_meeting: RunMeeting) -> RunMeeting:
 
 def _check_run_meeting_changeable(meeting: RunMeeting, by: User) -> None:
     """A RUN meeting changes until it is cancelled or RUN has decided one of its cases."""
-    if not by.has_perm("reviews.edit_run_meeting", meeting):
+    if not by.has_perm("decisions.edit_run_meeting", meeting):
         raise PermissionDenied
     refusal = selectors.run_meeting_change_refusal(meeting)
     if refusal:
@@ -443,7 +443,7 @@ def run_meeting_cancel(*, run_meeting: RunMeeting, reason: str, by: User) -> Run
     back through the workflow (``take_back_from_run``) to the steering group's recommendation,
     so the project leader can forward it to another meeting; its case stays on record."""
     meeting = _locked_run_meeting(run_meeting)
-    if not by.has_perm("reviews.edit_run_meeting", meeting):
+    if not by.has_perm("decisions.edit_run_meeting", meeting):
         raise PermissionDenied
     reason = reason.strip()
     if not reason:

@@ -1,7 +1,7 @@
 """RUN's pages: its meetings and their cases, forwarding, decisions and corrections,
 the budget ledger, and the decision letter as a download. Views parse input, call one
-service and render; who may do what is asked of the rules (``reviews.view_run_cases``,
-``reviews.record_decision``, ``reviews.adjust_budget``, ``reviews.view_ledger``) and of the workflow."""
+service and render; who may do what is asked of the rules (``decisions.view_run_cases``,
+``decisions.record_decision``, ``decisions.adjust_budget``, ``decisions.view_ledger``) and of the workflow."""
 
 from __future__ import annotations
 
@@ -18,44 +18,36 @@ from applications import selectors as application_selectors
 from applications import workflow
 from partnership.rules import roles_of
 from simportal.formatting import format_kronor
+from simportal.forms import posted, show_refusal
 
 from . import forms, letters, selectors, services
 from . import ledger as budget_ledger
 from .models import DecisionOutcome
 
 
-def _posted(request: HttpRequest):
-    """The posted data, or None on GET (an empty POST is still a submission to validate)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _refused(form, refused: services.DecisionRefused) -> None:
-    form.add_error(refused.field if refused.field in form.fields else None, refused.message)
-
-
 @require_GET
-@permission_required("reviews.view_run_cases", raise_exception=True)
+@permission_required("decisions.view_run_cases", raise_exception=True)
 def meeting_list(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     context = {
         "meetings": selectors.run_meetings(roles),
         "awaiting": selectors.awaiting_forwarding(roles) if roles.is_project_leader else None,
-        "can_create": request.user.has_perm("reviews.record_decision"),
+        "can_create": request.user.has_perm("decisions.record_decision"),
     }
     return render(request, "decisions/meeting_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("reviews.record_decision", raise_exception=True)
+@permission_required("decisions.record_decision", raise_exception=True)
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    form = forms.RunMeetingForm(_posted(request))
+    form = forms.RunMeetingForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.run_meeting_create(
                 held_on=form.cleaned_data["held_on"], place=form.cleaned_data["place"], by=request.user
             )
         except services.DecisionRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(
                 request, _("RUN:s sammanträde %(date)s är inlagt.") % {"date": meeting.held_on.isoformat()}
@@ -72,7 +64,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "meeting": meeting,
         "cases": cases,
-        "may_edit": request.user.has_perm("reviews.edit_run_meeting", meeting)
+        "may_edit": request.user.has_perm("decisions.edit_run_meeting", meeting)
         and not selectors.run_meeting_change_refusal(meeting),
     }
     return render(request, "decisions/meeting_detail.html", context)
@@ -85,16 +77,14 @@ def forward(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     item = selectors.recommending_item(application)
     meetings = selectors.upcoming_run_meetings()
-    form = forms.ForwardForm(_posted(request), meetings=meetings)
+    form = forms.ForwardForm(posted(request), meetings=meetings)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_forward(
                 application=application, run_meeting=form.cleaned_data["run_meeting"], by=request.user
             )
-        except workflow.TransitionNotAllowed as refused:
-            form.add_error(None, refused.message)
-        except services.DecisionRefused as refused:
-            _refused(form, refused)
+        except (workflow.TransitionNotAllowed, services.DecisionRefused) as refused:
+            show_refusal(form, refused)
         else:
             messages.success(
                 request,
@@ -105,7 +95,7 @@ def forward(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "decisions/forward.html",
-        {"application": application, "item": item, "form": form, "has_meetings": meetings.exists()},
+        {"application": application, "item": item, "form": form, "has_meetings": selectors.has_upcoming_run_meetings()},
     )
 
 
@@ -117,11 +107,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "view": view,
         "case": case,
-        "can_record": request.user.has_perm("reviews.record_decision", case)
+        "can_record": request.user.has_perm("decisions.record_decision", case)
         and not view.is_decided
         and not case.run_meeting.is_cancelled
         and workflow.can(request.user, case.application, "approve"),
-        "can_correct": request.user.has_perm("reviews.record_decision", case),
+        "can_correct": request.user.has_perm("decisions.record_decision", case),
     }
     return render(request, "decisions/case_detail.html", context)
 
@@ -135,7 +125,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("run:case_detail", pk)
     initial = {"decided_on": case.run_meeting.held_on, "conditions": case.agenda_item.conditions}
     initial.update({f"year_{year}": amount for year, amount in view.limits.items()})
-    form = forms.DecisionForm(_posted(request), limits=view.limits, initial=initial)
+    form = forms.DecisionForm(posted(request), limits=view.limits, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -150,10 +140,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 granted=form.granted(),
                 by=request.user,
             )
-        except workflow.TransitionNotAllowed as refused:
-            form.add_error(None, refused.message)
-        except services.DecisionRefused as refused:
-            _refused(form, refused)
+        except (workflow.TransitionNotAllowed, services.DecisionRefused) as refused:
+            show_refusal(form, refused)
         else:
             messages.success(request, _("Beslutet är registrerat: %(decision)s.") % {"decision": _describe(decision)})
             return redirect("run:meeting_detail", case.run_meeting_id)
@@ -187,7 +175,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         "reasons": decision.reasons,
     }
     initial.update({f"year_{g.year}": g.amount for g in current.granted})
-    form = forms.CorrectionForm(_posted(request), limits=limits, initial=initial, outcome=decision.outcome)
+    form = forms.CorrectionForm(posted(request), limits=limits, initial=initial, outcome=decision.outcome)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -203,7 +191,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except services.DecisionRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(
                 request, _("Rättelsen är registrerad. Det ursprungliga beslutet finns kvar, markerat som rättat.")
@@ -213,7 +201,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@permission_required("reviews.view_ledger", raise_exception=True)
+@permission_required("decisions.view_ledger", raise_exception=True)
 def ledger(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -225,7 +213,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def adjust_budget(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for_budget_adjustment(request.user, pk)
-    form = forms.BudgetAdjustmentForm(_posted(request))
+    form = forms.BudgetAdjustmentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             adjustment = services.budget_adjust(
@@ -236,7 +224,7 @@ def adjust_budget(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except services.DecisionRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(
                 request,
@@ -250,7 +238,7 @@ def adjust_budget(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _editable_run_meeting(request: HttpRequest, pk: int):
     meeting = selectors.get_run_meeting_for_user(request.user, pk)
-    if not request.user.has_perm("reviews.edit_run_meeting", meeting):
+    if not request.user.has_perm("decisions.edit_run_meeting", meeting):
         raise PermissionDenied
     return meeting
 
@@ -260,7 +248,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a RUN meeting to another day or place before any of its cases is decided."""
     meeting = _editable_run_meeting(request, pk)
     initial = {"held_on": meeting.held_on, "place": meeting.place}
-    form = forms.RunMeetingForm(_posted(request), initial=initial)
+    form = forms.RunMeetingForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.run_meeting_update(
@@ -270,7 +258,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except services.DecisionRefused as refused:
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             messages.success(
                 request, _("Sammanträdet är ändrat till %(date)s.") % {"date": meeting.held_on.isoformat()}
@@ -284,14 +272,12 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel a RUN meeting before it decides: its applications go back to the project leader."""
     meeting = _editable_run_meeting(request, pk)
-    form = forms.RunMeetingCancelForm(_posted(request))
+    form = forms.RunMeetingCancelForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.run_meeting_cancel(run_meeting=meeting, reason=form.cleaned_data["reason"], by=request.user)
-        except workflow.TransitionNotAllowed as refused:
-            form.add_error(None, refused.message)
-        except services.DecisionRefused as refused:
-            _refused(form, refused)
+        except (workflow.TransitionNotAllowed, services.DecisionRefused) as refused:
+            show_refusal(form, refused)
         else:
             messages.success(
                 request,

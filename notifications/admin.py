@@ -2,6 +2,8 @@
 it is in the outbox's admin."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from outbox.admin import OperatorAdminMixin
 from partnership.rules import people_in_view
@@ -17,6 +19,6 @@ class EmailAdmin(OperatorAdminMixin, admin.ModelAdmin):
     readonly_fields = ["key", "recipient", "to", "subject", "text", "created_at", "sent_at", "letter"]
     exclude = ["html"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Email]:
         # What went out to the people within the operator's reach (everyone's for the system administrator).
         return super().get_queryset(request).filter(recipient__in=people_in_view(request.user).values("pk"))

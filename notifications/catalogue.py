@@ -117,11 +117,7 @@ def members_yet_to_vote(ctx: dict[str, Any]) -> list[User]:
     if not items:
         return []
     voters = _people(_current().filter(body_id=meeting.steering_group_id, role__in=VOTING_ROLES))
-    waiting = []
-    for user in voters:
-        if any(_awaits(item, user) for item in items):
-            waiting.append(user)
-    return waiting
+    return [user for user in voters if any(_awaits(item, user) for item in items)]
 
 
 def _awaits(item: Any, user: User) -> bool:
@@ -518,6 +514,7 @@ def table_markdown(language: str = "sv") -> str:
     """The table of events and recipients, as README shows it (in Swedish, as the portal speaks)."""
     with translation.override(language):
         lines = ["| Händelse | När | Vem får den |", "|---|---|---|"]
-        for event in EVENTS.values():
-            lines.append(f"| {event.label} (`{event.key}`) | {event.when} | {event.recipients_text} |")
+        lines += [
+            f"| {event.label} (`{event.key}`) | {event.when} | {event.recipients_text} |" for event in EVENTS.values()
+        ]
     return "\n".join(lines)

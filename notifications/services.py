@@ -87,7 +87,7 @@ def deliveries(event: str, people: list[User]) -> dict[int, str]:
 
 
 def _may_have_letter(user: User, ctx: dict[str, Any]) -> bool:
-    return ctx.get("letter") is not None and user.has_perm("reviews.view_decision_letter", ctx["decision"])
+    return ctx.get("letter") is not None and user.has_perm("decisions.view_decision_letter", ctx["decision"])
 
 
 def deliver_event(message: OutboxMessage) -> None:

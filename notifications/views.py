@@ -5,6 +5,8 @@ Views parse input, call one service and render; who may see what comes from the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from partnership.models import User
 from partnership.rules import roles_of
 
 from . import selectors, services
@@ -25,16 +28,19 @@ from .models import Delivery
 PAGE_SIZE = 25
 
 
-def _require(request: HttpRequest) -> None:
-    if not request.user.has_perm("notifications.view_own_notifications"):
+def _person(request: HttpRequest) -> User:
+    """The signed-in person, when they may read their own notifications."""
+    user = request.user
+    if not isinstance(user, User) or not user.has_perm("notifications.view_own_notifications"):
         raise PermissionDenied
+    return user
 
 
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    user = _person(request)
     only_unread = request.GET.get("visa") == "olasta"
-    notifications = selectors.notifications_of(request.user, only_unread=only_unread)
+    notifications = selectors.notifications_of(user, only_unread=only_unread)
     paginator = Paginator(notifications, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("sida"))
     return render(
@@ -44,7 +50,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
             "only_unread": only_unread,
-            "unread": services.unread_count(request.user),
+            "unread": services.unread_count(user),
             "pages_label": _("Sidor med aviseringar"),
         },
     )
@@ -53,9 +59,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notification's link, marking it read. Other people's notifications give 404."""
-    _require(request)
-    notification = selectors.get_notification_for_user(request.user, pk)
-    services.mark_read(request.user, [notification.pk])
+    user = _person(request)
+    notification = selectors.get_notification_for_user(user, pk)
+    services.mark_read(user, [notification.pk])
     target = notification.url
     if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect("notifications:list")
@@ -64,10 +70,10 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def notification_mark_read(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    user = _person(request)
     raw = request.POST.getlist("notification")
     ids = [int(value) for value in raw if value.isdigit()] if raw else None
-    count = services.mark_read(request.user, ids)
+    count = services.mark_read(user, ids)
     if ids is None:
         messages.success(request, _("Alla aviseringar är markerade som lästa."))
     elif count:
@@ -81,7 +87,7 @@ def notification_mark_read(request: HttpRequest) -> HttpResponse:
 class PreferencesForm(forms.Form):
     """One choice per kind of event: an e-mail at once, or a daily digest."""
 
-    def __init__(self, *args, events: list[Event], initial_choices: dict[str, str], **kwargs) -> None:
+    def __init__(self, *args: Any, events: list[Event], initial_choices: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for event in events:
             key = event.key
@@ -98,14 +104,14 @@ class PreferencesForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    user = _person(request)
     form = PreferencesForm(
         request.POST or None,
-        events=events_for(roles_of(request.user)),
-        initial_choices=services.preferences_of(request.user),
+        events=events_for(roles_of(user)),
+        initial_choices=services.preferences_of(user),
     )
     if request.method == "POST" and form.is_valid():
-        services.preferences_save(request.user, form.cleaned_data)
+        services.preferences_save(user, form.cleaned_data)
         messages.success(request, _("Dina val är sparade."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

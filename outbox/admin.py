@@ -1,10 +1,16 @@
 """Background work for operators: what failed, why, and a button to try again."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.urls.resolvers import URLPattern
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +27,7 @@ class OperatorAdminMixin(RecordAdminMixin):
 
     view_permission = "outbox.operate_background_work"
 
-    def _allowed(self, request) -> bool:
+    def _allowed(self, request: HttpRequest) -> bool:
         return self._may_view(request)
 
 
@@ -29,14 +35,14 @@ class StateFilter(admin.SimpleListFilter):
     title = gettext_lazy("läge")
     parameter_name = "lage"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [
             ("failed", gettext_lazy("Misslyckade")),
             ("pending", gettext_lazy("Väntar")),
             ("done", gettext_lazy("Klara")),
         ]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
         if self.value() == "failed":
             return queryset.failed()
         if self.value() == "pending":
@@ -47,7 +53,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.action(description=gettext_lazy("Försök igen med markerade misslyckade arbeten"))
-def retry_selected(modeladmin, request, queryset):
+def retry_selected(modeladmin: Any, request: HttpRequest, queryset: Any) -> None:
     count = services.retry_failed(queryset.failed())
     modeladmin.message_user(
         request, _("%(count)d arbeten lämnas över till Celery igen.") % {"count": count}, messages.SUCCESS
@@ -87,11 +93,11 @@ class OutboxMessageAdmin(OperatorAdminMixin, admin.ModelAdmin):
     actions = [retry_selected]
     date_hierarchy = "created_at"
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OutboxMessage]:
         messages_ = super().get_queryset(request)
         return messages_ if request.user.is_superuser else messages_.exclude(kind__in=ACCOUNT_KINDS)
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: OutboxMessage | None = None) -> Any:
         fields = super().get_fields(request, obj)
         return fields if request.user.is_superuser else [f for f in fields if f != "payload"]
 
@@ -110,7 +116,7 @@ class OutboxMessageAdmin(OperatorAdminMixin, admin.ModelAdmin):
         url = reverse("admin:outbox_outboxmessage_retry", args=[message.pk])
         return format_html('<a class="button" href="{}">{}</a>', url, _("Försök igen"))
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         own = [
             path(
                 "<int:pk>/forsok-igen/",

@@ -15,9 +15,9 @@ def _navigation_items(request) -> list[dict]:
         items.append({"url": reverse("inbox:list"), "label": _("Inkorg"), "name": "inbox"})
     if user.has_perm("reviews.view_meeting_list"):
         items.append({"url": reverse("reviews:meeting_list"), "label": _("Möten"), "name": "meetings"})
-    if user.has_perm("reviews.view_run_cases"):
+    if user.has_perm("decisions.view_run_cases"):
         items.append({"url": reverse("run:meeting_list"), "label": _("RUN"), "name": "run"})
-    if user.has_perm("reviews.view_ledger"):
+    if user.has_perm("decisions.view_ledger"):
         items.append({"url": reverse("run:ledger"), "label": _("Budget"), "name": "ledger"})
     if user.has_perm("partnership.view_call"):
         items.append({"url": reverse("partnership:call_list"), "label": _("Utlysningar"), "name": "calls"})

@@ -56,7 +56,7 @@ SUB_REGIONS = {
 }
 
 
-def ensure_reference_data(Region, SubRegion, Municipality) -> None:  # noqa: N803 - model classes
+def ensure_reference_data(Region, SubRegion, Municipality) -> None:
     region, _ = Region.objects.get_or_create(name="Västra Götalandsregionen", defaults={"short_name": "VGR"})
     for sub_region_name, municipalities in SUB_REGIONS.items():
         sub_region, _ = SubRegion.objects.get_or_create(region=region, name=sub_region_name)

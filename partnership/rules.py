@@ -498,26 +498,35 @@ rules.add_perm("reviews.view_meeting_list", is_active_user & (is_steering_member
 rules.add_perm("reviews.schedule_meeting", is_active_user & leads_partnership_of_body)
 rules.add_perm("reviews.manage_meeting", is_active_user & leads_meetings_partnership)
 rules.add_perm("reviews.chair_meeting", is_active_user & chairs_meetings_group & is_published)
+# The project leader or the chair records attendance and appoints the minutes' adjuster.
+rules.add_perm(
+    "reviews.record_attendance",
+    is_active_user & (leads_meetings_partnership | (chairs_meetings_group & is_published)),
+)
+rules.add_perm(
+    "reviews.appoint_adjuster",
+    is_active_user & (leads_meetings_partnership | (chairs_meetings_group & is_published)),
+)
 rules.add_perm("reviews.vote", is_active_user & votes_in_items_group & item_meeting_published)
 rules.add_perm("reviews.declare_recusal", is_active_user & votes_in_items_group & item_meeting_published)
 rules.add_perm("reviews.approve_minutes", is_active_user & is_chair_or_adjuster_of)
 # RUN: without an object, whether the role has the page at all; with a case, meeting,
 # decision or call, whether it belongs to a partnership the person serves.
 rules.add_perm(
-    "reviews.view_run_cases",
+    "decisions.view_run_cases",
     is_active_user
     & ((no_object & (is_run_secretariat | is_project_leader | is_koncernkontoret)) | follows_case_at_run),
 )
-rules.add_perm("reviews.view_run_meeting", is_active_user & follows_run_meeting)
+rules.add_perm("decisions.view_run_meeting", is_active_user & follows_run_meeting)
 # Without an object: the secretariat keeps RUN's calendar. With a case: it records the decision.
-rules.add_perm("reviews.record_decision", is_active_user & ((no_object & is_run_secretariat) | records_for_case))
-rules.add_perm("reviews.adjust_budget", is_active_user & ((no_object & is_run_secretariat) | secretariat_serves_call))
+rules.add_perm("decisions.record_decision", is_active_user & ((no_object & is_run_secretariat) | records_for_case))
+rules.add_perm("decisions.adjust_budget", is_active_user & ((no_object & is_run_secretariat) | secretariat_serves_call))
 rules.add_perm(
-    "reviews.view_decision_letter",
+    "decisions.view_decision_letter",
     is_active_user & (follows_decision_at_run | may_view_decisions_application),
 )
 rules.add_perm(
-    "reviews.view_ledger",
+    "decisions.view_ledger",
     is_active_user
     & (
         (no_object & (is_run_secretariat | is_project_leader | is_koncernkontoret | is_steering_member))
@@ -726,7 +735,7 @@ def keeps_run_calendar(user: UserLike, run_meeting: Obj) -> bool:
 # A steering-group meeting is edited or cancelled by the project leader of its partnership; a RUN
 # meeting by the secretariat. Whether the meeting can still change is the services' business.
 rules.add_perm("reviews.edit_meeting", is_active_user & leads_meetings_partnership)
-rules.add_perm("reviews.edit_run_meeting", is_active_user & keeps_run_calendar)
+rules.add_perm("decisions.edit_run_meeting", is_active_user & keeps_run_calendar)
 # Cancelling a RUN meeting takes its undecided cases back to the steering group's recommendation.
 rules.add_perm("applications.take_back_from_run", is_active_user & is_forwarded_to_run & is_run_secretariat)
 

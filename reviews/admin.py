@@ -1,6 +1,6 @@
 """Steering-group meetings in the admin: records, shown read-only to the system administrator.
 Meetings are scheduled, edited and cancelled on the portal's meeting pages, through
-``reviews.meetings``; nothing here can change an agenda, a vote or an outcome."""
+``reviews.services``; nothing here can change an agenda, a vote or an outcome."""
 
 from django.contrib import admin
 

@@ -12,7 +12,7 @@ class ReviewsConfig(AppConfig):
         from outbox.services import handler_register
 
         from .minutes import store_minutes_pdf
-        from .withdrawal import close_withdrawn
+        from .services import close_withdrawn
 
         application_withdrawn.connect(close_withdrawn, dispatch_uid="reviews.close_withdrawn")
         handler_register(OutboxKind.MINUTES_PDF, store_minutes_pdf)

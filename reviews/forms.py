@@ -1,5 +1,5 @@
 """Forms of the steering-group meeting pages. They validate input; the writes are the
-services' work (``reviews.meetings``)."""
+services' work (``reviews.services``)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from applications.validators import no_personal_identity_number
-from partnership.models import Membership
+from partnership.models import Membership, User
 from simportal.formatting import format_kronor
+from simportal.forms import KronorField
 
+from . import selectors
 from .models import VoteChoice
 
 TEXT_LIMIT = 10_000
@@ -172,16 +174,13 @@ class CloseForm(forms.Form):
         self.years = [b.year for b in budget_years]
         self.requested = {b.year: b.requested for b in budget_years}
         for budget_year in budget_years:
-            self.fields[f"amount_{budget_year.year}"] = forms.IntegerField(
+            self.fields[f"amount_{budget_year.year}"] = KronorField(
                 label=_("Tillstyrkt belopp %(year)s (kr)") % {"year": budget_year.year},
-                min_value=0,
                 initial=budget_year.requested,
                 help_text=_("Sökt: %(amount)s. Du kan tillstyrka ett lägre belopp, aldrig ett högre.")
                 % {"amount": format_kronor(budget_year.requested)},
                 error_messages={
                     "required": _("Skriv beloppet för %(year)s i hela kronor.") % {"year": budget_year.year},
-                    "invalid": _("Skriv beloppet i hela kronor, utan mellanslag, t.ex. 250000."),
-                    "min_value": _("Beloppet kan inte vara negativt."),
                 },
             )
 
@@ -277,4 +276,26 @@ class CancelForm(forms.Form):
         rows=3,
         help_text=_("Till exempel att för få ledamöter kan komma. Skälet står på mötets sida och i aviseringen."),
         error=_("Skriv varför mötet ställs in."),
+    )
+
+
+class AppointAdjusterForm(forms.Form):
+    adjuster = forms.ModelChoiceField(
+        label=_("Justerare"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text=_("En ledamot med rösträtt som var närvarande vid mötet. Ordföranden justerar alltid."),
+        error_messages={"required": _("Välj vem som ska justera protokollet.")},
+    )
+
+    def __init__(self, *args, candidates: list[User], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["adjuster"].queryset = selectors.adjuster_choices(candidates)
+
+
+class ApproveForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Jag har läst protokollet och justerar det."),
+        error_messages={"required": _("Bekräfta att du har läst protokollet.")},
     )

@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outbox.models import OutboxKind, OutboxMessage
-from outbox.services import outbox_add
+from outbox.models import OutboxMessage
 from partnership.models import Membership, MembershipRole, User
 from partnership.rules import VOTING_ROLES, roles_of
 
@@ -212,7 +210,7 @@ def meeting_minutes(meeting: Meeting) -> MeetingMinutes:
             )
             for vote in item.votes.all()
         ]
-        counts = {choice: 0 for choice in VoteChoice.values}
+        counts = dict.fromkeys(VoteChoice.values, 0)
         for vote in votes:
             counts[vote.choice] = counts.get(vote.choice, 0) + 1
         recommended = item.outcome == ItemOutcome.RECOMMENDED
@@ -275,97 +273,12 @@ def adjuster_candidates(meeting: Meeting) -> list[User]:
 # --- services ----------------------------------------------------------------------
 
 
-def _locked_minutes(pk: int) -> Minutes:
+def locked_minutes(pk: int) -> Minutes:
     return (
         Minutes.objects.select_for_update(no_key=True, of=("self",))
         .select_related("meeting__steering_group")
         .get(pk=pk)
     )
-
-
-@transaction.atomic(durable=True)
-def minutes_prepare(*, meeting: Meeting, adjuster: User, by: User) -> Minutes:
-    """Appoint the adjuster of a meeting's minutes (the project leader or the chair does)."""
-    if not (by.has_perm("reviews.manage_meeting", meeting) or by.has_perm("reviews.chair_meeting", meeting)):
-        raise PermissionDenied
-    meeting = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
-    if meeting.is_cancelled:
-        raise MinutesError(_("Mötet är inställt och har inget protokoll att justera."))
-    if adjuster not in adjuster_candidates(meeting):
-        raise MinutesError(
-            _(
-                "Justeraren ska vara en ledamot med rösträtt i styrgruppen som var närvarande vid mötet, "
-                "och inte ordföranden."
-            )
-        )
-    Minutes.objects.get_or_create(meeting=meeting)
-    minutes = Minutes.objects.select_for_update(no_key=True).get(meeting=meeting)
-    if minutes.is_locked:
-        raise MinutesLocked(_("Protokollet är redan justerat och låst."))
-    if minutes.adjuster_approved_at is not None and minutes.adjuster_id != adjuster.pk:
-        raise MinutesError(_("Justeraren har redan justerat protokollet och kan inte bytas ut."))
-    if minutes.adjuster_id != adjuster.pk:
-        minutes.adjuster = adjuster
-        minutes.save(update_fields=["adjuster"])
-    return minutes
-
-
-@dataclass(frozen=True)
-class Approval:
-    minutes: Minutes
-    as_chair: bool
-    locked: bool
-
-
-@transaction.atomic(durable=True)
-def minutes_approve(*, minutes: Minutes, by: User) -> Approval:
-    """The chair's or the adjuster's approval; the second one locks the minutes and
-    queues the final PDF after the commit."""
-    minutes = _locked_minutes(minutes.pk)
-    if not by.has_perm("reviews.approve_minutes", minutes):
-        raise PermissionDenied
-    if minutes.is_locked:
-        raise MinutesLocked(_("Protokollet är redan justerat och låst."))
-    if timezone.now() < minutes.meeting.starts_at:
-        raise MinutesError(
-            _("Protokollet justeras efter mötet. Det kan justeras från %(start)s, när mötet har börjat.")
-            % {"start": f"{timezone.localtime(minutes.meeting.starts_at):%Y-%m-%d %H:%M}"}
-        )
-    if minutes.adjuster_id is None:
-        raise MinutesError(_("Ingen justerare är utsedd ännu. Projektledaren eller ordföranden utser justeraren."))
-    open_items = list(
-        minutes.meeting.items.filter(closed_at__isnull=True).order_by("position").values_list("position", flat=True)
-    )
-    if open_items:
-        paragraphs = ", ".join(f"§ {position}" for position in open_items)
-        raise MinutesError(
-            _("Protokollet kan justeras först när alla punkter är avslutade. Öppna punkter: %(paragraphs)s.")
-            % {"paragraphs": paragraphs}
-        )
-    is_chair = minutes.meeting.steering_group_id in roles_of(by).chaired_steering_groups
-    is_adjuster = minutes.adjuster_id == by.pk
-    if is_chair and is_adjuster:
-        raise MinutesError(_("Ordföranden och justeraren ska vara två olika personer. Utse en annan justerare."))
-    now = timezone.now()
-    if is_chair:
-        if minutes.chair_approved_at is not None:
-            raise MinutesError(_("Ordföranden har redan justerat protokollet."))
-        minutes.chair_approved_by = by
-        minutes.chair_approved_at = now
-        fields = ["chair_approved_by", "chair_approved_at"]
-    else:
-        if minutes.adjuster_approved_at is not None:
-            raise MinutesError(_("Du har redan justerat protokollet."))
-        minutes.adjuster_approved_at = now
-        fields = ["adjuster_approved_at"]
-    locked = minutes.chair_approved_at is not None and minutes.adjuster_approved_at is not None
-    if locked:
-        minutes.locked_at = now
-        fields.append("locked_at")
-    minutes.save(update_fields=fields)
-    if locked:
-        outbox_add(OutboxKind.MINUTES_PDF, f"minutes:{minutes.pk}", minutes=minutes.pk)
-    return Approval(minutes=minutes, as_chair=is_chair, locked=locked)
 
 
 # --- the PDF -----------------------------------------------------------------------
@@ -391,7 +304,7 @@ def minutes_store_pdf(*, minutes_id: int) -> Minutes:
     from simportal.pdf import render_pdf
 
     with transaction.atomic():
-        minutes = _locked_minutes(minutes_id)
+        minutes = locked_minutes(minutes_id)
         if minutes.pdf:
             return minutes
         if not minutes.is_locked:

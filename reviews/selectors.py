@@ -7,13 +7,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from applications.models import BudgetYear, Message, MessageKind
-from partnership.models import Body, BodyKind, Membership, User
-from partnership.rules import Roles, roles_of
+from applications.models import Application, BudgetYear, Message, MessageKind, Partner, Status
+from partnership.models import Body, BodyKind, Membership, Municipality, User
+from partnership.rules import VOTING_ROLES, Roles, roles_of
 
-from .meetings import voting_memberships
-from .models import AgendaItem, Attendance, Meeting, Minutes, Recusal, Vote
+from .models import AgendaItem, Attendance, Meeting, Minutes, Recusal, Vote, voting_memberships_on
+from .tally import ItemCount, Tally
 
 # A meeting counts as upcoming until half a day after it started.
 UPCOMING_GRACE = datetime.timedelta(hours=12)
@@ -200,3 +201,102 @@ def item_recusals(item: AgendaItem) -> QuerySet[Recusal]:
 def item_budget_years(item: AgendaItem) -> list[BudgetYear]:
     """The budget years of the item's application, in order."""
     return list(item.application.budget_years.order_by("year"))
+
+
+def voting_memberships(meeting: Meeting) -> QuerySet[Membership]:
+    """The memberships with a vote (chair, vice chair, members) valid on the meeting's day:
+    not the adjunct, not the project leader."""
+    return voting_memberships_on(meeting.steering_group_id, meeting.day)
+
+
+def voting_member_ids(meeting: Meeting) -> set[int]:
+    """Who may vote at the meeting: frozen when the meeting opened (see ``Meeting.voting_member_ids``)."""
+    return set(meeting.voting_member_ids())
+
+
+def present_ids(meeting: Meeting) -> set[int]:
+    return set(meeting.attendance.filter(present=True).values_list("person_id", flat=True))
+
+
+def count_item(item: AgendaItem, *, voters: set[int] | None = None, present: set[int] | None = None) -> ItemCount:
+    """Count an item's votes. Only votes of voting members recorded as present and not
+    recused count. ``voters`` and ``present`` may be passed when counting a whole agenda."""
+    voters = voting_member_ids(item.meeting) if voters is None else voters
+    present = present_ids(item.meeting) if present is None else present
+    recused = {r.member_id for r in item.recusals.all()}
+    taking_part = (voters & present) - recused
+    votes = [(v.member_id, v.choice) for v in item.votes.all()]
+    counted = [choice for member_id, choice in votes if member_id in taking_part]
+    return ItemCount(
+        voting_members=len(voters),
+        taking_part=frozenset(taking_part),
+        tally=Tally.of(counted),
+        received=Tally.of(choice for _member_id, choice in votes),
+    )
+
+
+def conflict_reasons(membership: Membership | None, application: Application) -> list[str]:
+    """Why a member may have a conflict of interest (jäv) on an application; empty when none is seen.
+
+    Suggested when the member represents one of the application's partner units, or a unit
+    or organisation belonging to one of the applying municipalities. Only a suggestion:
+    the member decides and declares.
+    """
+    if membership is None:
+        return []
+    reasons: list[str] = []
+    unit = membership.unit
+    partner_unit_ids = {p.unit_id for p in _partners(application) if p.unit_id}
+    if unit is not None and unit.pk in partner_unit_ids:
+        reasons.append(_("Du företräder %(unit)s, som är samverkanspart i ansökan.") % {"unit": unit.name})
+    municipality_ids = {m.pk for m in _municipalities(application)}
+    organisations = [o for o in (unit.organisation if unit else None, membership.organisation) if o is not None]
+    for organisation in organisations:
+        if organisation.municipality_id in municipality_ids:
+            reasons.append(
+                _("Du företräder %(organisation)s, och %(municipality)s är sökande kommun.")
+                % {"organisation": organisation.name, "municipality": organisation.municipality}
+            )
+            break
+    return reasons
+
+
+def _partners(application: Application) -> list[Partner]:
+    return list(application.partners.all())
+
+
+def _municipalities(application: Application) -> list[Municipality]:
+    return list(application.municipalities.all())
+
+
+def current_members(meeting: Meeting) -> list[Membership]:
+    """One membership per person in the steering group on the meeting's day (the voting one first), for attendance."""
+    seen: dict[int, Membership] = {}
+    memberships = (
+        Membership.objects.current(meeting.day)
+        .filter(body_id=meeting.steering_group_id)
+        .select_related("person", "unit", "organisation")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    for membership in memberships:
+        known = seen.get(membership.person_id)
+        if known is None or (membership.role in VOTING_ROLES and known.role not in VOTING_ROLES):
+            seen[membership.person_id] = membership
+    return list(seen.values())
+
+
+def complete_applications_for(meeting: Meeting) -> QuerySet[Application]:
+    """Applications the project leader can put on this meeting's agenda."""
+    partnership_id = meeting.steering_group.partnership_id
+    if partnership_id is None:
+        # Unreachable: a steering group belongs to a partnership (body_partnership_body_has_partnership).
+        return Application.objects.none()
+    return (
+        Application.objects.filter(
+            call__partnership_id=partnership_id,
+            status__in=[Status.COMPLETE, Status.REFERRED_BACK],
+        )
+        .exclude(agenda_items__meeting=meeting)
+        .select_related("working_group__municipality")
+        .order_by("submitted_at", "pk")
+    )

@@ -19,3 +19,14 @@ urlpatterns = [
     path("moten/<int:pk>/punkter/<int:item_pk>/avsluta/", views.close, name="close"),
     path("moten/<int:pk>/punkter/<int:item_pk>/aterforvisa/", views.return_item, name="return_item"),
 ]
+
+# The minutes keep their own namespace (``minutes:detail`` …) under /styrgrupp/protokoll/.
+minutes_patterns = (
+    [
+        path("<int:pk>/", views.minutes_detail, name="detail"),
+        path("<int:pk>/pdf/", views.minutes_pdf, name="pdf"),
+        path("<int:pk>/justerare/", views.minutes_appoint, name="appoint"),
+        path("<int:pk>/justera/", views.minutes_approve, name="approve"),
+    ],
+    "minutes",
+)

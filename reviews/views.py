@@ -1,32 +1,25 @@
-"""Pages of the steering group's meetings. Views parse input, call one service and render;
-who may do what comes from the rules, state changes from the workflow."""
+"""Pages of the steering group: its meetings, the agenda, attendance, votes and recusals, and the
+minutes (read, appoint the adjuster, approve, download the PDF). Views parse input, call one
+service and render; who may do what comes from the rules, state changes from the workflow."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import workflow
 from partnership.rules import roles_of
+from simportal.forms import posted, show_refusal
 
-from . import forms, meetings, selectors
+from . import forms, selectors, services
+from . import minutes as minutes_doc
 from .models import AgendaItem, Meeting
-
-
-def _refused(form, error: Exception) -> None:
-    """Show a service's refusal on the form: on its field when it names one."""
-    message = getattr(error, "message", str(error))
-    field = getattr(error, "field", None)
-    form.add_error(field if field in form.fields else None, message)
-
-
-def _posted(request):
-    """The posted data, or None for a GET: an empty POST still binds the form and shows its errors."""
-    return request.POST if request.method == "POST" else None
 
 
 def _item_url(item: AgendaItem) -> str:
@@ -50,18 +43,18 @@ def meeting_new(request):
     if not groups:
         raise PermissionDenied
     queryset = selectors.steering_groups(groups)
-    form = forms.MeetingForm(_posted(request), steering_groups=queryset)
+    form = forms.MeetingForm(posted(request), steering_groups=queryset)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = meetings.meeting_schedule(
+            meeting = services.meeting_schedule(
                 steering_group=form.cleaned_data["steering_group"],
                 starts_at=form.cleaned_data["starts_at"],
                 place=form.cleaned_data["place"],
                 video_link=form.cleaned_data["video_link"],
                 by=request.user,
             )
-        except meetings.MeetingRefused as refused:
-            _refused(form, refused)
+        except services.MeetingRefused as refused:
+            show_refusal(form, refused)
         else:
             messages.success(request, _("Mötet är inlagt. Lägg nu till ansökningar på dagordningen."))
             return redirect("reviews:agenda", meeting.pk)
@@ -72,8 +65,8 @@ def meeting_detail(request, pk: int):
     meeting = selectors.get_meeting_for_user(request.user, pk)
     user = request.user
     items = list(selectors.agenda(meeting))
-    voters = meetings.voting_member_ids(meeting)
-    present = meetings.present_ids(meeting)
+    voters = selectors.voting_member_ids(meeting)
+    present = selectors.present_ids(meeting)
     membership = selectors.voting_membership(meeting, user)
     manages = user.has_perm("reviews.manage_meeting", meeting)
     chairs = user.has_perm("reviews.chair_meeting", meeting)
@@ -86,11 +79,11 @@ def meeting_detail(request, pk: int):
         item.can_vote = open_for_me and meeting.has_begun and user.has_perm("reviews.vote", item)
         item.votes_later = open_for_me and not meeting.has_begun and user.has_perm("reviews.vote", item)
         item.can_recuse = open_for_me and user.has_perm("reviews.declare_recusal", item)
-        item.conflicts = meetings.conflict_reasons(membership, item.application) if item.can_recuse else []
+        item.conflicts = selectors.conflict_reasons(membership, item.application) if item.can_recuse else []
         if item.can_vote:
             initial = {"choice": item.my_vote.choice, "comment": item.my_vote.comment} if item.my_vote else None
             item.vote_form = forms.VoteForm(initial=initial, prefix=f"punkt-{item.pk}", position=item.position)
-        item.count = meetings.count_item(item, voters=voters, present=present) if sees_votes else None
+        item.count = selectors.count_item(item, voters=voters, present=present) if sees_votes else None
         item.requested_total = sum(b.requested for b in item.application.budget_years.all())
     context = {
         "meeting": meeting,
@@ -98,10 +91,10 @@ def meeting_detail(request, pk: int):
         "manages": manages,
         "chairs": chairs,
         "sees_votes": sees_votes,
-        "may_record_attendance": meetings.may_record_attendance(user, meeting),
+        "may_record_attendance": user.has_perm("reviews.record_attendance", meeting),
         "attendance": selectors.present_at(meeting),
         "attendance_recorded": selectors.attendance_recorded(meeting),
-        "may_edit": user.has_perm("reviews.edit_meeting", meeting) and not meetings.meeting_change_refusal(meeting),
+        "may_edit": user.has_perm("reviews.edit_meeting", meeting) and not services.meeting_change_refusal(meeting),
     }
     return render(request, "reviews/meeting_detail.html", context)
 
@@ -118,18 +111,18 @@ def agenda(request, pk: int):
     """The project leader's agenda builder: add, summarise, reorder and remove items, then publish."""
     meeting = _manageable_meeting(request, pk)
     add_form = forms.AgendaAddForm(
-        _posted(request), applications=meetings.complete_applications_for(meeting), prefix="ny"
+        posted(request), applications=selectors.complete_applications_for(meeting), prefix="ny"
     )
     if request.method == "POST" and add_form.is_valid():
         try:
-            item = meetings.agenda_add(
+            item = services.agenda_add(
                 meeting=meeting,
                 application=add_form.cleaned_data["application"],
                 summary=add_form.cleaned_data["summary"],
                 by=request.user,
             )
-        except (meetings.MeetingRefused, workflow.TransitionNotAllowed) as refused:
-            _refused(add_form, refused)
+        except (services.MeetingRefused, workflow.TransitionNotAllowed) as refused:
+            show_refusal(add_form, refused)
         else:
             messages.success(
                 request,
@@ -162,13 +155,13 @@ def agenda_item(request, pk: int, item_pk: int):
                 for error in form.errors.get("summary", []):
                     messages.error(request, f"§ {item.position}: {error}")
                 return redirect("reviews:agenda", pk)
-            meetings.agenda_item_summarise(item=item, summary=form.cleaned_data["summary"], by=request.user)
+            services.agenda_item_summarise(item=item, summary=form.cleaned_data["summary"], by=request.user)
             messages.success(request, _("Sammanfattningen för § %(position)s är sparad.") % {"position": item.position})
         elif action in {"up", "down"}:
-            meetings.agenda_move(item=item, up=action == "up", by=request.user)
+            services.agenda_move(item=item, up=action == "up", by=request.user)
             messages.success(request, _("Dagordningen är ändrad."))
         elif action == "remove":
-            meetings.agenda_remove(item=item, by=request.user)
+            services.agenda_remove(item=item, by=request.user)
             messages.success(
                 request,
                 _("”%(title)s” är borttagen från dagordningen och är komplett igen.")
@@ -176,7 +169,7 @@ def agenda_item(request, pk: int, item_pk: int):
             )
         else:
             messages.error(request, _("Välj vad som ska göras med punkten."))
-    except (meetings.MeetingRefused, workflow.TransitionNotAllowed) as refused:
+    except (services.MeetingRefused, workflow.TransitionNotAllowed) as refused:
         messages.error(request, refused.message)
     return redirect("reviews:agenda", pk)
 
@@ -185,8 +178,8 @@ def agenda_item(request, pk: int, item_pk: int):
 def publish(request, pk: int):
     meeting = _manageable_meeting(request, pk)
     try:
-        meetings.meeting_publish(meeting=meeting, by=request.user)
-    except meetings.MeetingRefused as refused:
+        services.meeting_publish(meeting=meeting, by=request.user)
+    except services.MeetingRefused as refused:
         messages.error(request, refused.message)
         return redirect("reviews:agenda", pk)
     messages.success(request, _("Dagordningen är publicerad. Styrgruppens ledamöter ser nu mötet och ansökningarna."))
@@ -196,16 +189,16 @@ def publish(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def attendance(request, pk: int):
     meeting = selectors.get_meeting_for_user(request.user, pk)
-    if not meetings.may_record_attendance(request.user, meeting):
+    if not request.user.has_perm("reviews.record_attendance", meeting):
         raise PermissionDenied
-    members = meetings.current_members(meeting)
-    initial = {"present": [str(pk) for pk in meetings.present_ids(meeting)]}
-    form = forms.AttendanceForm(_posted(request), members=members, initial=initial)
+    members = selectors.current_members(meeting)
+    initial = {"present": [str(pk) for pk in selectors.present_ids(meeting)]}
+    form = forms.AttendanceForm(posted(request), members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            meetings.attendance_record(meeting=meeting, present=form.present_ids(), by=request.user)
-        except meetings.MeetingRefused as refused:
-            _refused(form, refused)
+            services.attendance_record(meeting=meeting, present=form.present_ids(), by=request.user)
+        except services.MeetingRefused as refused:
+            show_refusal(form, refused)
         else:
             messages.success(request, _("Närvaron är sparad."))
             return redirect("reviews:meeting_detail", pk)
@@ -219,17 +212,17 @@ def vote(request, pk: int, item_pk: int):
         raise PermissionDenied
     mine = selectors.vote_of(item, request.user)
     initial = {"choice": mine.choice, "comment": mine.comment} if mine else None
-    form = forms.VoteForm(_posted(request), initial=initial, prefix=f"punkt-{item.pk}", position=item.position)
+    form = forms.VoteForm(posted(request), initial=initial, prefix=f"punkt-{item.pk}", position=item.position)
     if request.method == "POST" and form.is_valid():
         try:
-            cast = meetings.vote_cast(
+            cast = services.vote_cast(
                 item=item,
                 member=request.user,
                 choice=form.cleaned_data["choice"],
                 comment=form.cleaned_data["comment"],
             )
-        except meetings.MeetingRefused as refused:
-            _refused(form, refused)
+        except services.MeetingRefused as refused:
+            show_refusal(form, refused)
         else:
             messages.success(
                 request,
@@ -253,12 +246,12 @@ def recusal(request, pk: int, item_pk: int):
     if not request.user.has_perm("reviews.declare_recusal", item):
         raise PermissionDenied
     membership = selectors.voting_membership(item.meeting, request.user)
-    form = forms.RecusalForm(_posted(request))
+    form = forms.RecusalForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            meetings.recusal_declare(item=item, member=request.user, reason=form.cleaned_data["reason"])
-        except meetings.MeetingRefused as refused:
-            _refused(form, refused)
+            services.recusal_declare(item=item, member=request.user, reason=form.cleaned_data["reason"])
+        except services.MeetingRefused as refused:
+            show_refusal(form, refused)
         else:
             messages.success(
                 request,
@@ -270,7 +263,7 @@ def recusal(request, pk: int, item_pk: int):
         "meeting": item.meeting,
         "item": item,
         "form": form,
-        "conflicts": meetings.conflict_reasons(membership, item.application),
+        "conflicts": selectors.conflict_reasons(membership, item.application),
         "declared": selectors.has_recused(item, request.user),
         "has_voted": selectors.has_voted(item, request.user),
     }
@@ -287,20 +280,20 @@ def _chaired_item(request, pk: int, item_pk: int) -> AgendaItem:
 @require_http_methods(["GET", "POST"])
 def close(request, pk: int, item_pk: int):
     item = _chaired_item(request, pk, item_pk)
-    count = meetings.count_item(item)
+    count = selectors.count_item(item)
     budget_years = selectors.item_budget_years(item)
-    form = forms.CloseForm(_posted(request), budget_years=budget_years, tie=count.tally.is_tie)
+    form = forms.CloseForm(posted(request), budget_years=budget_years, tie=count.tally.is_tie)
     if request.method == "POST" and form.is_valid():
         try:
-            closed = meetings.agenda_item_close(
+            closed = services.agenda_item_close(
                 item=item,
                 by=request.user,
                 casting_vote=form.cleaned_data.get("casting_vote"),
                 recommended_years=form.amounts(),
                 conditions=form.cleaned_data["conditions"],
             )
-        except (meetings.MeetingRefused, workflow.TransitionNotAllowed) as refused:
-            _refused(form, refused)
+        except (services.MeetingRefused, workflow.TransitionNotAllowed) as refused:
+            show_refusal(form, refused)
         else:
             messages.success(
                 request,
@@ -323,12 +316,12 @@ def close(request, pk: int, item_pk: int):
 @require_http_methods(["GET", "POST"])
 def return_item(request, pk: int, item_pk: int):
     item = _chaired_item(request, pk, item_pk)
-    form = forms.ReturnForm(_posted(request))
+    form = forms.ReturnForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            meetings.agenda_item_return(item=item, by=request.user, questions=form.cleaned_data["questions"])
-        except (meetings.MeetingRefused, workflow.TransitionNotAllowed) as refused:
-            _refused(form, refused)
+            services.agenda_item_return(item=item, by=request.user, questions=form.cleaned_data["questions"])
+        except (services.MeetingRefused, workflow.TransitionNotAllowed) as refused:
+            show_refusal(form, refused)
         else:
             messages.success(
                 request,
@@ -350,25 +343,25 @@ def _editable_meeting(request, pk: int) -> Meeting:
 def meeting_edit(request, pk: int):
     """Change a meeting's time, place or link; the steering group is told once it is published."""
     meeting = _editable_meeting(request, pk)
-    form = forms.MeetingEditForm(_posted(request), meeting=meeting)
+    form = forms.MeetingEditForm(posted(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
-            meetings.meeting_update(
+            services.meeting_update(
                 meeting=meeting,
                 starts_at=form.cleaned_data["starts_at"],
                 place=form.cleaned_data["place"],
                 video_link=form.cleaned_data["video_link"],
                 by=request.user,
             )
-        except meetings.MeetingRefused as refused:
-            _refused(form, refused)
+        except services.MeetingRefused as refused:
+            show_refusal(form, refused)
         else:
             if meeting.is_published:
                 messages.success(request, _("Mötet är ändrat. Styrgruppens ledamöter får veta vad som ändrats."))
             else:
                 messages.success(request, _("Mötet är ändrat."))
             return redirect("reviews:meeting_detail", pk)
-    context = {"meeting": meeting, "form": form, "refusal": meetings.meeting_change_refusal(meeting)}
+    context = {"meeting": meeting, "form": form, "refusal": services.meeting_change_refusal(meeting)}
     return render(request, "reviews/meeting_edit.html", context)
 
 
@@ -376,12 +369,12 @@ def meeting_edit(request, pk: int):
 def meeting_cancel(request, pk: int):
     """Cancel a meeting: its applications go back to complete and the steering group is told."""
     meeting = _editable_meeting(request, pk)
-    form = forms.CancelForm(_posted(request))
+    form = forms.CancelForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            meetings.meeting_cancel(meeting=meeting, reason=form.cleaned_data["reason"], by=request.user)
-        except (meetings.MeetingRefused, workflow.TransitionNotAllowed) as refused:
-            _refused(form, refused)
+            services.meeting_cancel(meeting=meeting, reason=form.cleaned_data["reason"], by=request.user)
+        except (services.MeetingRefused, workflow.TransitionNotAllowed) as refused:
+            show_refusal(form, refused)
         else:
             messages.success(
                 request,
@@ -395,6 +388,109 @@ def meeting_cancel(request, pk: int):
         "meeting": meeting,
         "form": form,
         "items": selectors.meeting_items(meeting),
-        "refusal": meetings.meeting_change_refusal(meeting),
+        "refusal": services.meeting_change_refusal(meeting),
     }
     return render(request, "reviews/meeting_cancel.html", context)
+
+
+@require_GET
+def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    minutes = selectors.minutes_of(meeting)
+    data = minutes_doc.meeting_minutes(meeting)
+    context = {
+        "meeting": meeting,
+        "minutes": data,
+        "can_appoint": not data.is_locked and request.user.has_perm("reviews.appoint_adjuster", meeting),
+        "can_approve": minutes_doc.awaits_approval_from(minutes, request.user),
+    }
+    return render(request, "reviews/minutes/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def minutes_appoint(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    if not request.user.has_perm("reviews.appoint_adjuster", meeting):
+        raise PermissionDenied
+    minutes = selectors.minutes_of(meeting)
+    candidates = minutes_doc.adjuster_candidates(meeting)
+    form = forms.AppointAdjusterForm(
+        request.POST or None, candidates=candidates, initial={"adjuster": minutes.adjuster_id} if minutes.pk else None
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_prepare(meeting=meeting, adjuster=form.cleaned_data["adjuster"], by=request.user)
+        except minutes_doc.MinutesError as refused:
+            show_refusal(form, refused)
+        else:
+            messages.success(
+                request,
+                _("%(name)s är utsedd att justera protokollet.") % {"name": form.cleaned_data["adjuster"]},
+            )
+            return redirect("minutes:detail", meeting.pk)
+    return render(
+        request,
+        "reviews/minutes/appoint.html",
+        {"meeting": meeting, "form": form, "candidates": candidates, "locked": minutes.is_locked},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    minutes = selectors.minutes_of(meeting)
+    if not request.user.has_perm("reviews.approve_minutes", minutes):
+        raise PermissionDenied
+    data = minutes_doc.meeting_minutes(meeting)
+    form = forms.ApproveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if minutes.pk is None:
+            form.add_error(
+                None, _("Ingen justerare är utsedd ännu. Projektledaren eller ordföranden utser justeraren.")
+            )
+        else:
+            try:
+                approval = services.minutes_approve(minutes=minutes, by=request.user)
+            except minutes_doc.MinutesError as refused:
+                show_refusal(form, refused)
+            else:
+                if approval.locked:
+                    messages.success(request, _("Protokollet är justerat och låst. PDF:en skapas nu."))
+                else:
+                    messages.success(request, _("Du har justerat protokollet. Det låses när båda har justerat."))
+                return redirect("minutes:detail", meeting.pk)
+    context = {
+        "meeting": meeting,
+        "minutes": data,
+        "form": form,
+        "awaits_approval": minutes_doc.awaits_approval_from(minutes, request.user),
+    }
+    return render(request, "reviews/minutes/approve.html", context)
+
+
+@require_GET
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored PDF of approved minutes; before approval a draft, rendered on the spot and marked as such."""
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    minutes = selectors.minutes_of(meeting)
+    if minutes.pdf:
+        response = FileResponse(
+            minutes.pdf.open("rb"),
+            as_attachment=True,
+            filename=minutes_doc.minutes_filename(minutes),
+            content_type="application/pdf",
+        )
+        response["X-Content-SHA256"] = minutes.pdf_sha256
+        return response
+    if minutes.is_locked:
+        # Justerat, but the worker has not stored the final PDF yet: never hand out another rendering.
+        response = render(request, "reviews/minutes/pdf_pending.html", {"meeting": meeting}, status=503)
+        response["Retry-After"] = "10"
+        return response
+    from simportal.pdf import render_pdf
+
+    rendered = render_pdf("pdf/minutes.html", minutes_doc.minutes_pdf_context(meeting))
+    day = timezone.localtime(meeting.starts_at).date().isoformat()
+    response = HttpResponse(rendered.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="protokoll-utkast-{day}-{meeting.pk}.pdf"'
+    return response

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from reviews import urls as reviews_urls
+
 from . import views
 from .accounts import ChangedPasswordForm, ChosenPasswordForm, LoginForm, QueuedPasswordResetForm, invitation_tokens
 
@@ -61,7 +63,7 @@ urlpatterns = [
     path("investeringar/", include("applications.public_urls")),
     path("run/", include("decisions.urls")),
     path("aviseringar/", include("notifications.urls")),
-    path("styrgrupp/protokoll/", include("reviews.urls_minutes")),
+    path("styrgrupp/protokoll/", include(reviews_urls.minutes_patterns)),
     path("styrgrupp/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]

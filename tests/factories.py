@@ -115,7 +115,7 @@ def published_agenda(
 ) -> Meeting:
     """A meeting of the demo's steering group, scheduled by the project leader a week ahead (or at
     ``starts_at``), with the complete ``applications`` on its agenda in that order, and published."""
-    from reviews import meetings
+    from reviews import services as meetings
 
     project_leader = demo.person("project_leader")
     meeting = meetings.meeting_schedule(
@@ -265,7 +265,8 @@ def _recommended_together(
     and published on ``start``; every voting member recommends each item, the chair closes it,
     and the day after the meeting the minutes get their adjuster (``adjuster``, or the first
     voting member who is not the chair) and, if ``approve``, are approved by both."""
-    from reviews import meetings, minutes
+    from reviews import services as meetings
+    from reviews import services as review_services
     from reviews.models import voting_memberships_on
 
     steering_group = Body.objects.get(kind=BodyKind.STEERING_GROUP, partnership=call.partnership_id)
@@ -290,10 +291,10 @@ def _recommended_together(
                 meetings.vote_cast(item=item, member=voter, choice="recommend")
             meetings.agenda_item_close(item=item, by=chair)
     with at(meeting_starts + datetime.timedelta(days=1)):
-        prepared = minutes.minutes_prepare(meeting=meeting, adjuster=adjuster, by=project_leader)
+        prepared = review_services.minutes_prepare(meeting=meeting, adjuster=adjuster, by=project_leader)
         if approve:
-            minutes.minutes_approve(minutes=prepared, by=chair)
-            minutes.minutes_approve(minutes=prepared, by=adjuster)
+            review_services.minutes_approve(minutes=prepared, by=chair)
+            review_services.minutes_approve(minutes=prepared, by=adjuster)
     return meeting
 
 

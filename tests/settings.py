@@ -10,7 +10,7 @@ from pathlib import Path
 
 os.environ.setdefault("SIMPORTAL_TESTING", "1")
 
-from simportal.settings import *  # noqa: E402,F403
+from simportal.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False

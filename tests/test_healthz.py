@@ -64,5 +64,7 @@ def test_it_reports_waiting_and_failed_background_work(client):
 
     work = client.get(reverse("healthz")).json()["background_work"]
 
-    assert work["waiting"] == 1 and work["overdue"] == 1 and work["failed"] == 1
+    assert work["waiting"] == 1
+    assert work["overdue"] == 1
+    assert work["failed"] == 1
     assert work["oldest_waiting_seconds"] >= 600

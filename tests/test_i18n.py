@@ -12,11 +12,9 @@ PO = Path(__file__).resolve().parent.parent / "locale" / "en" / "LC_MESSAGES" / 
 def test_it_translates_every_text_into_english():
     untranslated = []
     for entry in PO.read_text().split("\n\n")[1:]:
-        if "#, fuzzy" in entry:
-            untranslated.append(entry)
-        for block in re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', entry, re.M):
-            if "".join(re.findall(r'"(.*)"', block)) == "":
-                untranslated.append(entry)
+        blocks = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', entry, re.M)
+        empty = [block for block in blocks if "".join(re.findall(r'"(.*)"', block)) == ""]
+        untranslated += [entry] * (("#, fuzzy" in entry) + len(empty))
     assert untranslated == [], "run `make messages` and translate:\n" + "\n\n".join(untranslated)
 
 

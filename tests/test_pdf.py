@@ -106,17 +106,20 @@ def test_it_embeds_the_fonts(tmp_path):
     fonts = subprocess.run(  # noqa: S603 - poppler's pdffonts on our own file
         ["/usr/bin/pdffonts", str(path)], capture_output=True, text=True, check=True
     ).stdout.splitlines()[2:]
-    assert fonts and all(" yes yes " in line for line in fonts), fonts
+    assert fonts
+    assert all(" yes yes " in line for line in fonts), fonts
     assert any("Liberation-Sans" in line for line in fonts), fonts
 
 
 def test_it_is_pdf_a_when_weasyprint_manages_it():
     rendered = html_to_pdf(document("Åäö"))
 
-    assert rendered.variant == "pdf/a-3b" and rendered.tagged
+    assert rendered.variant == "pdf/a-3b"
+    assert rendered.tagged
     root = PdfReader(io.BytesIO(rendered.content)).trailer["/Root"]
     xmp = root["/Metadata"].get_object().get_data()
-    assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="B"' in xmp
+    assert b'pdfaid:part="3"' in xmp
+    assert b'pdfaid:conformance="B"' in xmp
     assert root["/OutputIntents"]  # the sRGB profile PDF/A asks for
     assert root["/MarkInfo"]["/Marked"]  # tagged: a structure screen readers can follow
 
@@ -207,7 +210,9 @@ def test_it_falls_back_to_a_plain_pdf_when_the_archival_variant_fails(monkeypatc
     monkeypatch.setattr(weasyprint.HTML, "write_pdf", fussy)
     rendered = pdf.html_to_pdf(document("Åäö"))
 
-    assert rendered.variant is None and not rendered.tagged and rendered.content.startswith(b"%PDF-")
+    assert rendered.variant is None
+    assert not rendered.tagged
+    assert rendered.content.startswith(b"%PDF-")
     assert "pdf/a-3b med taggar misslyckades" in caplog.text
 
 

@@ -171,8 +171,18 @@ SUPERUSER_ONLY_ADMINS = {"applications.application", "reviews.meeting", "decisio
 ADMIN_OVERRIDES = {
     **{
         f"admin:partnership_{model}_delete": NOBODY
-        for model in ["region", "subregion", "municipality", "organisation", "unit", "partnership", "part"]
-        + ["call", "body", "membership"]
+        for model in [
+            "region",
+            "subregion",
+            "municipality",
+            "organisation",
+            "unit",
+            "partnership",
+            "part",
+            "call",
+            "body",
+            "membership",
+        ]
     },
     "admin:partnership_user_delete": NOBODY,
     "admin:decisions_decisionletter_add": NOBODY,
@@ -229,7 +239,7 @@ def objects(demo):
     minutes_meeting = minuted_meeting(
         call=demo.call(), working_group=demo.working_group("Mellerud"), adjuster=demo.person("steering_member")
     )
-    User.objects.create_user("utan-uppdrag", email="utan@example.se", password="x")  # noqa: S106
+    User.objects.create_user("utan-uppdrag", email="utan@example.se", password="x")
     attachment = Attachment(
         application=draft,
         original_name="kartläggning.pdf",
@@ -513,7 +523,7 @@ def other(demo):
     attachment = _attachment(draft, people["other_leader"])
     # A published meeting with an open item, as Fyrbodal's.
     from applications import services as application_services
-    from reviews import meetings as meeting_services
+    from reviews import services as meeting_services
     from tests.factories import complete_application
 
     clear_of_factory_reference_numbers(timezone.localdate().year)
@@ -622,10 +632,7 @@ def test_it_lets_the_other_partnership_use_its_own_objects(client, demo, objects
     for persona, counterpart in sorted(OTHER_PERSONAS.items()):
         _login(client, demo, persona, other)
         for name, allowed, method, builder in partnership_urls(objects):
-            if builder in UNSCOPED_BUILDERS:
-                kwargs = objects[builder]
-            else:
-                kwargs = other["objects"][builder] if builder else {}
+            kwargs = objects[builder] if builder in UNSCOPED_BUILDERS else other["objects"][builder] if builder else {}
             may = counterpart in allowed and builder not in PERSONAL_BUILDERS
             response = visit(client, name, method, kwargs, {})
             if answered(response, name, kwargs) != may:

@@ -51,7 +51,7 @@ def test_it_keeps_debug_off_unless_it_is_switched_on():
 
 def test_it_runs_on_the_embedded_default_with_nothing_set_but_debug():
     """What `make run` does: DEBUG on, and nothing else set."""
-    env = {k: "" for k in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL")}
+    env = dict.fromkeys(("DATABASE_URL", "REDIS_URL", "EMAIL_URL"), "")
     script = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
@@ -97,7 +97,7 @@ def test_it_switches_to_postgresql_redis_and_smtp_from_the_environment():
 def test_it_runs_a_developers_command_in_the_checkout_with_nothing_set():
     """`manage.py makemigrations --check` in a fresh checkout needs no environment at all."""
     clean = {k: v for k, v in os.environ.items() if k not in {*TEST_ONLY, "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    result = subprocess.run(  # noqa: S603 - our own manage.py
+    result = subprocess.run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
         cwd=ROOT,
         env=clean,

@@ -60,15 +60,19 @@ def direct_state_writes(source: str, filename: str = "<test>") -> list[str]:
             for statement in node.body:
                 if isinstance(statement, ast.Assign | ast.AnnAssign):
                     targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-                    for target in targets:
-                        if isinstance(target, ast.Name) and target.id in {"status", "run_status"}:
-                            found.append(f"{filename}:{statement.lineno}: {node.name}.{target.id} = …")
+                    found += [
+                        f"{filename}:{statement.lineno}: {node.name}.{target.id} = …"
+                        for target in targets
+                        if isinstance(target, ast.Name) and target.id in {"status", "run_status"}
+                    ]
         elif isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                for element in ast.walk(target):
-                    if isinstance(element, ast.Attribute) and element.attr in {"status", "run_status"}:
-                        found.append(f"{where}: .{element.attr} = …")
+            found += [
+                f"{where}: .{element.attr} = …"
+                for target in targets
+                for element in ast.walk(target)
+                if isinstance(element, ast.Attribute) and element.attr in {"status", "run_status"}
+            ]
     return found
 
 

@@ -246,12 +246,11 @@ def odt(*spans: str, title: str = "Bilaga", members: dict[str, bytes | str] | No
 def docx_with_zeros(name: str, size: int) -> bytes:
     """A DOCX with one member of ``size`` zero bytes: tiny packed, huge unpacked."""
     out = io.BytesIO(docx())
-    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        with archive.open(name, "w") as member:
-            block = b"\0" * (1 << 20)
-            for _ in range(size // len(block)):
-                member.write(block)
-            member.write(b"\0" * (size % len(block)))
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive, archive.open(name, "w") as member:
+        block = b"\0" * (1 << 20)
+        for _ in range(size // len(block)):
+            member.write(block)
+        member.write(b"\0" * (size % len(block)))
     return out.getvalue()
 
 

@@ -88,7 +88,8 @@ def test_it_gives_404_for_another_groups_attachment(client, demo, stored):
     assert client.get(reverse("applications:attachment", args=[application.pk, attachment.pk])).status_code == 404
     client.logout()
     response = client.get(reverse("applications:attachment", args=[application.pk, attachment.pk]))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
 
 
 def test_it_stores_the_file_under_an_opaque_name(stored):

@@ -200,7 +200,7 @@ def test_it_extends_deadlines_only_for_working_groups_of_the_calls_partnership(d
     from partnership.models import Body
 
     later = demo.call().deadline + datetime.timedelta(days=3)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="only for a working group of its partnership"):
         services.deadline_extend(
             call=demo.call(),
             working_group=Body.objects.get(kind="nsv", municipality__name="Munkedal"),

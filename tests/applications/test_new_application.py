@@ -168,7 +168,8 @@ def test_it_asks_a_person_in_two_groups_which_group_writes(demo):
 
     assert "Vilken arbetsgrupp skriver ansökan?" in page
     assert 'type="radio" class="form-check-input"  name="working_group"' in page
-    assert "Lokal SIM-arbetsgrupp Färgelanda" in page and "Lokal SIM-arbetsgrupp Uddevalla" in page
+    assert "Lokal SIM-arbetsgrupp Färgelanda" in page
+    assert "Lokal SIM-arbetsgrupp Uddevalla" in page
     assert "Insatsens namn" not in page  # the title comes once the group is chosen
 
 
@@ -220,7 +221,8 @@ def test_it_asks_for_the_call_when_several_are_open_to_the_group(demo):
     response = client.post(NEW, {"title": "Språkstöd", "call": extra.pk})
 
     assert "Vilken utlysning gäller ansökan?" in page
-    assert extra.name in page and demo.call().name in page
+    assert extra.name in page
+    assert demo.call().name in page
     assert "Välj vilken utlysning ansökan gäller." in missing
     assert response.status_code == 302
     assert Application.objects.get().call == extra

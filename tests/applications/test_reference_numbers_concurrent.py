@@ -46,7 +46,7 @@ def test_it_numbers_concurrent_submissions_without_gaps_or_duplicates(demo):
 def test_it_gives_a_rolled_back_number_to_the_next_submission(demo):
     from django.db import transaction
 
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012 - the failure must come after the number
         services.next_reference_number(2031)
         raise RuntimeError("the submission failed after taking a number")
     with transaction.atomic():

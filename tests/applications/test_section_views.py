@@ -164,6 +164,7 @@ def test_it_keeps_a_partner_someone_else_deleted_as_a_new_row_when_saving_again(
         draft, 1, [(partner.pk, region, "BVC och förskola", False), (None, municipality, "Skola", False)], 1
     )
     conflict = client.post(url(draft, "partners"), mine)
-    assert conflict.status_code == 200 and "BVC och förskola</textarea>" in conflict.content.decode()
+    assert conflict.status_code == 200
+    assert "BVC och förskola</textarea>" in conflict.content.decode()
     assert client.post(url(draft, "partners"), mine | {"version": 2}).status_code == 302
     assert sorted(p.role for p in draft.partners.all()) == ["BVC och förskola", "Skola"]

@@ -82,7 +82,8 @@ def test_it_refuses_a_start_before_the_run_decision(application):
     application.starts_on = application.call.run_meeting_on
     application.save()
     found = [m for m in messages(application) if m[1] == "id_starts_on"]
-    assert found and "tidigast dagen efter RUN:s beslut" in found[0][2]
+    assert found
+    assert "tidigast dagen efter RUN:s beslut" in found[0][2]
 
 
 def test_it_refuses_a_year_that_does_not_add_up(application):
@@ -98,7 +99,8 @@ def test_it_refuses_more_than_the_calls_budget(application):
     application.call.budget = 500_000
     application.call.save()
     found = [m for m in messages(application) if m[0] == "budget"]
-    assert found and "utlysningens hela budget är 500 000 kr" in found[0][2]
+    assert found
+    assert "utlysningens hela budget är 500 000 kr" in found[0][2]
 
 
 def test_it_needs_a_requested_amount(application):

@@ -150,7 +150,8 @@ def test_it_changes_the_state_through_the_one_transition_function(application, d
 
     assert made == ["submit"]
     application.refresh_from_db()
-    assert application.status == Status.SUBMITTED and application.reference_number
+    assert application.status == Status.SUBMITTED
+    assert application.reference_number
     assert [(e.transition, e.from_status, e.to_status) for e in application.events.all()] == [
         ("submit", Status.DRAFT, Status.SUBMITTED)
     ]

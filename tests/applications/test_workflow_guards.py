@@ -45,7 +45,7 @@ def application_in(demo, state: str) -> Application:
                 outcome="approved",
                 paragraph="12",
                 decided_on=case.run_meeting.held_on,
-                granted={year: 100_000 for year in years_of(case)},
+                granted=dict.fromkeys(years_of(case), 100_000),
                 by=demo.person("secretariat"),
             )
         case.application.refresh_from_db()

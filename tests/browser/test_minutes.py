@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from playwright.sync_api import Page, expect
 
-from reviews import minutes as minutes_service
+from reviews import services as review_services
 from reviews.models import Minutes
 from tests.browser.conftest import assert_accessible, field_label
 from tests.decisions.test_run import hold_meeting
@@ -80,11 +80,13 @@ def test_the_minutes_are_appointed_approved_locked_and_downloaded(portal, demo, 
     download.save_as(path)
     content = path.read_bytes()
     minutes = Minutes.objects.get(meeting=meeting)
-    assert minutes.is_locked and content == minutes.pdf.read()
+    assert minutes.is_locked
+    assert content == minutes.pdf.read()
     text = subprocess.run(  # noqa: S603 - poppler's pdftotext on the downloaded file
         ["/usr/bin/pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
-    assert "Justerat" in text and "§ 1. Språkförskola på Dalaberg" in text
+    assert "Justerat" in text
+    assert "§ 1. Språkförskola på Dalaberg" in text
 
 
 def test_a_withdrawn_item_is_closed_and_the_minutes_are_approved(portal, demo):
@@ -106,7 +108,7 @@ def test_a_withdrawn_item_is_closed_and_the_minutes_are_approved(portal, demo):
 
     # The meeting is held on § 1; the chair and the adjuster approve the minutes.
     hold_meeting(meeting, approve_minutes=False)
-    minutes_service.minutes_prepare(
+    review_services.minutes_prepare(
         meeting=meeting, adjuster=demo.person("steering_member"), by=demo.person("steering_chair")
     )
     for persona in ["steering_chair", "steering_member"]:

@@ -87,7 +87,8 @@ def assert_reflows(portal: Portal, paths: list[str]) -> None:
     wide = {}
     for path in paths:
         response = page.goto(portal.url(path))
-        assert response is not None and response.ok, f"{path} answered {response and response.status}"
+        assert response is not None, f"{path} did not answer"
+        assert response.ok, f"{path} answered {response.status}"
         overflow, parts = scrolls_sideways(page), wide_parts(page)
         if overflow > 0 or parts["hidden"]:
             wide[path] = {"extra pixels": overflow, **parts}
@@ -127,8 +128,14 @@ def test_it_reflows_the_public_pages(portal, cases):
     investment = portfolio.public_investments().order_by("pk").first()
     assert_reflows(
         portal,
-        ["/", "/konto/logga-in/", "/konto/losenord/aterstall/", "/tillganglighet/", "/investeringar/"]
-        + [f"/investeringar/{investment.pk}/"],
+        [
+            "/",
+            "/konto/logga-in/",
+            "/konto/losenord/aterstall/",
+            "/tillganglighet/",
+            "/investeringar/",
+            f"/investeringar/{investment.pk}/",
+        ],
     )
 
 
@@ -220,8 +227,10 @@ def test_it_shows_each_inbox_row_as_a_card_with_its_actions_in_view(portal, demo
         for button in row.locator(".btn").all():
             expect(button).to_be_visible()
             box = button.bounding_box()
-            assert box is not None and reference is not None
-            assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"{button.inner_text()} is out of view: {box}"
+            assert box is not None
+            assert reference is not None
+            assert box["x"] >= 0, f"{button.inner_text()} is out of view: {box}"
+            assert box["x"] + box["width"] <= width, f"{button.inner_text()} is out of view: {box}"
             assert box["y"] < reference["y"], "the actions come first in the card, before the facts"
     actions = rows.filter(has=page.get_by_role("link", name=cases["submitted"].title)).locator(".btn")
     expect(actions.first).to_be_visible()

@@ -133,7 +133,7 @@ def test_a_meeting_is_entered_a_case_forwarded_a_decision_corrected_and_the_budg
         outcome="approved",
         paragraph="142",
         decided_on=day,
-        granted={year: 250_000 for year in years_of(case)},
+        granted=dict.fromkeys(years_of(case), 250_000),
         by=demo.person("secretariat"),
     )
     page = portal.log_in("secretariat")

@@ -54,7 +54,7 @@ def letter_text(letter: DecisionLetter) -> str:
 def split(total: int, years: list[int]) -> dict[int, int]:
     """``total`` over ``years``, the remainder on the last year."""
     share = total // len(years)
-    amounts = {year: share for year in years}
+    amounts = dict.fromkeys(years, share)
     amounts[years[-1]] += total - share * len(years)
     return amounts
 
@@ -124,14 +124,17 @@ def stored_without_rendering(decision: Decision) -> DecisionLetter:
 def test_it_writes_an_approval_letter_with_the_amounts_the_meeting_and_the_obligations(approval, demo, renders):
     letter = letters.letter_store(approval.pk)
 
-    assert renders[0].variant == "pdf/a-3b" and renders[0].tagged  # archival, with a structure for screen readers
+    assert renders[0].variant == "pdf/a-3b"
+    assert renders[0].tagged
 
     text = letter_text(letter)
     assert REFERENCE in text
     assert TITLE in text  # å, ä, ö and the dash intact
-    assert "Västra Götalandsregionen" in text and "Regionutvecklingsnämnden" in text
+    assert "Västra Götalandsregionen" in text
+    assert "Regionutvecklingsnämnden" in text
     assert f"Datum {timezone.localdate().isoformat()}" in text
-    assert f"Totalt {format_kronor(TOTAL)}" in text and "1 234 567 kr" in text
+    assert f"Totalt {format_kronor(TOTAL)}" in text
+    assert "1 234 567 kr" in text
     for granted in approval.granted_years.all():
         assert f"{granted.year} {format_kronor(granted.amount)}" in text
     held_on = approval.case.run_meeting.held_on.isoformat()
@@ -142,10 +145,15 @@ def test_it_writes_an_approval_letter_with_the_amounts_the_meeting_and_the_oblig
     # The reports the group owes: every year, a final report, and the logic model's measures.
     assert "en årlig rapport för varje år med beviljade medel" in text
     assert "en slutrapport" in text
-    assert "Kortsiktiga resultat" in text and "Antal barn" in text and "Räknas varje termin" in text
+    assert "Kortsiktiga resultat" in text
+    assert "Antal barn" in text
+    assert "Räknas varje termin" in text
     # The contact: the partnership's project leader.
-    assert "Sara Lindqvist" in text and "projektledare@demo.simportal.local" in text
-    assert "laglighetsprövning" in text and "inom tre veckor" in text and "anslagstavla" in text
+    assert "Sara Lindqvist" in text
+    assert "projektledare@demo.simportal.local" in text
+    assert "laglighetsprövning" in text
+    assert "inom tre veckor" in text
+    assert "anslagstavla" in text
     assert "Uddevalla" in text
 
 
@@ -154,9 +162,11 @@ def test_it_gives_the_reasons_in_a_rejection_letter(demo):
 
     text = letter_text(letters.letter_store(decision.pk))
 
-    assert "att avslå ansökan" in text and "Avslag" in text
+    assert "att avslå ansökan" in text
+    assert "Avslag" in text
     assert "Insatsen saknar medfinansiering från kommunen." in text
-    assert "Beviljat belopp" not in text and "slutrapport" not in text
+    assert "Beviljat belopp" not in text
+    assert "slutrapport" not in text
     assert "inom tre veckor" in text
 
 
@@ -165,7 +175,8 @@ def test_it_says_what_happens_next_after_a_referral_back(demo):
 
     text = letter_text(letters.letter_store(decision.pk))
 
-    assert "att återremittera ärendet" in text and "Återremiss" in text
+    assert "att återremittera ärendet" in text
+    assert "Återremiss" in text
     assert "Målgruppen behöver avgränsas tydligare." in text
     assert "Vad händer nu" in text
     assert "går tillbaka till projektledaren och styrgruppen för förnyad beredning" in text
@@ -189,7 +200,8 @@ def test_it_names_the_corrected_paragraph_in_a_correction_letter(approval, demo)
     assert "Rättelse av beslut om sociala investeringsmedel" in text
     assert f"en rättelse av RUN:s beslut § 12 ({approval.decided_on.isoformat()})" in text
     assert "Fel belopp för det sista året." in text
-    assert "§ 14" in text and format_kronor(TOTAL - 1) in text
+    assert "§ 14" in text
+    assert format_kronor(TOTAL - 1) in text
     assert letter.filename == "beslutsbrev-sim-2026-0001-paragraf-14-rattelse.pdf"
 
 
@@ -288,7 +300,8 @@ def test_it_sends_anonymous_to_log_in(approval, client):
 
     response = client.get(reverse("run:decision_letter", args=[approval.pk]))
 
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
 
 
 def test_it_says_the_letter_is_being_made_before_it_is_stored(approval, as_persona, renders):
@@ -306,9 +319,9 @@ def test_it_rejects_post(approval, as_persona):
 
 
 def test_the_rule_asks_about_the_decisions_application(approval, demo):
-    assert demo.person("leader").has_perm("reviews.view_decision_letter", approval)
-    assert not demo.person("outsider").has_perm("reviews.view_decision_letter", approval)
-    assert demo.person("secretariat").has_perm("reviews.view_decision_letter", approval)
+    assert demo.person("leader").has_perm("decisions.view_decision_letter", approval)
+    assert not demo.person("outsider").has_perm("decisions.view_decision_letter", approval)
+    assert demo.person("secretariat").has_perm("decisions.view_decision_letter", approval)
 
 
 # --- the links -----------------------------------------------------------------------------
@@ -338,8 +351,10 @@ def test_the_run_pages_link_to_the_letter(approval, as_persona):
     case_page = client.get(reverse("run:case_detail", args=[approval.case_id])).content.decode()
     meeting_page = client.get(reverse("run:meeting_detail", args=[approval.case.run_meeting_id])).content.decode()
 
-    assert "Beslutsbrev (PDF)" in case_page and href in case_page
-    assert "Beslutsbrev (PDF)" in meeting_page and href in meeting_page
+    assert "Beslutsbrev (PDF)" in case_page
+    assert href in case_page
+    assert "Beslutsbrev (PDF)" in meeting_page
+    assert href in meeting_page
 
 
 def test_the_run_meeting_lists_letters_in_a_constant_number_of_queries(demo, as_persona):

@@ -20,7 +20,7 @@ def approve(demo, case, *, per_year=RECOMMENDED_PER_YEAR, paragraph="142", **kwa
         outcome="approved",
         paragraph=paragraph,
         decided_on=case.run_meeting.held_on,
-        granted={year: per_year for year in years_of(case)},
+        granted=dict.fromkeys(years_of(case), per_year),
         by=demo.person("secretariat"),
         **kwargs,
     )
@@ -32,7 +32,7 @@ def correct(demo, decision, *, reason="Fel belopp för det sista året.", per_ye
         correction_reason=reason,
         paragraph=kwargs.pop("paragraph", decision.paragraph),
         decided_on=decision.decided_on,
-        granted={year: per_year for year in years_of(decision.case)},
+        granted=dict.fromkeys(years_of(decision.case), per_year),
         by=demo.person("secretariat"),
         **kwargs,
     )
@@ -205,7 +205,7 @@ def test_the_form_refuses_more_than_recommended(as_persona, demo):
 
 def test_it_requires_an_amount_for_an_approval(demo):
     case = forwarded_case(demo)
-    with pytest.raises(decision_services.DecisionRefused, match="Ange beviljat belopp för minst ett år."):
+    with pytest.raises(decision_services.DecisionRefused, match=r"Ange beviljat belopp för minst ett år\."):
         approve(demo, case, per_year=0)
 
 
@@ -305,7 +305,7 @@ def test_it_writes_the_correction_on_the_timeline(demo):
 def test_it_requires_a_reason_for_a_correction(demo):
     case = forwarded_case(demo)
     original = approve(demo, case)
-    with pytest.raises(decision_services.DecisionRefused, match="Skriv varför beslutet rättas."):
+    with pytest.raises(decision_services.DecisionRefused, match=r"Skriv varför beslutet rättas\."):
         correct(demo, original, reason=" ")
     assert Decision.objects.count() == 1
 

@@ -202,8 +202,10 @@ def test_it_keeps_every_row_and_foreign_key_of_the_moved_tables(before_the_move)
     decision = Decision.objects.get(pk=rows["decision"])
     correction = Decision.objects.get(pk=rows["correction"])
     assert (decision.case_id, decision.recorded_by_id, decision.paragraph) == (rows["case"], rows["user"], "12")
-    assert correction.corrects_id == decision.pk and decision.corrected_by == correction
-    assert not decision.is_current and correction.is_current
+    assert correction.corrects_id == decision.pk
+    assert decision.corrected_by == correction
+    assert not decision.is_current
+    assert correction.is_current
     granted = GrantedYear.objects.get(pk=rows["granted"])
     assert (granted.decision_id, granted.year, granted.amount) == (correction.pk, 2027, 300_000)
     adjustment = BudgetAdjustment.objects.get(pk=rows["adjustment"])

@@ -21,8 +21,8 @@ from applications.models import Application, Event, Message, MessageKind, Status
 from decisions import services as decision_services
 from decisions.models import RunCase, RunMeeting
 from partnership.models import Body, BodyKind, Membership, MembershipRole
-from reviews import meetings
-from reviews import minutes as minutes_service
+from reviews import services as meetings
+from reviews import services as review_services
 from reviews.models import AgendaItem, ItemOutcome, Meeting, VoteChoice
 from tests.factories import accepted_application, complete_application
 from tests.reviews.test_meetings import VOTERS, mark_present, meeting_with, person
@@ -64,14 +64,14 @@ def hold_meeting(
         meetings.agenda_item_close(
             item=item,
             by=chair,
-            recommended_years={year: per_year for year in years} if per_year is not None else None,
+            recommended_years=dict.fromkeys(years, per_year) if per_year is not None else None,
             conditions=conditions,
         )
     if approve_minutes:
         adjuster = person("styrgrupp")
-        minutes = minutes_service.minutes_prepare(meeting=meeting, adjuster=adjuster, by=chair)
-        minutes_service.minutes_approve(minutes=minutes, by=chair)
-        minutes_service.minutes_approve(minutes=minutes, by=adjuster)
+        minutes = review_services.minutes_prepare(meeting=meeting, adjuster=adjuster, by=chair)
+        review_services.minutes_approve(minutes=minutes, by=chair)
+        review_services.minutes_approve(minutes=minutes, by=adjuster)
     return meeting
 
 
@@ -360,7 +360,7 @@ def _case_with_comment_and_decision(demo, meeting, number: int, *, decided: bool
             outcome="approved",
             paragraph=str(200 + number),
             decided_on=meeting.held_on,
-            granted={year: 100_000 for year in years_of(case)},
+            granted=dict.fromkeys(years_of(case), 100_000),
             by=demo.person("secretariat"),
         )
     return case

@@ -117,7 +117,7 @@ def test_it_refuses_to_change_a_run_meeting_once_a_case_is_decided(as_persona, d
 @pytest.mark.parametrize(
     # Koncernkontoret reads RUN's meetings but keeps none; to the others a RUN meeting with none
     # of their cases is not theirs to see at all.
-    "persona, status",
+    ("persona", "status"),
     [("project_leader", 404), ("koncernkontoret", 403), ("steering_member", 404)],
 )
 def test_it_lets_only_the_secretariat_edit_or_cancel_a_run_meeting(as_persona, demo, name, persona, status):

@@ -18,7 +18,7 @@ from decisions import services as decision_services
 from decisions.models import RunMeeting
 from partnership.models import Body, BodyKind
 from partnership.rules import forget_roles
-from reviews import meetings
+from reviews import services as meetings
 from tests.factories import (
     AgendaItemFactory,
     ApplicationFactory,

@@ -14,7 +14,7 @@ from decisions import services as decision_services
 from notifications.catalogue import EVENTS, table_markdown
 from notifications.models import Email, Notification
 from outbox.models import OutboxMessage
-from reviews import meetings
+from reviews import services as meetings
 from tests.decisions.test_run import forwarded_case
 from tests.factories import accepted_application, complete_application
 
@@ -59,7 +59,9 @@ def test_a_submission_tells_the_project_leader_and_koncernkontoret(demo, committ
     assert "Granska ansökan" in message.body
     assert f"/ansokningar/{application.pk}/" in message.body
     html, mimetype = message.alternatives[0]
-    assert mimetype == "text/html" and '<html lang="sv">' in html and "Öppna i SIM-portalen" in html
+    assert mimetype == "text/html"
+    assert '<html lang="sv">' in html
+    assert "Öppna i SIM-portalen" in html
     assert message.extra_headers["Message-ID"].startswith("<email-")
     assert Email.objects.filter(sent_at__isnull=False).count() == 2
 
@@ -127,11 +129,13 @@ def test_a_decision_tells_the_group_its_nsv_chair_the_project_leader_and_the_ste
         "projektledare",
         "styrgrupp",
     } <= recipients
-    assert "sekretariat" not in recipients and "gruppledare-munkedal" not in recipients
+    assert "sekretariat" not in recipients
+    assert "gruppledare-munkedal" not in recipients
     to_leader = mailed_to(demo.person("leader").email)
     assert len(to_leader) == 1
     (filename, content, mimetype) = to_leader[0].attachments[0]
-    assert mimetype == "application/pdf" and content.startswith(b"%PDF-")
+    assert mimetype == "application/pdf"
+    assert content.startswith(b"%PDF-")
     assert filename == decision.letter.filename
     assert "Beslutsbrevet är bifogat som PDF." in to_leader[0].body
 
@@ -140,16 +144,19 @@ def test_work_written_in_a_transaction_that_rolls_back_is_never_done(demo):
     leader = demo.person("leader")
     draft = complete_application(demo.call(), demo.working_group("Uddevalla"), by=leader)
 
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012 - the failure must come after the submission
         services.application_submit(application=draft, by=leader)
         raise RuntimeError("the request failed after the submission")
 
-    assert not OutboxMessage.objects.exists() and mail.outbox == []
+    assert not OutboxMessage.objects.exists()
+    assert mail.outbox == []
 
 
 def test_every_event_has_a_label_a_moment_and_recipients():
     for event in EVENTS.values():
-        assert str(event.label) and str(event.when) and str(event.recipients_text)
+        assert str(event.label)
+        assert str(event.when)
+        assert str(event.recipients_text)
 
 
 def test_the_header_counts_unread_notifications(as_persona, demo):

@@ -107,7 +107,7 @@ def test_a_group_with_a_later_deadline_is_reminded_before_its_own(demo, call_clo
 
 
 def test_members_who_have_not_voted_are_reminded_2_days_before_the_meeting(demo, committed):
-    from reviews import meetings
+    from reviews import services as meetings
 
     with at(1, 9, 0):  # published on 1 December
         meeting = published_agenda(
@@ -187,7 +187,8 @@ def test_a_person_who_chose_the_digest_gets_one_email_a_day(demo, committed):
     digests = [m for m in mail.outbox if leader.email in m.to]
     assert len(digests) == 1
     assert digests[0].subject == "SIM-portalen: dagens sammanfattning 2026-12-02 (2)"
-    assert "Återförvisad för komplettering: " in digests[0].body and "Familjecentral" in digests[0].body
+    assert "Återförvisad för komplettering: " in digests[0].body
+    assert "Familjecentral" in digests[0].body
     assert "Språkstöd i förskolan" in digests[0].body
     assert not Notification.objects.filter(recipient=leader, email__isnull=True).exists()
 
@@ -198,7 +199,7 @@ def test_a_person_chooses_immediate_or_digest_per_kind_of_event(as_persona, demo
     assert page.status_code == 200
     assert "Återförvisad för komplettering" in page.content.decode()
 
-    choices = {key: Delivery.IMMEDIATE for key in preferences_of(demo.person("leader"))}
+    choices = dict.fromkeys(preferences_of(demo.person("leader")), Delivery.IMMEDIATE)
     choices["returned"] = Delivery.DIGEST
     response = client.post(reverse("notifications:preferences"), choices, follow=True)
 
@@ -226,7 +227,8 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(as_persona, d
         key="x", recipient=leader, event="accepted", title="Ansökan är komplett", body="…", url="/ansokningar/"
     )
     response = as_persona("leader").get(reverse("notifications:open", args=[notification.pk]))
-    assert response.status_code == 302 and response.url == "/ansokningar/"
+    assert response.status_code == 302
+    assert response.url == "/ansokningar/"
     notification.refresh_from_db()
     assert notification.is_read
 
@@ -294,11 +296,14 @@ def test_each_person_chooses_only_among_what_their_roles_can_bring(as_persona, c
     from partnership.models import User
 
     leader_page = as_persona("leader").get(reverse("notifications:preferences")).content.decode()
-    assert "Återförvisad för komplettering" in leader_page and "Ärendelista inför RUN" not in leader_page
+    assert "Återförvisad för komplettering" in leader_page
+    assert "Ärendelista inför RUN" not in leader_page
 
     secretariat_page = as_persona("secretariat").get(reverse("notifications:preferences")).content.decode()
-    assert "Ärendelista inför RUN" in secretariat_page and "Återförvisad för komplettering" not in secretariat_page
+    assert "Ärendelista inför RUN" in secretariat_page
+    assert "Återförvisad för komplettering" not in secretariat_page
 
     client.force_login(User.objects.create_user("utan-roll", email="utan@example.se"))
     empty = client.get(reverse("notifications:preferences")).content.decode()
-    assert "Du har ingen roll i SIM spår 2 just nu" in empty and '<form method="post" novalidate>' not in empty
+    assert "Du har ingen roll i SIM spår 2 just nu" in empty
+    assert '<form method="post" novalidate>' not in empty

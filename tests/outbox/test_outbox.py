@@ -33,7 +33,8 @@ def queued_email(email: Email) -> OutboxMessage:
 def test_adding_the_same_work_twice_keeps_one_message(demo):
     first = outbox.outbox_add("event", "event:same", event="accepted", application=1)
     second = outbox.outbox_add("event", "event:same", event="accepted", application=1)
-    assert first.pk == second.pk and OutboxMessage.objects.count() == 1
+    assert first.pk == second.pk
+    assert OutboxMessage.objects.count() == 1
 
 
 def test_a_message_done_once_is_never_done_again(email):
@@ -84,7 +85,8 @@ def test_a_failure_is_retried_later_with_a_growing_wait(email, failing_smtp, set
     before = timezone.now()
     assert outbox.process(message.pk) == "retry"
     message.refresh_from_db()
-    assert message.attempts == 1 and "451" in message.last_error
+    assert message.attempts == 1
+    assert "451" in message.last_error
     first_wait = (message.next_attempt_at - before).total_seconds() - settings.OUTBOX_LEASE_SECONDS
     assert 29 <= first_wait <= 31
     assert outbox.process(message.pk) == "retry"
@@ -106,7 +108,8 @@ def test_it_gives_up_after_the_last_attempt_and_an_operator_can_retry(email, fai
     failing_smtp.failures = 0
     assert outbox.retry_failed(OutboxMessage.objects.failed()) == 1
     message.refresh_from_db()
-    assert message.failed_at is None and message.attempts == 0
+    assert message.failed_at is None
+    assert message.attempts == 0
     assert outbox.process(message.pk) == "done"
     assert len(failing_smtp.sent) == 1
 
@@ -115,7 +118,8 @@ def test_work_on_a_row_that_is_gone_fails_at_once(demo):
     message = OutboxMessage.objects.create(key="letter:999999", kind="decision_letter", payload={"decision": 999999})
     assert outbox.process(message.pk) == "failed"
     message.refresh_from_db()
-    assert message.attempts == 1 and "does not exist" in message.last_error
+    assert message.attempts == 1
+    assert "does not exist" in message.last_error
 
 
 def test_the_sweep_hands_over_what_is_due_and_leases_it(demo, settings, email):
@@ -135,7 +139,8 @@ def test_the_sweep_hands_over_what_is_due_and_leases_it(demo, settings, email):
     assert due.done_at is not None  # in-process here: handing over runs it
     leased.refresh_from_db()
     done.refresh_from_db()
-    assert leased.done_at is None and leased.attempts == 0
+    assert leased.done_at is None
+    assert leased.attempts == 0
 
 
 def test_operators_see_failed_work_and_retry_it_from_the_admin(
@@ -149,7 +154,8 @@ def test_operators_see_failed_work_and_retry_it_from_the_admin(
 
     listing = client.get(reverse("admin:outbox_outboxmessage_changelist"), {"lage": "failed"})
     html = listing.content.decode()
-    assert "SMTPDataError: 451" in html and "Försök igen" in html
+    assert "SMTPDataError: 451" in html
+    assert "Försök igen" in html
 
     confirm_url = reverse("admin:outbox_outboxmessage_retry", args=[message.pk])
     assert "Försök igen" in client.get(confirm_url).content.decode()
@@ -158,7 +164,8 @@ def test_operators_see_failed_work_and_retry_it_from_the_admin(
 
     assert "Arbetet lämnas över till Celery igen." in response.content.decode()
     message.refresh_from_db()
-    assert message.done_at is not None and message.failed_at is None  # in-process: sent at once
+    assert message.done_at is not None
+    assert message.failed_at is None
     assert len(failing_smtp.sent) == 1
 
 

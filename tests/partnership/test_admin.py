@@ -27,7 +27,8 @@ def test_it_lets_the_project_leader_create_a_person_who_is_invited(as_persona, d
     assert response.status_code == 302, response.content.decode()[:2000]
     user = User.objects.get(username="ny-ledamot")
     assert not user.has_usable_password()  # they choose their own through the invitation
-    assert not user.is_staff and not user.is_superuser
+    assert not user.is_staff
+    assert not user.is_superuser
     assert [m.to for m in mail.outbox] == [["nina.ny@example.se"]]
 
 
@@ -66,7 +67,8 @@ def test_it_ignores_a_forged_superuser_field(as_persona, demo):
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     member.refresh_from_db()
-    assert not member.is_superuser and not member.is_staff
+    assert not member.is_superuser
+    assert not member.is_staff
 
 
 def test_it_lists_memberships_with_filters_and_search(as_persona):

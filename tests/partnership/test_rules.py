@@ -107,7 +107,7 @@ def test_it_hides_the_outsiders_view_of_another_groups_submitted_application(dem
 
 
 def test_it_shows_steering_members_only_what_is_on_their_published_meetings(demo, submitted):
-    from reviews import meetings
+    from reviews import services as meetings
 
     assert not can(demo, "steering_chair", "applications.view_application", submitted)
     project_leader = demo.person("project_leader")

@@ -25,7 +25,7 @@ from decisions.models import DecisionLetter
 from notifications.models import Email
 from outbox.models import OutboxMessage
 from partnership.models import User
-from reviews import minutes as minutes_service
+from reviews import services as review_services
 from reviews.models import ItemOutcome, Meeting, Minutes
 from simportal.admin import RECORD_MODELS, RecordAdminMixin, check_records_are_read_only
 from tests.decisions.test_run import forwarded_case
@@ -39,18 +39,18 @@ MILLION = 1_000_000
 
 @pytest.fixture
 def superuser(db):
-    return User.objects.create_superuser("systemforvaltare", "it@vgregion.se", "x")  # noqa: S106
+    return User.objects.create_superuser("systemforvaltare", "it@vgregion.se", "x")
 
 
 @pytest.fixture
 def locked_meeting(demo) -> Meeting:
     """A held meeting whose minutes the chair and the adjuster approved (so they are locked)."""
     meeting = build_meeting(demo)
-    minutes = minutes_service.minutes_prepare(
+    minutes = review_services.minutes_prepare(
         meeting=meeting, adjuster=demo.person("steering_member"), by=demo.person("project_leader")
     )
-    minutes_service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
-    minutes_service.minutes_approve(minutes=minutes, by=demo.person("steering_member"))
+    review_services.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+    review_services.minutes_approve(minutes=minutes, by=demo.person("steering_member"))
     assert Minutes.objects.get(meeting=meeting).is_locked
     return meeting
 
@@ -337,7 +337,7 @@ def test_it_shows_the_records_the_operators_need_in_the_admin():
     } <= shown
 
 
-@pytest.mark.parametrize("label, admin_class", _admins_of_records(), ids=lambda v: getattr(v, "__name__", v))
+@pytest.mark.parametrize(("label", "admin_class"), _admins_of_records(), ids=lambda v: getattr(v, "__name__", v))
 def test_it_lets_nobody_add_change_or_delete_a_record(rf, superuser, label, admin_class, demo):
     model = apps.get_model(label)
     if isinstance(admin_class, type) and issubclass(admin_class, admin.options.InlineModelAdmin):

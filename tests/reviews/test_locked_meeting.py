@@ -3,8 +3,8 @@
 import pytest
 
 from partnership.models import User
-from reviews import meetings
-from reviews import minutes as minutes_service
+from reviews import services as meetings
+from reviews import services as review_services
 from tests.reviews.test_minutes import build_meeting
 
 pytestmark = pytest.mark.django_db
@@ -14,9 +14,9 @@ def test_it_refuses_to_change_the_attendance_of_a_meeting_with_locked_minutes(de
     meeting = build_meeting(demo)
     chair = User.objects.get(username="styrgrupp-ordf")
     adjuster = User.objects.get(username="styrgrupp")
-    minutes = minutes_service.minutes_prepare(meeting=meeting, adjuster=adjuster, by=chair)
-    minutes_service.minutes_approve(minutes=minutes, by=chair)
-    assert minutes_service.minutes_approve(minutes=minutes, by=adjuster).locked
+    minutes = review_services.minutes_prepare(meeting=meeting, adjuster=adjuster, by=chair)
+    review_services.minutes_approve(minutes=minutes, by=chair)
+    assert review_services.minutes_approve(minutes=minutes, by=adjuster).locked
 
     with pytest.raises(meetings.MeetingRefused) as refused:
         meetings.attendance_record(meeting=meeting, present=[chair.pk], by=chair)

@@ -21,9 +21,10 @@ from notifications.models import Notification
 from outbox.models import OutboxMessage
 from outbox.tasks import outbox_process
 from partnership.models import Body, BodyKind, Membership, MembershipRole, Partnership
-from reviews import meetings
-from reviews.minutes import MinutesError, minutes_approve, minutes_prepare
+from reviews import services as meetings
+from reviews.minutes import MinutesError
 from reviews.models import ItemOutcome, Meeting
+from reviews.services import minutes_approve, minutes_prepare
 from tests.factories import UserFactory, accepted_application
 from tests.reviews.test_meetings import meeting_with
 
@@ -337,7 +338,7 @@ def test_it_gives_404_to_the_project_leader_of_another_partnership(
 
 
 @pytest.mark.parametrize("name", ["reviews:meeting_edit", "reviews:meeting_cancel"])
-@pytest.mark.parametrize("persona, status", [("steering_chair", 403), ("steering_member", 403), ("leader", 404)])
+@pytest.mark.parametrize(("persona", "status"), [("steering_chair", 403), ("steering_member", 403), ("leader", 404)])
 def test_it_lets_only_the_project_leader_edit_or_cancel(as_persona, demo, name, persona, status):
     meeting = meeting_with(demo, accepted_application(demo))
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from applications import services, workflow
 from applications.models import Event, Message, MessageKind, Status
 from partnership.models import User
-from reviews import meetings
+from reviews import services as meetings
 from reviews.models import AgendaItem, Attendance, ItemOutcome, Meeting
 from tests.factories import accepted_application, at, complete_application
 
@@ -212,7 +212,8 @@ def test_it_builds_the_agenda_through_the_pages(as_persona, demo):
     client = as_persona("project_leader")
     url = reverse("reviews:agenda", args=[meeting.pk])
     page = client.get(url).content.decode()
-    assert "Första" in page and "Andra" in page
+    assert "Första" in page
+    assert "Andra" in page
     for application in (first, second):
         response = client.post(url, {"ny-application": application.pk, "ny-summary": "Sammanfattning."})
         assert response.status_code == 302
@@ -307,7 +308,7 @@ MEETING_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("name,per_item", MEETING_PAGES)
+@pytest.mark.parametrize(("name", "per_item"), MEETING_PAGES)
 @pytest.mark.parametrize("persona", ["outsider", "leader", "secretariat", "nsv_chair"])
 def test_it_gives_404_to_people_outside_the_steering_group(as_persona, demo, name, per_item, persona):
     meeting = meeting_with(demo, complete(demo))
@@ -315,7 +316,7 @@ def test_it_gives_404_to_people_outside_the_steering_group(as_persona, demo, nam
     assert as_persona(persona).get(reverse(name, args=args)).status_code == 404
 
 
-@pytest.mark.parametrize("name,per_item", MEETING_PAGES)
+@pytest.mark.parametrize(("name", "per_item"), MEETING_PAGES)
 def test_it_gives_404_to_members_before_publishing(as_persona, demo, name, per_item):
     meeting = meeting_with(demo, complete(demo), published=False)
     args = [meeting.pk, meeting.items.get().pk] if per_item else [meeting.pk]

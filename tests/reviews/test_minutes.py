@@ -13,8 +13,9 @@ from applications import services
 from outbox.models import OutboxMessage
 from outbox.tasks import outbox_process
 from partnership.models import User
-from reviews import meetings
 from reviews import minutes as service
+from reviews import services as meetings
+from reviews import services as review_services
 from reviews.models import (
     Meeting,
     Minutes,
@@ -96,16 +97,16 @@ def meeting(demo):
 
 
 def appointed(meeting, demo) -> Minutes:
-    return service.minutes_prepare(
+    return review_services.minutes_prepare(
         meeting=meeting, adjuster=demo.person("steering_member"), by=demo.person("project_leader")
     )
 
 
 def approved_by_both(meeting, demo, django_capture_on_commit_callbacks) -> Minutes:
     minutes = appointed(meeting, demo)
-    service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+    review_services.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
     with django_capture_on_commit_callbacks(execute=True):
-        service.minutes_approve(minutes=minutes, by=demo.person("steering_member"))
+        review_services.minutes_approve(minutes=minutes, by=demo.person("steering_member"))
     minutes.refresh_from_db()
     return minutes
 
@@ -140,10 +141,12 @@ def test_it_numbers_the_items_by_paragraph_with_attendance_votes_and_outcomes(me
     assert first.recommended_amount == 1_234_567
     year = first.item.application.starts_on.year
     assert first.recommended_years == [(year, 600_000), (year + 1, 634_567)]
-    assert second.casting_vote_used and second.outcome_label == "Avstyrks"
+    assert second.casting_vote_used
+    assert second.outcome_label == "Avstyrks"
     assert second.tally == [("Tillstyrker", 1), ("Avstyrker", 1), ("Avstår", 1)]
     assert second.recommended_amount is None
-    assert third.is_returned and third.questions.startswith("Hur når ni")
+    assert third.is_returned
+    assert third.questions.startswith("Hur når ni")
     assert data.recommended_total == 1_234_567
     assert data.recommended_per_year == [(year, 600_000), (year + 1, 634_567)]
     assert data.all_items_closed
@@ -163,7 +166,8 @@ def test_it_shows_each_paragraph_on_the_page(meeting, as_persona):
         assert heading in page
     assert "Per Sandberg anmälde jäv och deltog inte i ärendet." in page
     assert "Leder den sökande enheten (BVC Dalaberg)." in page
-    assert "1 234 567 kr" in page and "634 567 kr" in page
+    assert "1 234 567 kr" in page
+    assert "634 567 kr" in page
     assert "ordföranden använde sin utslagsröst" in page
     assert "Återrapportering efter första året." in page
     assert "Hur når ni familjerna som inte söker stöd själva?" in page
@@ -175,7 +179,8 @@ def test_it_gives_404_to_the_group_leader_and_sends_anonymous_to_log_in(meeting,
     assert as_persona("leader").get(reverse("minutes:detail", args=[meeting.pk])).status_code == 404
     client.logout()
     response = client.get(reverse("minutes:detail", args=[meeting.pk]))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
 
 
 def test_it_renders_a_draft_pdf_with_the_content(meeting, as_persona, tmp_path):
@@ -211,14 +216,14 @@ def test_it_lets_the_chair_appoint_the_adjuster_through_the_form(meeting, demo, 
 @pytest.mark.parametrize("username", ["styrgrupp-capio", "styrgrupp-ordf", "koncernkontoret", "projektledare"])
 def test_it_refuses_an_absent_member_the_chair_an_adjunct_or_a_non_member_as_adjuster(meeting, demo, username):
     with pytest.raises(service.MinutesError):
-        service.minutes_prepare(
+        review_services.minutes_prepare(
             meeting=meeting, adjuster=User.objects.get(username=username), by=demo.person("project_leader")
         )
 
 
 def test_it_refuses_appointment_by_an_ordinary_member(meeting, demo):
     with pytest.raises(PermissionDenied):
-        service.minutes_prepare(
+        review_services.minutes_prepare(
             meeting=meeting, adjuster=demo.person("steering_member"), by=demo.person("steering_member")
         )
 
@@ -230,30 +235,36 @@ def test_it_locks_the_minutes_when_the_chair_and_the_adjuster_have_approved(
     meeting, demo, django_capture_on_commit_callbacks
 ):
     minutes = appointed(meeting, demo)
-    first = service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
-    assert first.as_chair and not first.locked
+    first = review_services.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+    assert first.as_chair
+    assert not first.locked
     minutes.refresh_from_db()
-    assert minutes.chair_approved_by == demo.person("steering_chair") and not minutes.is_locked
+    assert minutes.chair_approved_by == demo.person("steering_chair")
+    assert not minutes.is_locked
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        second = service.minutes_approve(minutes=minutes, by=demo.person("steering_member"))
+        second = review_services.minutes_approve(minutes=minutes, by=demo.person("steering_member"))
 
-    assert second.locked and len(callbacks) == 1
+    assert second.locked
+    assert len(callbacks) == 1
     minutes.refresh_from_db()
-    assert minutes.is_locked and minutes.adjuster_approved_at is not None
-    assert minutes.pdf and len(minutes.pdf_sha256) == 64
+    assert minutes.is_locked
+    assert minutes.adjuster_approved_at is not None
+    assert minutes.pdf
+    assert len(minutes.pdf_sha256) == 64
 
 
 def test_it_queues_the_pdf_only_when_the_approval_commits(meeting, demo, django_capture_on_commit_callbacks):
     minutes = appointed(meeting, demo)
-    service.minutes_approve(minutes=minutes, by=demo.person("steering_member"))
+    review_services.minutes_approve(minutes=minutes, by=demo.person("steering_member"))
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+        review_services.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
 
     assert len(callbacks) == 1
     minutes.refresh_from_db()
-    assert minutes.is_locked and not minutes.pdf  # nothing rendered before the commit
+    assert minutes.is_locked
+    assert not minutes.pdf
 
 
 def test_it_refuses_approval_while_an_item_is_open(demo):
@@ -261,7 +272,7 @@ def test_it_refuses_approval_while_an_item_is_open(demo):
     minutes = appointed(meeting, demo)
 
     with pytest.raises(service.MinutesError, match="§ 2"):
-        service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+        review_services.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
     minutes.refresh_from_db()
     assert minutes.chair_approved_at is None
 
@@ -270,7 +281,7 @@ def test_it_refuses_approval_before_an_adjuster_is_appointed(meeting, demo):
     minutes = Minutes.objects.create(meeting=meeting)
 
     with pytest.raises(service.MinutesError, match="justerare"):
-        service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+        review_services.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
 
 
 @pytest.mark.parametrize("persona", ["project_leader", "koncernkontoret", "leader", "secretariat"])
@@ -278,31 +289,31 @@ def test_it_refuses_approval_by_anyone_but_the_chair_and_the_adjuster(meeting, d
     minutes = appointed(meeting, demo)
 
     with pytest.raises(PermissionDenied):
-        service.minutes_approve(minutes=minutes, by=demo.person(persona))
+        review_services.minutes_approve(minutes=minutes, by=demo.person(persona))
 
 
 def test_it_refuses_approval_by_a_member_who_is_not_the_adjuster(meeting, demo):
     minutes = appointed(meeting, demo)
 
     with pytest.raises(PermissionDenied):
-        service.minutes_approve(minutes=minutes, by=User.objects.get(username="styrgrupp-narhalsan"))
+        review_services.minutes_approve(minutes=minutes, by=User.objects.get(username="styrgrupp-narhalsan"))
 
 
 def test_it_refuses_a_second_approval_by_the_same_person(meeting, demo):
     minutes = appointed(meeting, demo)
-    service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+    review_services.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
 
     with pytest.raises(service.MinutesError, match="redan"):
-        service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+        review_services.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
 
 
 def test_it_refuses_to_approve_or_reappoint_locked_minutes(meeting, demo, django_capture_on_commit_callbacks):
     minutes = approved_by_both(meeting, demo, django_capture_on_commit_callbacks)
 
     with pytest.raises(service.MinutesLocked):
-        service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+        review_services.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
     with pytest.raises(service.MinutesLocked):
-        service.minutes_prepare(
+        review_services.minutes_prepare(
             meeting=meeting, adjuster=User.objects.get(username="styrgrupp-narhalsan"), by=demo.person("project_leader")
         )
 
@@ -318,7 +329,8 @@ def test_it_approves_through_the_pages_and_shows_justerat(meeting, demo, client,
         assert client.post(url, {"confirm": "on"}).status_code == 302
 
     page = client.get(reverse("minutes:detail", args=[meeting.pk])).content.decode()
-    assert "Justerat" in page and "Justera protokollet" not in page
+    assert "Justerat" in page
+    assert "Justera protokollet" not in page
     download = client.get(reverse("minutes:pdf", args=[meeting.pk]))
     assert download.status_code == 200
     stored = Minutes.objects.get(meeting=meeting)
@@ -328,8 +340,8 @@ def test_it_approves_through_the_pages_and_shows_justerat(meeting, demo, client,
 
 def test_it_says_the_pdf_is_on_its_way_when_locked_but_not_yet_stored(meeting, demo, as_persona):
     minutes = appointed(meeting, demo)
-    service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
-    service.minutes_approve(minutes=minutes, by=demo.person("steering_member"))  # on_commit never runs here
+    review_services.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+    review_services.minutes_approve(minutes=minutes, by=demo.person("steering_member"))  # on_commit never runs here
 
     response = as_persona("project_leader").get(reverse("minutes:pdf", args=[meeting.pk]))
 
@@ -396,9 +408,11 @@ def test_the_task_stores_the_pdf_once(meeting, demo, django_capture_on_commit_ca
     content = minutes.pdf.read()
     assert hashlib.sha256(content).hexdigest() == sha256
     text = pdf_text(content, tmp_path)
-    assert "Justerat" in text and "Utkast" not in text
+    assert "Justerat" in text
+    assert "Utkast" not in text
     assert "§ 3. Familjestöd på vårdcentralen" in text
-    assert "Karin Ek" in text and "Anders Holm" in text
+    assert "Karin Ek" in text
+    assert "Anders Holm" in text
 
 
 def test_the_task_refuses_minutes_that_are_not_locked(meeting, demo):
@@ -412,11 +426,12 @@ def test_the_task_refuses_minutes_that_are_not_locked(meeting, demo):
 
 def test_it_stops_offering_approval_to_who_has_already_approved(meeting, demo, as_persona):
     minutes = appointed(meeting, demo)
-    service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+    review_services.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
     client = as_persona("steering_chair")
 
     assert "Justera protokollet</a>" not in client.get(reverse("minutes:detail", args=[meeting.pk])).content.decode()
     page = client.get(reverse("minutes:approve", args=[meeting.pk])).content.decode()
-    assert "Du har redan justerat protokollet." in page and 'name="confirm"' not in page
+    assert "Du har redan justerat protokollet." in page
+    assert 'name="confirm"' not in page
     client.force_login(demo.person("steering_member"))
     assert "Justera protokollet</a>" in client.get(reverse("minutes:detail", args=[meeting.pk])).content.decode()

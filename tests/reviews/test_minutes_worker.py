@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from reviews import minutes as service
+from reviews import services as review_services
 from reviews.models import Minutes
 from tests.reviews.test_minutes import build_meeting
 
@@ -16,14 +16,14 @@ TIMEOUT = 30
 
 def test_it_stores_the_pdf_in_a_real_worker_after_the_second_approval(demo, celery_worker, settings):
     meeting = build_meeting(demo)
-    minutes = service.minutes_prepare(
+    minutes = review_services.minutes_prepare(
         meeting=meeting, adjuster=demo.person("steering_member"), by=demo.person("project_leader")
     )
-    service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+    review_services.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
     assert not Minutes.objects.get(pk=minutes.pk).pdf  # one approval: nothing queued
 
     started = time.monotonic()
-    service.minutes_approve(minutes=minutes, by=demo.person("steering_member"))  # commits, then queues
+    review_services.minutes_approve(minutes=minutes, by=demo.person("steering_member"))  # commits, then queues
 
     while not (stored := Minutes.objects.get(pk=minutes.pk)).pdf:
         if time.monotonic() - started > TIMEOUT:

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from reviews import meetings
+from reviews import selectors as review_selectors
+from reviews import services as meetings
 from reviews.models import AgendaItem, Vote, VoteChoice
 from tests.reviews.test_meetings import VOTERS, complete, mark_present, meeting_with, person
 
@@ -53,7 +54,7 @@ def test_it_counts_every_simultaneous_vote_exactly_once(demo):
     assert Vote.objects.filter(item=item).count() == len(VOTERS)
     assert set(Vote.objects.filter(item=item).values_list("member_id", flat=True)) == {m.pk for m in members}
     mark_present(meeting, *VOTERS)
-    count = meetings.count_item(AgendaItem.objects.get(pk=item.pk))
+    count = review_selectors.count_item(AgendaItem.objects.get(pk=item.pk))
     assert (count.tally.recommend, count.tally.not_recommend, count.tally.abstain) == (4, 2, 1)
 
 
@@ -61,14 +62,13 @@ def test_it_keeps_one_vote_per_member_when_each_changes_it_at_the_same_moment(de
     meeting = meeting_with(demo, complete(demo, "Munkedal"))
     item = meeting.items.get()
     members = [person(username) for username in VOTERS]
-    actions = []
-    for member in members:
-        for choice in (VoteChoice.RECOMMEND, VoteChoice.NOT_RECOMMEND):
-            actions.append(
-                lambda member=member, choice=choice: meetings.vote_cast(
-                    item=AgendaItem.objects.get(pk=item.pk), member=member, choice=choice
-                )
-            )
+    actions = [
+        lambda member=member, choice=choice: meetings.vote_cast(
+            item=AgendaItem.objects.get(pk=item.pk), member=member, choice=choice
+        )
+        for member in members
+        for choice in (VoteChoice.RECOMMEND, VoteChoice.NOT_RECOMMEND)
+    ]
 
     results, errors = run_together(actions)
 
@@ -135,5 +135,6 @@ def test_it_makes_a_vote_wait_while_the_item_is_being_closed_and_then_refuses_it
         )
     voter.join(timeout=30)
 
-    assert len(outcome) == 1 and isinstance(outcome[0], meetings.MeetingRefused)
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], meetings.MeetingRefused)
     assert not Vote.objects.filter(item=item).exists()

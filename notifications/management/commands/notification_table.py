@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from notifications.catalogue import table_markdown
@@ -6,5 +8,5 @@ from notifications.catalogue import table_markdown
 class Command(BaseCommand):
     help = "Print the table of events and who is told about them (as README shows it)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(table_markdown())

@@ -5,8 +5,10 @@ With REDIS_URL set, run ``celery -A simportal beat`` instead (docker-compose doe
 
 import signal
 import time
+from argparse import ArgumentParser
+from typing import Any, cast
 
-from celery.schedules import maybe_schedule
+from celery.schedules import BaseSchedule, maybe_schedule
 from django.core.management.base import BaseCommand
 
 from simportal.celery import app
@@ -15,20 +17,20 @@ from simportal.celery import app
 class Command(BaseCommand):
     help = "Run the periodic tasks (outbox sweep, reminders, daily digest) in-process, as beat would."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run every periodic task once and stop.")
 
-    def handle(self, *args, once: bool = False, **options):
+    def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
         app.loader.import_default_modules()  # registers the tasks of every app
-        entries = {
-            name: (entry["task"], maybe_schedule(entry["schedule"], app=app))
-            for name, entry in app.conf.beat_schedule.items()
-        }
+        entries: dict[str, tuple[str, BaseSchedule]] = {}
+        for name, entry in app.conf.beat_schedule.items():
+            # A number of seconds or a timedelta becomes a schedule here.
+            entries[name] = (entry["task"], cast(BaseSchedule, maybe_schedule(entry["schedule"], app=app)))
         started = app.now()
         last_run = dict.fromkeys(entries, started)
         stopping = False
 
-        def stop(*_args):
+        def stop(*_args: object) -> None:
             nonlocal stopping
             stopping = True
 
@@ -42,7 +44,7 @@ class Command(BaseCommand):
                 last_run[name] = app.now()
                 try:
                     result = app.tasks[task].apply().get(propagate=True)
-                except Exception as error:  # one failing task must not stop the others
+                except Exception as error:  # noqa: BLE001 - one failing task must not stop the others
                     self.stderr.write(f"{name}: {error!r}")
                 else:
                     if result:

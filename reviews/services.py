@@ -1,8 +1,10 @@
-"""Steering-group meetings: scheduling, the agenda, attendance, recusals (jäv), votes
-and closing an item. One service per write, keyword-only, one durable transaction.
+"""Every write of the steering group: scheduling, the agenda, attendance, recusals (jäv),
+votes, closing an item, editing and cancelling a meeting, the minutes' adjuster and approval,
+and closing an item whose application is withdrawn. One service per write, keyword-only,
+one durable transaction.
 
-The rules of the vote (quorum, majority, the chair's casting vote) are pure functions
-at the top of this module, so they can be read and tested without a database.
+The rules of the vote (quorum, majority, the chair's casting vote) are pure functions in
+``reviews.tally``; what a page reads is in ``reviews.selectors``.
 
 A state change of an application goes through the workflow (``applications.workflow``)
 and writes its timeline event in the same transaction, as ``applications.services`` does.
@@ -13,32 +15,36 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import services
-from applications.models import Application, Message, MessageKind, Partner, Status
-from outbox.services import event_add
-from partnership.models import Body, BodyKind, Membership, Municipality, User
-from partnership.rules import VOTING_ROLES
+from applications.models import Application, EventKind, Message, MessageKind, Status
+from outbox.models import OutboxKind
+from outbox.services import event_add, outbox_add
+from partnership.models import Body, BodyKind, User
+from partnership.rules import roles_of
 
-from .minutes import MinutesLocked, ensure_minutes_open
+from .minutes import MinutesError, MinutesLocked, adjuster_candidates, ensure_minutes_open, locked_minutes
 from .models import (
     AgendaItem,
     Attendance,
     ItemOutcome,
     Meeting,
     MeetingVoter,
+    Minutes,
     RecommendedYear,
     Recusal,
     Vote,
     VoteChoice,
-    voting_memberships_on,
 )
+from .selectors import count_item, current_members, voting_memberships
+from .tally import CastingVoteNeeded, decide
 
 
 class MeetingRefused(Exception):
@@ -48,173 +54,6 @@ class MeetingRefused(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-# --- the rules of the vote (pure) ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Tally:
-    recommend: int = 0
-    not_recommend: int = 0
-    abstain: int = 0
-
-    @property
-    def cast(self) -> int:
-        """Votes cast for or against; abstentions are not cast."""
-        return self.recommend + self.not_recommend
-
-    @property
-    def total(self) -> int:
-        return self.cast + self.abstain
-
-    @property
-    def is_tie(self) -> bool:
-        return self.recommend == self.not_recommend
-
-    @classmethod
-    def of(cls, choices: Iterable[str]) -> Tally:
-        choices = list(choices)
-        return cls(
-            recommend=choices.count(VoteChoice.RECOMMEND),
-            not_recommend=choices.count(VoteChoice.NOT_RECOMMEND),
-            abstain=choices.count(VoteChoice.ABSTAIN),
-        )
-
-
-def has_quorum(*, voting_members: int, taking_part: int) -> bool:
-    """More than half of the group's voting members are present and not recused."""
-    return voting_members > 0 and taking_part * 2 > voting_members
-
-
-def majority(tally: Tally) -> str | None:
-    """The outcome the votes cast give, or None for a tie (the chair's casting vote decides)."""
-    if tally.recommend > tally.not_recommend:
-        return ItemOutcome.RECOMMENDED
-    if tally.not_recommend > tally.recommend:
-        return ItemOutcome.NOT_RECOMMENDED
-    return None
-
-
-@dataclass(frozen=True)
-class Result:
-    outcome: str
-    casting_vote_used: bool
-
-
-def decide(tally: Tally, *, casting_vote: str | None = None) -> Result:
-    """The outcome of an item: the majority of votes cast; a tie is decided by the chair.
-
-    ``casting_vote`` is a ``VoteChoice`` (recommend / not recommend); it is needed only
-    for a tie and ignored otherwise.
-    """
-    outcome = majority(tally)
-    if outcome is not None:
-        return Result(outcome=outcome, casting_vote_used=False)
-    if casting_vote == VoteChoice.RECOMMEND:
-        return Result(outcome=ItemOutcome.RECOMMENDED, casting_vote_used=True)
-    if casting_vote == VoteChoice.NOT_RECOMMEND:
-        return Result(outcome=ItemOutcome.NOT_RECOMMENDED, casting_vote_used=True)
-    raise MeetingRefused(
-        _("Rösterna är lika. Ordföranden avgör med sin utslagsröst: välj tillstyrka eller avstyrka."),
-        field="casting_vote",
-    )
-
-
-# --- reads the services and the pages share ---------------------------------------------
-
-
-def voting_memberships(meeting: Meeting) -> QuerySet[Membership]:
-    """The memberships with a vote (chair, vice chair, members) valid on the meeting's day:
-    not the adjunct, not the project leader."""
-    return voting_memberships_on(meeting.steering_group_id, meeting.day)
-
-
-def voting_member_ids(meeting: Meeting) -> set[int]:
-    """Who may vote at the meeting: frozen when the meeting opened (see ``Meeting.voting_member_ids``)."""
-    return set(meeting.voting_member_ids())
-
-
-def present_ids(meeting: Meeting) -> set[int]:
-    return set(meeting.attendance.filter(present=True).values_list("person_id", flat=True))
-
-
-@dataclass(frozen=True)
-class ItemCount:
-    """Everything the chair needs to close an item: who takes part, the votes, the quorum."""
-
-    voting_members: int
-    taking_part: frozenset[int]
-    tally: Tally  # the votes that count: voting members present and not recused
-    received: Tally  # every vote received so far
-
-    @property
-    def not_counted(self) -> int:
-        """Votes from members not (yet) recorded as present."""
-        return self.received.total - self.tally.total
-
-    @property
-    def quorate(self) -> bool:
-        return has_quorum(voting_members=self.voting_members, taking_part=len(self.taking_part))
-
-    @property
-    def quorum_needed(self) -> int:
-        return self.voting_members // 2 + 1
-
-    @property
-    def outcome(self) -> str | None:
-        return majority(self.tally)
-
-
-def count_item(item: AgendaItem, *, voters: set[int] | None = None, present: set[int] | None = None) -> ItemCount:
-    """Count an item's votes. Only votes of voting members recorded as present and not
-    recused count. ``voters`` and ``present`` may be passed when counting a whole agenda."""
-    voters = voting_member_ids(item.meeting) if voters is None else voters
-    present = present_ids(item.meeting) if present is None else present
-    recused = {r.member_id for r in item.recusals.all()}
-    taking_part = (voters & present) - recused
-    votes = [(v.member_id, v.choice) for v in item.votes.all()]
-    counted = [choice for member_id, choice in votes if member_id in taking_part]
-    return ItemCount(
-        voting_members=len(voters),
-        taking_part=frozenset(taking_part),
-        tally=Tally.of(counted),
-        received=Tally.of(choice for _member_id, choice in votes),
-    )
-
-
-def conflict_reasons(membership: Membership | None, application: Application) -> list[str]:
-    """Why a member may have a conflict of interest (jäv) on an application; empty when none is seen.
-
-    Suggested when the member represents one of the application's partner units, or a unit
-    or organisation belonging to one of the applying municipalities. Only a suggestion:
-    the member decides and declares.
-    """
-    if membership is None:
-        return []
-    reasons: list[str] = []
-    unit = membership.unit
-    partner_unit_ids = {p.unit_id for p in _partners(application) if p.unit_id}
-    if unit is not None and unit.pk in partner_unit_ids:
-        reasons.append(_("Du företräder %(unit)s, som är samverkanspart i ansökan.") % {"unit": unit.name})
-    municipality_ids = {m.pk for m in _municipalities(application)}
-    organisations = [o for o in (unit.organisation if unit else None, membership.organisation) if o is not None]
-    for organisation in organisations:
-        if organisation.municipality_id in municipality_ids:
-            reasons.append(
-                _("Du företräder %(organisation)s, och %(municipality)s är sökande kommun.")
-                % {"organisation": organisation.name, "municipality": organisation.municipality}
-            )
-            break
-    return reasons
-
-
-def _partners(application: Application) -> list[Partner]:
-    return list(application.partners.all())
-
-
-def _municipalities(application: Application) -> list[Municipality]:
-    return list(application.municipalities.all())
 
 
 # --- writes -----------------------------------------------------------------------------
@@ -340,31 +179,11 @@ def meeting_publish(*, meeting: Meeting, by: User) -> Meeting:
     return meeting
 
 
-def may_record_attendance(user: User, meeting: Meeting) -> bool:
-    return bool(user.has_perm("reviews.manage_meeting", meeting) or user.has_perm("reviews.chair_meeting", meeting))
-
-
-def current_members(meeting: Meeting) -> list[Membership]:
-    """One membership per person in the steering group on the meeting's day (the voting one first), for attendance."""
-    seen: dict[int, Membership] = {}
-    memberships = (
-        Membership.objects.current(meeting.day)
-        .filter(body_id=meeting.steering_group_id)
-        .select_related("person", "unit", "organisation")
-        .order_by("person__last_name", "person__first_name", "pk")
-    )
-    for membership in memberships:
-        known = seen.get(membership.person_id)
-        if known is None or (membership.role in VOTING_ROLES and known.role not in VOTING_ROLES):
-            seen[membership.person_id] = membership
-    return list(seen.values())
-
-
 @transaction.atomic(durable=True)
 def attendance_record(*, meeting: Meeting, present: Iterable[int], by: User) -> list[Attendance]:
     """Record who of the steering group's current members is present (everyone else: absent)."""
     meeting = _locked_meeting(meeting)
-    if not may_record_attendance(by, meeting):
+    if not by.has_perm("reviews.record_attendance", meeting):
         raise PermissionDenied
     if meeting.is_cancelled:
         raise MeetingRefused(_("Mötet är inställt. Ingen närvaro antecknas."))
@@ -521,7 +340,10 @@ def agenda_item_close(
             )
             % {"present": len(count.taking_part), "members": count.voting_members, "needed": count.quorum_needed}
         )
-    result = decide(count.tally, casting_vote=casting_vote)
+    try:
+        result = decide(count.tally, casting_vote=casting_vote)
+    except CastingVoteNeeded as tie:
+        raise MeetingRefused(tie.message, field=tie.field) from tie
     name = "recommend" if result.outcome == ItemOutcome.RECOMMENDED else "not_recommend"
     amounts: dict[int, int] = {}
     if result.outcome == ItemOutcome.RECOMMENDED:
@@ -561,23 +383,6 @@ def agenda_item_return(*, item: AgendaItem, by: User, questions: str) -> AgendaI
     item.questions = questions
     item.save(update_fields=["closed_at", "closed_by", "outcome", "questions"])
     return item
-
-
-def complete_applications_for(meeting: Meeting) -> QuerySet[Application]:
-    """Applications the project leader can put on this meeting's agenda."""
-    partnership_id = meeting.steering_group.partnership_id
-    if partnership_id is None:
-        # Unreachable: a steering group belongs to a partnership (body_partnership_body_has_partnership).
-        return Application.objects.none()
-    return (
-        Application.objects.filter(
-            call__partnership_id=partnership_id,
-            status__in=[Status.COMPLETE, Status.REFERRED_BACK],
-        )
-        .exclude(agenda_items__meeting=meeting)
-        .select_related("working_group__municipality")
-        .order_by("submitted_at", "pk")
-    )
 
 
 # --- editing and cancelling a meeting ----------------------------------------------------------
@@ -681,3 +486,129 @@ def meeting_cancel(*, meeting: Meeting, reason: str, by: User) -> Meeting:
     if meeting.is_published:
         event_add("meeting_cancelled", key=f"meeting_cancelled:{meeting.pk}", by=by, meeting=meeting.pk)
     return meeting
+
+
+# --- an application withdrawn while on an agenda --------------------------------------------
+# Without this the item stays open for ever and the meeting's minutes can never be approved
+# (the minutes need every item closed). The closing goes into the minutes (the item's outcome
+# is *återtagen*) and onto the application's timeline.
+
+
+def close_withdrawn(
+    sender: Any, *, application: Application, from_status: str, by: User, message: str = "", **kwargs: Any
+) -> None:
+    """Receiver of ``applications.signals.application_withdrawn``."""
+    if from_status == Status.ON_AGENDA:
+        _close_agenda_items(application, by=by)
+
+
+def _close_agenda_items(application: Application, *, by: User) -> None:
+    items = (
+        AgendaItem.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("meeting")
+        .filter(application=application, closed_at__isnull=True)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for item in items:
+        # Minutes with an open item cannot have been approved; this keeps an approval out meanwhile.
+        ensure_minutes_open(item.meeting_id)
+        item.closed_at = now
+        item.closed_by = by
+        item.outcome = ItemOutcome.WITHDRAWN
+        item.save(update_fields=["closed_at", "closed_by", "outcome"])
+        services.timeline_note(
+            application=application,
+            kind=EventKind.CASE_CLOSED,
+            by=by,
+            message=_("Styrgruppsmöte %(date)s, § %(position)s: punkten avslutad, ansökan återtagen.")
+            % {"date": item.meeting.day.isoformat(), "position": item.position},
+        )
+
+
+# --- the minutes: the adjuster and the approval ---------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def minutes_prepare(*, meeting: Meeting, adjuster: User, by: User) -> Minutes:
+    """Appoint the adjuster of a meeting's minutes (the project leader or the chair does)."""
+    if not by.has_perm("reviews.appoint_adjuster", meeting):
+        raise PermissionDenied
+    meeting = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        raise MinutesError(_("Mötet är inställt och har inget protokoll att justera."))
+    if adjuster not in adjuster_candidates(meeting):
+        raise MinutesError(
+            _(
+                "Justeraren ska vara en ledamot med rösträtt i styrgruppen som var närvarande vid mötet, "
+                "och inte ordföranden."
+            )
+        )
+    Minutes.objects.get_or_create(meeting=meeting)
+    minutes = Minutes.objects.select_for_update(no_key=True).get(meeting=meeting)
+    if minutes.is_locked:
+        raise MinutesLocked(_("Protokollet är redan justerat och låst."))
+    if minutes.adjuster_approved_at is not None and minutes.adjuster_id != adjuster.pk:
+        raise MinutesError(_("Justeraren har redan justerat protokollet och kan inte bytas ut."))
+    if minutes.adjuster_id != adjuster.pk:
+        minutes.adjuster = adjuster
+        minutes.save(update_fields=["adjuster"])
+    return minutes
+
+
+@dataclass(frozen=True)
+class Approval:
+    minutes: Minutes
+    as_chair: bool
+    locked: bool
+
+
+@transaction.atomic(durable=True)
+def minutes_approve(*, minutes: Minutes, by: User) -> Approval:
+    """The chair's or the adjuster's approval; the second one locks the minutes and
+    queues the final PDF after the commit."""
+    minutes = locked_minutes(minutes.pk)
+    if not by.has_perm("reviews.approve_minutes", minutes):
+        raise PermissionDenied
+    if minutes.is_locked:
+        raise MinutesLocked(_("Protokollet är redan justerat och låst."))
+    if timezone.now() < minutes.meeting.starts_at:
+        raise MinutesError(
+            _("Protokollet justeras efter mötet. Det kan justeras från %(start)s, när mötet har börjat.")
+            % {"start": f"{timezone.localtime(minutes.meeting.starts_at):%Y-%m-%d %H:%M}"}
+        )
+    if minutes.adjuster_id is None:
+        raise MinutesError(_("Ingen justerare är utsedd ännu. Projektledaren eller ordföranden utser justeraren."))
+    open_items = list(
+        minutes.meeting.items.filter(closed_at__isnull=True).order_by("position").values_list("position", flat=True)
+    )
+    if open_items:
+        paragraphs = ", ".join(f"§ {position}" for position in open_items)
+        raise MinutesError(
+            _("Protokollet kan justeras först när alla punkter är avslutade. Öppna punkter: %(paragraphs)s.")
+            % {"paragraphs": paragraphs}
+        )
+    is_chair = minutes.meeting.steering_group_id in roles_of(by).chaired_steering_groups
+    is_adjuster = minutes.adjuster_id == by.pk
+    if is_chair and is_adjuster:
+        raise MinutesError(_("Ordföranden och justeraren ska vara två olika personer. Utse en annan justerare."))
+    now = timezone.now()
+    if is_chair:
+        if minutes.chair_approved_at is not None:
+            raise MinutesError(_("Ordföranden har redan justerat protokollet."))
+        minutes.chair_approved_by = by
+        minutes.chair_approved_at = now
+        fields = ["chair_approved_by", "chair_approved_at"]
+    else:
+        if minutes.adjuster_approved_at is not None:
+            raise MinutesError(_("Du har redan justerat protokollet."))
+        minutes.adjuster_approved_at = now
+        fields = ["adjuster_approved_at"]
+    locked = minutes.chair_approved_at is not None and minutes.adjuster_approved_at is not None
+    if locked:
+        minutes.locked_at = now
+        fields.append("locked_at")
+    minutes.save(update_fields=fields)
+    if locked:
+        outbox_add(OutboxKind.MINUTES_PDF, f"minutes:{minutes.pk}", minutes=minutes.pk)
+    return Approval(minutes=minutes, as_chair=is_chair, locked=locked)
