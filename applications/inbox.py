@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -331,19 +332,40 @@ def export_header() -> list[str]:
     ]
 
 
-def export_rows(applications: Iterable[Application]) -> Iterator[list[Any]]:
-    """One row per application: text, the amount as a whole number, the date as a date."""
-    for application in applications:
-        group = application.working_group
+# The columns of an export, read straight from the database (no model objects): reference
+# number, title, working group, municipality, call, state, requested total, submitted at.
+EXPORT_COLUMNS = (
+    "reference_number",
+    "title",
+    "working_group__name",
+    "working_group__municipality__name",
+    "call__name",
+    "status",
+    "requested_total",
+    "submitted_at",
+)
+EXPORT_CHUNK = 2000  # rows fetched from the database at a time, and rows per written chunk of CSV
+
+
+def export_rows(applications: QuerySet[Application]) -> Iterator[list[Any]]:
+    """One row per application: text, the amount as a whole number, the date as a date.
+
+    Rows come from ``values_list`` through a server-side cursor, so memory stays flat
+    whatever the number of rows; the state's label is looked up once per export.
+    """
+    labels = {value: str(label) for value, label in Status.choices}
+    tz = timezone.get_current_timezone()
+    rows = applications.values_list(*EXPORT_COLUMNS).iterator(chunk_size=EXPORT_CHUNK)
+    for reference, title, group, municipality, call, status, requested, submitted_at in rows:
         yield [
-            application.reference_number or "",
-            application.title,
-            group.name if group else "",
-            group.municipality.name if group and group.municipality else "",
-            application.call.name,
-            str(application.get_status_display()),
-            int(application.requested_total),
-            timezone.localtime(application.submitted_at).date() if application.submitted_at else None,
+            reference or "",
+            title,
+            group or "",
+            municipality or "",
+            call,
+            labels.get(status, status),
+            int(requested or 0),
+            submitted_at.astimezone(tz).date() if submitted_at else None,
         ]
 
 
@@ -362,43 +384,75 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def export_csv(applications: Iterable[Application]) -> bytes:
-    """CSV as Swedish Excel opens it: UTF-8 with a byte-order mark, ``;`` between fields."""
+def export_csv(rows: Iterable[list[Any]]) -> Iterator[bytes]:
+    """CSV as Swedish Excel opens it: UTF-8 with a byte-order mark, ``;`` between fields.
+
+    Written in chunks as the rows arrive: the first bytes (the header) go out before the
+    first row is read.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(export_header())
-    for row in export_rows(applications):
+    yield buffer.getvalue().encode("utf-8-sig")
+    buffer.seek(0)
+    buffer.truncate()
+    for number, row in enumerate(rows, start=1):
         writer.writerow([_csv_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
+        if number % EXPORT_CHUNK == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
 
 
-def export_xlsx(applications: Iterable[Application]) -> bytes:
-    """An Excel workbook: a bold header row, amounts as numbers, dates as dates."""
+def export_xlsx(rows: Iterable[list[Any]]) -> Iterator[bytes]:
+    """An Excel workbook: a bold header row, amounts as numbers, dates as dates.
+
+    openpyxl's write-only mode writes each row as it comes, into a temporary file; the
+    finished file is then sent in chunks (a workbook is a zip, whose directory comes last).
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = gettext("Inkorg")
-    sheet.append(export_header())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row_number, row in enumerate(export_rows(applications), start=2):
-        for column_number, value in enumerate(row, start=1):
-            cell = sheet.cell(row=row_number, column=column_number, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            elif isinstance(value, int):
-                cell.number_format = "#,##0"
-            elif isinstance(value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(gettext("Inkorg"))
     for letter, width in zip("ABCDEFGH", (16, 48, 32, 16, 40, 28, 18, 12), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    bold = Font(bold=True)
+    header = []
+    for title in export_header():
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for count, row in enumerate(rows, start=1):  # noqa: B007 - the last number is the row count
+        cells: list[Any] = []
+        for value in row:
+            if isinstance(value, str) and value.startswith("="):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+                cells.append(cell)
+            elif isinstance(value, int):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "#,##0"
+                cells.append(cell)
+            elif isinstance(value, datetime.date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "yyyy-mm-dd"
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
+    sheet.auto_filter.ref = f"A1:H{count + 1}"
+    with tempfile.TemporaryFile() as file:
+        workbook.save(file)
+        file.seek(0)
+        while chunk := file.read(64 * 1024):
+            yield chunk
 
 
 EXPORTS = {

@@ -40,19 +40,22 @@ def applications(demo):
 
 
 def export(client, **query):
+    """The export, read to its end (inside the caller's query count)."""
     response = client.get(reverse("inbox:export"), query)
     assert response.status_code == 200
+    assert response.streaming, "an export is streamed, not built in memory first"
+    response.body = b"".join(response.streaming_content)
     return response
 
 
 def read_csv(response) -> list[list[str]]:
-    content = response.content
+    content = response.body
     assert content.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, so that Excel reads å, ä and ö"
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
 
 def read_xlsx(response) -> list[tuple]:
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(response.body))
     return list(workbook.active.iter_rows(values_only=True))
 
 
@@ -106,7 +109,7 @@ def test_it_exports_the_filtered_list_as_xlsx_with_numbers_and_dates(as_persona,
             datetime.datetime(2026, 11, 23),  # noqa: DTZ001 - openpyxl reads a date cell back as a naive midnight
         )
     ]
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.body)).active
     assert sheet["A1"].font.b
     assert sheet["G2"].data_type == "n"
     assert sheet["H2"].is_date
@@ -133,7 +136,7 @@ def test_it_never_lets_a_title_become_a_formula(as_persona, demo):
     client = as_persona("project_leader")
 
     assert read_csv(export(client, format="csv"))[1][1] == '\'=HYPERLINK("http://example.com","Klicka")'
-    sheet = load_workbook(io.BytesIO(export(client, format="xlsx").content)).active
+    sheet = load_workbook(io.BytesIO(export(client, format="xlsx").body)).active
     assert sheet["B2"].data_type == "s"
     assert sheet["B2"].value == '=HYPERLINK("http://example.com","Klicka")'
 
@@ -166,3 +169,32 @@ def test_it_uses_the_same_number_of_queries_for_5_and_200_applications(as_person
     assert len(small) == len(large) == 4
     rows = read_csv(response) if export_format == "csv" else read_xlsx(response)
     assert len(rows) == 201
+
+
+def test_the_csv_starts_before_the_last_row_is_read():
+    from applications import inbox
+
+    read = []
+
+    def rows():
+        for number in range(1, 5001):
+            read.append(number)
+            yield [f"SIM 2026/{number:04d}", "Insats", "Grupp", "Kommun", "Utlysning", "Inskickad", 1000, None]
+
+    chunks = inbox.export_csv(rows())
+    first = next(chunks)
+    assert first.startswith(b"\xef\xbb\xbfDiarienummer;")
+    assert read == [], "the header goes out before any row is read"
+    second = next(chunks)
+    assert len(read) < 5000, "rows go out in chunks while later rows are still unread"
+    assert second.count(b"\r\n") == inbox.EXPORT_CHUNK
+    rest = b"".join(chunks)
+    assert len(read) == 5000
+    assert (first + second + rest).count(b"\r\n") == 5001
+
+
+def test_the_workbook_has_a_filter_over_every_row_and_a_frozen_header(as_persona, demo, applications):
+    sheet = load_workbook(io.BytesIO(export(as_persona("project_leader"), format="xlsx").body)).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:H3"
+    assert sheet.column_dimensions["B"].width == 48
