@@ -39,6 +39,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
 from simportal.formatting import group_thousands
+from simportal.forms import ExplainedErrorsMixin
 
 from .identity_numbers import TextScanner, find_personal_identity_number, no_personal_identity_number
 
@@ -599,7 +600,7 @@ def _scan_markup(chunks: Iterator[bytes], scanner: TextScanner) -> None:
 # --- the form ------------------------------------------------------------------------------
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(ExplainedErrorsMixin, forms.Form):
     file = forms.FileField(
         label=_("Fil"),
         help_text=_("PDF, Word (DOCX), Excel (XLSX) eller OpenDocument-text (ODT), högst 20 MB."),

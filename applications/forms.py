@@ -7,11 +7,16 @@ import datetime
 from typing import TypedDict
 
 from django import forms
+from django.core.validators import MaxLengthValidator
+from django.forms.utils import ErrorDict
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partnership.models import Municipality, Organisation, Unit
-from simportal.forms import KronorField
+from simportal.forms import DATE_HINT, ExplainedErrorsMixin, KronorField, TypedDateField, mark_optional
 
 from .models import (
     Application,
@@ -21,32 +26,109 @@ from .models import (
     LogicModelRow,
     Partner,
 )
+from .sections import BY_KEY
 from .validators import no_personal_identity_number
 
 TEXTAREA = forms.Textarea(attrs={"rows": 6})
 
+# The longest text each long field takes, in characters; the page counts down to it as you type.
+TEXT_LIMITS: dict[str, int] = {
+    "purpose": 3000,
+    "problem": 5000,
+    "target_group": 3000,
+    "content": 6000,
+    "evidence": 4000,
+    "child_rights": 3000,
+    "follow_up": 4000,
+    "implementation": 3000,
+    "role": 1000,
+    "description": 1000,
+    "indicator": 1000,
+    "measurement": 1000,
+    "justification": 2000,
+    "message": 10_000,
+    "body": 10_000,
+    "reason": 2000,
+}
 
-class VersionedForm(forms.Form):
-    """Every section form carries the version it was opened at (optimistic locking)."""
+VERSION_MESSAGES = {
+    "required": _("Sidan saknar avsnittets version. Ladda om sidan och skriv in ändringarna igen."),
+    "invalid": _("Sidan saknar avsnittets version. Ladda om sidan och skriv in ändringarna igen."),
+    "min_value": _("Sidan saknar avsnittets version. Ladda om sidan och skriv in ändringarna igen."),
+}
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+def version_field() -> forms.IntegerField:
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages=VERSION_MESSAGES)
+
+
+def _base_name(name: str) -> str:
+    """A criterion's or a budget year's field by what it asks: ``evidence_justification`` -> ``justification``."""
+    if name.startswith(("cost_", "requested_", "cofinancing_")):
+        return name.split("_", 1)[0]
+    if name.endswith(("_fulfilment", "_justification")):
+        return name.rsplit("_", 1)[1]
+    return name
 
 
 def _guard_text_fields(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
+    for name, field in form.fields.items():
         if isinstance(field, forms.CharField):
             field.validators.append(no_personal_identity_number)
+            limit = TEXT_LIMITS.get(_base_name(name))
+            if limit and isinstance(field.widget, forms.Textarea):
+                _limit_text(field, limit)
 
 
-class SectionModelForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+def _limit_text(field: forms.CharField, limit: int) -> None:
+    """A long text's limit, counted live on the page (``static/js/character-count.js``).
+    The box has no ``maxlength``: like GOV.UK's character count, you may type past the
+    limit and then shorten; the form refuses what is too long, and says by how much."""
+    if field.max_length is None or field.max_length > limit:
+        field.max_length = limit
+        field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs.pop("maxlength", None)
+    field.widget.attrs["data-character-limit"] = str(field.max_length)
+    most = gettext("Du kan skriva upp till %(limit)s tecken.") % {
+        "limit": f"{field.max_length:,}".replace(",", "\u00a0")
+    }
+    # Marked, so that the live count (which says the same and more) can stand in its place.
+    hint = format_html('<span class="character-limit-hint">{}</span>', most)
+    field.help_text = format_html("{} {}", field.help_text, hint) if field.help_text else hint
+
+
+def mark_needed(form: forms.BaseForm, section: str) -> None:
+    """Mark what submission needs, from the section's definition (``sections.SECTIONS``):
+    the fields it needs are left as they are, every other one says "(frivilligt)"."""
+    needed = set(BY_KEY[section].needed)
+    for name, field in form.fields.items():
+        if field.widget.is_hidden:
+            continue
+        if _base_name(name) in needed:
+            field.needed = True  # type: ignore[attr-defined]
+        else:
+            mark_optional(field)
+
+
+class VersionedForm(ExplainedErrorsMixin, forms.Form):
+    """Every section form carries the version it was opened at (optimistic locking)."""
+
+    version = version_field()
+
+
+class SectionModelForm(ExplainedErrorsMixin, forms.ModelForm):
+    section = ""
+    version = version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _guard_text_fields(self)
+        mark_needed(self, self.section)
 
 
 class BasicsForm(SectionModelForm):
+    section = "basics"
+
     class Meta:
         model = Application
         fields = ["title", "municipalities", "project_owner"]
@@ -69,6 +151,8 @@ class BasicsForm(SectionModelForm):
 
 
 class PurposeForm(SectionModelForm):
+    section = "purpose"
+
     class Meta:
         model = Application
         fields = ["purpose", "problem"]
@@ -83,6 +167,8 @@ class PurposeForm(SectionModelForm):
 
 
 class TargetGroupForm(SectionModelForm):
+    section = "target_group"
+
     class Meta:
         model = Application
         fields = ["target_group", "target_age_min", "target_age_max", "expected_children", "expected_families"]
@@ -98,6 +184,8 @@ class TargetGroupForm(SectionModelForm):
 
 
 class ContentForm(SectionModelForm):
+    section = "content"
+
     class Meta:
         model = Application
         fields = ["content", "evidence", "child_rights"]
@@ -110,16 +198,15 @@ class ContentForm(SectionModelForm):
 
 
 class PeriodForm(SectionModelForm):
+    section = "period"
+
     class Meta:
         model = Application
         fields = ["starts_on", "ends_on"]
-        widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
+        field_classes = {"starts_on": TypedDateField, "ends_on": TypedDateField}
         help_texts = {
-            "starts_on": _("Skriv datum som 2027-04-01."),
-            "ends_on": _("Sista dagen med finansiering från RUN."),
+            "starts_on": DATE_HINT,
+            "ends_on": format_lazy("{} {}", _("Sista dagen med finansiering från RUN."), DATE_HINT),
         }
 
     def clean(self):
@@ -131,6 +218,8 @@ class PeriodForm(SectionModelForm):
 
 
 class FollowUpForm(SectionModelForm):
+    section = "follow_up"
+
     class Meta:
         model = Application
         fields = ["follow_up", "implementation"]
@@ -149,7 +238,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{obj.name} – {obj.organisation.name} ({side})"
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(ExplainedErrorsMixin, forms.ModelForm):
     class Meta:
         model = Partner
         fields = ["unit", "role"]
@@ -165,6 +254,7 @@ class PartnerForm(forms.ModelForm):
         )
         self.fields["unit"].required = True
         _guard_text_fields(self)
+        mark_needed(self, "partners")
 
 
 class RebasingInlineFormSet(forms.BaseInlineFormSet):
@@ -179,6 +269,40 @@ class RebasingInlineFormSet(forms.BaseInlineFormSet):
         if data is not None and kwargs.get("instance") is not None:
             data = self._rebased(data, kwargs.get("prefix") or self.get_default_prefix(), kwargs["instance"])
         super().__init__(data, *args, **kwargs)
+
+    def rows(self) -> list[dict]:
+        """The rows as the page shows them: a removed row stays in the form, hidden, until
+        the section is saved (then it is deleted); the others are numbered 1, 2, 3 …"""
+        shown, rows = 0, []
+        for index, form in enumerate(self.forms):
+            removed = bool(self.can_delete and form["DELETE"].value())
+            if not removed:
+                shown += 1
+            rows.append({"form": form, "index": index, "number": shown, "removed": removed})
+        return rows
+
+    def without_errors(self) -> RebasingInlineFormSet:
+        """Show the rows as typed after a row was added or removed, without judging them:
+        nothing is saved, and the person has not asked to save yet."""
+        for form in self.forms:
+            form._errors = ErrorDict()
+        self._errors = [form._errors for form in self.forms]
+        self._non_form_errors = self.error_class()
+        return self
+
+    @staticmethod
+    def with_rows_changed(data, prefix: str, *, add: bool, remove: str | None):
+        """The posted rows with one more empty row (``add``) or with row ``remove`` marked for deletion."""
+        data = data.copy()
+        try:
+            total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+        except ValueError:
+            return data
+        if add:
+            data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
+        if remove is not None and remove.isdigit() and int(remove) < total:
+            data[f"{prefix}-{int(remove)}-DELETE"] = "on"
+        return data
 
     @classmethod
     def _rebased(cls, data, prefix: str, instance):
@@ -252,7 +376,7 @@ PartnerFormSet = forms.inlineformset_factory(
 )
 
 
-class LogicRowForm(forms.ModelForm):
+class LogicRowForm(ExplainedErrorsMixin, forms.ModelForm):
     class Meta:
         model = LogicModelRow
         fields = ["level", "description", "indicator", "measurement"]
@@ -267,6 +391,7 @@ class LogicRowForm(forms.ModelForm):
         # A blank first choice keeps an untouched extra row empty (and ignored).
         self.fields["level"].choices = [("", "–"), *LogicLevel.choices]
         _guard_text_fields(self)
+        mark_needed(self, "logic_model")
 
 
 LogicRowFormSet = forms.inlineformset_factory(
@@ -302,6 +427,7 @@ class CriteriaForm(VersionedForm):
                 initial=answer.justification if answer else "",
             )
         _guard_text_fields(self)
+        mark_needed(self, "criteria")
 
     def answers(self) -> list[tuple[str, str, str]]:
         return [
@@ -330,6 +456,10 @@ class BudgetRow(TypedDict):
     cofinancing: dict[int, int]
 
 
+COFINANCER = "cofinancer"
+COFINANCERS_SHOWN = "cofinancers_shown"
+
+
 class BudgetForm(VersionedForm):
     """Cost, amount requested from RUN and each partner's co-financing, per year."""
 
@@ -337,8 +467,12 @@ class BudgetForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.application = application
         self.years = budget_years(application)
-        self.partners = list(application.partners.select_related("unit"))
+        self.all_partners = list(application.partners.select_related("unit"))
         existing = {b.year: b for b in application.budget_years.prefetch_related("co_financing")}
+        shown = self._cofinancers(existing)
+        # The partners whose co-financing is in the table; the others can be added in place.
+        self.partners = [p for p in self.all_partners if p.pk in shown]
+        self.other_partners = [p for p in self.all_partners if p.pk not in shown]
         for year in self.years:
             row = existing.get(year)
             cofinancing = {c.partner_id: c.amount for c in row.co_financing.all()} if row else {}
@@ -353,6 +487,38 @@ class BudgetForm(VersionedForm):
                     _("Medfinansiering %(partner)s %(year)s") % {"partner": partner.display_name, "year": year},
                     cofinancing.get(partner.pk),
                 )
+        mark_needed(self, "budget")
+
+    def _cofinancers(self, existing) -> set[int]:
+        """Which partners' co-financing the table shows: as the page posted them; before
+        that, those with co-financing saved, or every partner while none has any."""
+        ids = {p.pk for p in self.all_partners}
+        if self.is_bound and COFINANCERS_SHOWN in self.data:
+            return {int(v) for v in self.data.getlist(COFINANCER) if v.isdigit()} & ids
+        if self.is_bound:
+            return ids
+        saved = {c.partner_id for row in existing.values() for c in row.co_financing.all() if c.amount}
+        return saved or ids
+
+    @staticmethod
+    def with_cofinancers_changed(data, *, add: str | None, remove: str | None):
+        """The posted budget with partner ``add`` put in the table or partner ``remove`` taken out."""
+        data = data.copy()
+        shown = [v for v in data.getlist(COFINANCER) if v.isdigit()]
+        if add and add.isdigit() and add not in shown:
+            shown.append(add)
+        if remove in shown:
+            shown.remove(remove)
+            for key in [k for k in data if k.startswith("cofinancing_") and k.endswith(f"_{remove}")]:
+                del data[key]
+        data.setlist(COFINANCER, shown)
+        data[COFINANCERS_SHOWN] = "1"
+        return data
+
+    def without_errors(self) -> BudgetForm:
+        """Show the table as typed after a co-financing partner was added or removed, unjudged."""
+        self._errors = ErrorDict()
+        return self
 
     @staticmethod
     def _amount(label, initial) -> KronorField:
@@ -387,7 +553,10 @@ class BudgetForm(VersionedForm):
             year: {
                 "cost": self.cleaned_data.get(f"cost_{year}") or 0,
                 "requested": self.cleaned_data.get(f"requested_{year}") or 0,
-                "cofinancing": {p.pk: self.cleaned_data.get(f"cofinancing_{year}_{p.pk}") or 0 for p in self.partners},
+                # A partner taken out of the table co-finances nothing.
+                "cofinancing": {
+                    p.pk: self.cleaned_data.get(f"cofinancing_{year}_{p.pk}") or 0 for p in self.all_partners
+                },
             }
             for year in self.years
         }
@@ -426,7 +595,7 @@ def budget_totals(form_data, years: list[int], partner_ids: list[int]) -> dict:
     }
 
 
-class WorkingGroupChoiceForm(forms.Form):
+class WorkingGroupChoiceForm(ExplainedErrorsMixin, forms.Form):
     """The first step for a person in several working groups: which group writes the application."""
 
     working_group = forms.ModelChoiceField(
@@ -452,7 +621,7 @@ class CallChoiceField(forms.ModelChoiceField):
         return _("%(call)s – sista dag %(deadline)s") % {"call": obj.name, "deadline": deadline}
 
 
-class NewApplicationForm(forms.Form):
+class NewApplicationForm(ExplainedErrorsMixin, forms.Form):
     title = forms.CharField(
         label=_("Insatsens namn"),
         max_length=200,
@@ -479,7 +648,7 @@ class NewApplicationForm(forms.Form):
             self.fields["call"].initial = calls[0].pk
 
 
-class MessageForm(forms.Form):
+class MessageForm(ExplainedErrorsMixin, forms.Form):
     body = forms.CharField(
         label=_("Meddelande"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -488,7 +657,7 @@ class MessageForm(forms.Form):
     )
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(ExplainedErrorsMixin, forms.Form):
     message = forms.CharField(
         label=_("Meddelande"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -506,11 +675,13 @@ class TransitionForm(forms.Form):
             )
 
 
-class DeadlineExtensionForm(forms.Form):
+class DeadlineExtensionForm(ExplainedErrorsMixin, forms.Form):
     deadline = forms.DateTimeField(
         label=_("Ny sista dag och tid"),
-        help_text=_("Skriv som 2027-02-15 12:00."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Skriv datum och tid som ÅÅÅÅ-MM-DD TT:MM, t.ex. 2027-02-15 12:00."),
+        # A plain text box, taken as typed: no browser widget showing another format than the hint.
+        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"autocomplete": "off", "spellcheck": "false"}, format="%Y-%m-%d %H:%M"),
     )
     reason = forms.CharField(
         label=_("Skäl"),

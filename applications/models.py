@@ -18,7 +18,7 @@ class Status(models.TextChoices):
 
     DRAFT = "draft", _("Utkast")
     SUBMITTED = "submitted", _("Inskickad")
-    RETURNED = "returned", _("Åter för komplettering")
+    RETURNED = "returned", _("Återförvisad för komplettering")
     COMPLETE = "complete", _("Komplett")
     ON_AGENDA = "on_agenda", _("På styrgruppens dagordning")
     RECOMMENDED = "recommended", _("Tillstyrkt av styrgruppen")
@@ -249,6 +249,16 @@ class LogicLevel(models.TextChoices):
     OUTPUTS = "outputs", _("Prestationer")
     SHORT_TERM = "short_term", _("Kortsiktiga resultat")
     LONG_TERM = "long_term", _("Långsiktiga effekter")
+
+
+def logic_level_order() -> models.Case:
+    """The logic model's own order for ``order_by``: resources, activities, outputs,
+    short-term outcomes, long-term effects (not the alphabetical order of the keys)."""
+    return models.Case(
+        *(models.When(level=level.value, then=models.Value(index)) for index, level in enumerate(LogicLevel)),
+        default=models.Value(len(LogicLevel)),
+        output_field=models.IntegerField(),
+    )
 
 
 class LogicModelRow(models.Model):

@@ -22,6 +22,9 @@ class SectionSpec:
     kind: str  # "fields", "partners", "budget", "logic", "criteria", "attachments"
     fields: tuple[str, ...] = field(default_factory=tuple)
     complete: Callable[[Application], bool] = lambda application: True
+    # The form fields the submission rules (``submission.py``) need; every other field of the
+    # section's form is optional and its label says "(frivilligt)". A test keeps the two in step.
+    needed: tuple[str, ...] = field(default_factory=tuple)
 
 
 def _filled(application: Application, *names: str) -> bool:
@@ -56,6 +59,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "fields",
         ("title", "municipalities", "project_owner"),
         lambda a: _filled(a, "title", "project_owner_id") and a.municipalities.exists(),
+        needed=("title", "municipalities", "project_owner"),
     ),
     SectionSpec(
         "partners",
@@ -63,6 +67,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         _("Minst en enhet från regionen och en från kommunen, och vad var och en gör."),
         "partners",
         complete=_partners_complete,
+        needed=("unit", "role"),
     ),
     SectionSpec(
         "purpose",
@@ -71,6 +76,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "fields",
         ("purpose", "problem"),
         lambda a: _filled(a, "purpose", "problem"),
+        needed=("purpose", "problem"),
     ),
     SectionSpec(
         "target_group",
@@ -79,6 +85,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "fields",
         ("target_group", "target_age_min", "target_age_max", "expected_children", "expected_families"),
         lambda a: _filled(a, "target_group", "target_age_min", "target_age_max", "expected_children"),
+        needed=("target_group", "target_age_min", "target_age_max", "expected_children"),
     ),
     SectionSpec(
         "content",
@@ -87,6 +94,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "fields",
         ("content", "evidence", "child_rights"),
         lambda a: _filled(a, "content", "evidence", "child_rights"),
+        needed=("content", "evidence", "child_rights"),
     ),
     SectionSpec(
         "period",
@@ -95,6 +103,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "fields",
         ("starts_on", "ends_on"),
         lambda a: _filled(a, "starts_on", "ends_on"),
+        needed=("starts_on", "ends_on"),
     ),
     SectionSpec(
         "budget",
@@ -102,6 +111,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         _("Kostnad, sökt belopp och medfinansiering per år."),
         "budget",
         complete=_budget_complete,
+        needed=("cost", "requested"),
     ),
     SectionSpec(
         "logic_model",
@@ -109,6 +119,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         _("Resurser, aktiviteter, prestationer, resultat och effekter – med indikatorer."),
         "logic",
         complete=_logic_complete,
+        needed=("level", "description", "indicator"),
     ),
     SectionSpec(
         "follow_up",
@@ -117,6 +128,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "fields",
         ("follow_up", "implementation"),
         lambda a: _filled(a, "follow_up", "implementation"),
+        needed=("follow_up", "implementation"),
     ),
     SectionSpec(
         "criteria",
@@ -124,6 +136,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         _("Hur insatsen uppfyller de nio kriterierna för sociala investeringar."),
         "criteria",
         complete=_criteria_complete,
+        needed=("fulfilment", "justification"),
     ),
     SectionSpec(
         "attachments",

@@ -1,6 +1,8 @@
 """Reads of applications. Each selector owns its joins, so a list's query count
 is decided here."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -10,7 +12,8 @@ from partnership.models import Body, Call, User
 from partnership.rules import Roles, roles_of
 from partnership.selectors import calls_open_to
 
-from .models import Application, Attachment, Event, Message, Section, Status
+from . import submission
+from .models import Application, Attachment, Event, LogicModelRow, Message, Section, Status, logic_level_order
 from .sections import SECTIONS, SectionSpec
 from .snapshots import Change, changes
 
@@ -116,6 +119,62 @@ def section_overview(application: Application) -> list[tuple[SectionSpec, Sectio
     """Every section in order with its saved state (None: never opened)."""
     saved = {s.key: s for s in application.sections.select_related("updated_by")}
     return [(spec, saved.get(spec.key)) for spec in SECTIONS]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One section on the task list: its state and what submission still misses in it."""
+
+    spec: SectionSpec
+    section: Section | None
+    state: str  # "complete", "in_progress", "not_started", or "optional" (nothing is needed)
+    missing: list[submission.Problem]
+
+    @property
+    def done(self) -> bool:
+        return self.state in {"complete", "optional"}
+
+
+@dataclass(frozen=True)
+class TaskList:
+    tasks: list[Task]
+
+    @property
+    def done(self) -> int:
+        return sum(task.done for task in self.tasks)
+
+    @property
+    def total(self) -> int:
+        return len(self.tasks)
+
+
+def task_list(application: Application) -> TaskList:
+    """Every section with what the submission rules still miss in it (the deadline aside:
+    that is no section's to fix). A section is *Klar* when its rules find nothing."""
+    saved = {s.key: s for s in application.sections.select_related("updated_by")}
+    missing: dict[str, list[submission.Problem]] = {}
+    for rule in submission.RULES:
+        for problem in rule(application):
+            missing.setdefault(problem.section, []).append(problem)
+    tasks = []
+    for spec in SECTIONS:
+        section = saved.get(spec.key)
+        found = missing.get(spec.key, [])
+        if not spec.needed:
+            state = "optional"
+        elif not found:
+            state = "complete"
+        elif section is not None and section.updated_at is not None:
+            state = "in_progress"
+        else:
+            state = "not_started"
+        tasks.append(Task(spec=spec, section=section, state=state, missing=found))
+    return TaskList(tasks=tasks)
+
+
+def logic_rows(application: Application) -> QuerySet[LogicModelRow]:
+    """The logic model's rows in its own order: resources first, long-term effects last."""
+    return application.logic_rows.order_by(logic_level_order(), "pk")
 
 
 def timeline(application: Application) -> QuerySet[Event]:

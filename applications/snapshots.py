@@ -11,7 +11,7 @@ from typing import Any
 
 from simportal.formatting import format_kronor
 
-from .models import Application, Criterion, Fulfilment, LogicLevel
+from .models import Application, Criterion, Fulfilment, LogicLevel, logic_level_order
 from .sections import BY_KEY
 
 
@@ -54,7 +54,7 @@ def snapshot_data(application: Application) -> dict[str, dict[str, str]]:
     levels = dict(LogicLevel.choices)
     data["logic_model"] = {
         f"{levels.get(row.level, row.level)} {index}": f"{row.description} – {row.indicator} – {row.measurement}"
-        for index, row in enumerate(application.logic_rows.order_by("level", "pk"), start=1)
+        for index, row in enumerate(application.logic_rows.order_by(logic_level_order(), "pk"), start=1)
     }
     fulfilment = dict(Fulfilment.choices)
     answers = {a.criterion: a for a in application.criterion_answers.all()}

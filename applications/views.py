@@ -62,7 +62,7 @@ def application_detail(request, pk: int):
             {"spec": spec, "section": section, "content": document.get(spec.key, {}).items()}
             for spec, section in selectors.section_overview(application)
         ],
-        "section_states": selectors.section_overview(application),
+        "tasks": selectors.task_list(application),
         "actions": _actions(request.user, application),
         "events": selectors.timeline(application),
         "thread": selectors.thread(application),
@@ -128,7 +128,9 @@ def _section_form(application: Application, key: str, data=None, files=None, ver
     if spec.kind == "partners":
         return forms.PartnerFormSet(data, instance=application, prefix="partners")
     if spec.kind == "logic":
-        return forms.LogicRowFormSet(data, instance=application, prefix="logic_rows")
+        return forms.LogicRowFormSet(
+            data, instance=application, prefix="logic_rows", queryset=selectors.logic_rows(application)
+        )
     if spec.kind == "budget":
         return forms.BudgetForm(data, application=application, initial=initial_version)
     if spec.kind == "criteria":
@@ -146,7 +148,37 @@ def section_edit(request, pk: int, key: str):
         return redirect("applications:attachments", pk)
     section = services.section_open(application=application, key=key)
     conflict = None
-    if request.method == "POST":
+    rows_changed = None
+    if (
+        request.method == "POST"
+        and spec.kind in ROW_KINDS
+        and ("add_row" in request.POST or "remove_row" in request.POST)
+    ):
+        # A row added or removed (in place with htmx, or by a plain submit): nothing is saved,
+        # what was typed is shown again with the change.
+        prefix = ROW_KINDS[spec.kind]
+        added = "add_row" in request.POST
+        data = forms.RebasingInlineFormSet.with_rows_changed(
+            request.POST, prefix, add=added, remove=request.POST.get("remove_row")
+        )
+        form = _section_form(application, key, data).without_errors()
+        rows_changed = {"added": added, "index": len(form.forms) - 1 if added else None}
+    elif (
+        request.method == "POST"
+        and spec.kind == "budget"
+        and ("add_cofinancer" in request.POST or "remove_cofinancer" in request.POST)
+    ):
+        added = "add_cofinancer" in request.POST
+        data = forms.BudgetForm.with_cofinancers_changed(
+            request.POST,
+            add=request.POST.get("cofinancer_to_add") if added else None,
+            remove=request.POST.get("remove_cofinancer"),
+        )
+        form = _section_form(application, key, data).without_errors()
+        partner = request.POST.get("cofinancer_to_add", "")
+        focus = f"id_cofinancing_{form.years[0]}_{partner}" if added and form.years else "id_cofinancer_to_add"
+        rows_changed = {"added": added, "index": None, "focus": focus}
+    elif request.method == "POST":
         posted_version = _posted_version(request)
         form = _section_form(application, key, request.POST, version=posted_version)
         if form.is_valid():
@@ -171,7 +203,8 @@ def section_edit(request, pk: int, key: str):
         "application": application,
         "spec": spec,
         "form": form,
-        "version": conflict.version if conflict else section.version,
+        "version": _posted_version(request) if rows_changed else conflict.version if conflict else section.version,
+        "rows_changed": rows_changed,
         "section": section,
         "conflict": conflict,
         # The form has written the person's input onto ``application``; show what is really saved.
@@ -179,6 +212,10 @@ def section_edit(request, pk: int, key: str):
         "sections": SECTIONS,
     }
     return render(request, "applications/section.html", context)
+
+
+# The sections whose rows are added and removed on the page, and their formset's prefix.
+ROW_KINDS = {"partners": "partners", "logic": "logic_rows"}
 
 
 def _posted_version(request) -> int:

@@ -65,7 +65,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({Status.SUBMITTED, Status.REFERRED_BACK}),
             Status.RETURNED,
             "applications.triage_application",
-            _("Begär komplettering"),
+            _("Återförvisa för komplettering"),
             needs_message=True,
         ),
         Transition(
@@ -109,7 +109,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({Status.ON_AGENDA}),
             Status.RETURNED,
             "applications.close_agenda_item",
-            _("Återförvisa till arbetsgruppen"),
+            _("Återförvisa för komplettering"),
             needs_message=True,
         ),
         Transition(

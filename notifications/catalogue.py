@@ -160,7 +160,7 @@ def _submitted(ctx: dict[str, Any]) -> Content:
     else:
         title = _("Ny ansökan: %(name)s") % {"name": _named(application)}
         body = _("%(group)s har skickat in ansökan %(name)s.") % {"group": group, "name": _named(application)}
-    action = _("Granska ansökan: godkänn den som komplett eller begär komplettering.")
+    action = _("Granska ansökan: godkänn den som komplett eller återförvisa den för komplettering.")
     return Content(title, body, action, _app_url(ctx))
 
 
@@ -172,7 +172,8 @@ def _returned(ctx: dict[str, Any]) -> Content:
     if ctx.get("message"):
         body += "\n\n" + _("Meddelande: %(message)s") % {"message": ctx["message"]}
     action = _("Komplettera ansökan och skicka in den igen.")
-    return Content(_("Komplettera ansökan: %(name)s") % {"name": _named(application)}, body, action, _app_url(ctx))
+    title = _("Återförvisad för komplettering: %(name)s") % {"name": _named(application)}
+    return Content(title, body, action, _app_url(ctx))
 
 
 def _accepted(ctx: dict[str, Any]) -> Content:
@@ -384,7 +385,7 @@ EVENTS: dict[str, Event] = {
         Event(
             "returned",
             gettext_lazy("Återförvisad för komplettering"),
-            gettext_lazy("projektledaren begär komplettering, eller styrgruppen återförvisar"),
+            gettext_lazy("projektledaren eller styrgruppen återförvisar ansökan för komplettering"),
             gettext_lazy("arbetsgruppen"),
             working_group_members,
             _returned,

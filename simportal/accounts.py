@@ -33,7 +33,7 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
@@ -47,6 +47,8 @@ from django.utils.translation import gettext_lazy as _
 from outbox.models import OutboxKind
 from outbox.services import outbox_add
 from partnership.models import AccountMailKind, AccountMailRequest, User
+
+from .forms import ExplainedErrorsMixin
 
 RESET_TEMPLATES = [
     "registration/password_reset_subject.txt",
@@ -129,7 +131,7 @@ class LoginFailureHandler(AxesDatabaseHandler):  # type: ignore[misc]  # django-
         return count
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(ExplainedErrorsMixin, AuthenticationForm):
     """The login form, which refuses an over-long username as an error of the field."""
 
     error_messages = {
@@ -279,9 +281,28 @@ def password_mail_answer(*, email: str, address: str | None, site: dict[str, str
             _queue(person, kind, site)
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
+class QueuedPasswordResetForm(ExplainedErrorsMixin, PasswordResetForm):
     """The "forgot password" form: the same answer whatever happens (``password_mail_request``)."""
 
     # Keyword-only, unlike Django's: the view passes everything by name and only the request is read.
     def save(self, *, request: HttpRequest, **kwargs: Any) -> None:  # type: ignore[override]
         password_mail_request(email=self.cleaned_data["email"], request=request)
+
+
+MISMATCH = _("Det bekräftade lösenordet är inte samma som det nya. Skriv samma nya lösenord i båda fälten.")
+
+
+class ChosenPasswordForm(ExplainedErrorsMixin, SetPasswordForm):  # type: ignore[type-arg]
+    """Choosing a password from a reset or invitation link; every error names its field."""
+
+    error_messages = {**SetPasswordForm.error_messages, "password_mismatch": MISMATCH}
+
+
+class ChangedPasswordForm(ExplainedErrorsMixin, PasswordChangeForm):
+    """Changing one's password; every error names its field."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_mismatch": MISMATCH,
+        "password_incorrect": _("Det nuvarande lösenordet stämmer inte. Skriv lösenordet du loggar in med i dag."),
+    }

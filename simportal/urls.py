@@ -8,7 +8,7 @@ from django.views.i18n import set_language
 from reviews import urls as reviews_urls
 
 from . import views
-from .accounts import LoginForm, QueuedPasswordResetForm, invitation_tokens
+from .accounts import ChangedPasswordForm, ChosenPasswordForm, LoginForm, QueuedPasswordResetForm, invitation_tokens
 
 account_patterns = [
     path(
@@ -19,7 +19,7 @@ account_patterns = [
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "losenord/byt/",
-        auth_views.PasswordChangeView.as_view(),
+        auth_views.PasswordChangeView.as_view(form_class=ChangedPasswordForm),
         name="password_change",
     ),
     path("losenord/byt/klart/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
@@ -31,12 +31,13 @@ account_patterns = [
     path("losenord/aterstall/skickat/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "losenord/aterstall/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=ChosenPasswordForm),
         name="password_reset_confirm",
     ),
     path(
         "inbjudan/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
+            form_class=ChosenPasswordForm,
             token_generator=invitation_tokens,
             template_name="registration/invitation_confirm.html",
             extra_context={"invitation_hours": settings.INVITATION_TIMEOUT // 3600},

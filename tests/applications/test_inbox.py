@@ -339,7 +339,7 @@ def test_it_links_to_the_triage_steps_the_workflow_allows(as_persona, demo):
     for name in ["request_completion", "accept"]:
         assert reverse("applications:transition", args=[waiting.pk, name]) in html
         assert reverse("applications:transition", args=[done.pk, name]) not in html
-    assert "Begär komplettering" in html
+    assert "Återförvisa för komplettering" in html
     assert "Godkänn som komplett" in html
 
 

@@ -45,8 +45,9 @@ def browser_context_args(browser_context_args):
 
 
 def field_label(text: str) -> re.Pattern:
-    """Match a form field's label exactly, allowing the required-field asterisk crispy-forms adds."""
-    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
+    """Match a form field's label exactly, allowing the required-field asterisk crispy-forms adds
+    and the "(frivilligt)" of a field that submission does not need."""
+    return re.compile(rf"^\s*{re.escape(text)}\s*(\*|\(frivilligt\)|\(optional\))?\s*$")
 
 
 def _describe(violation: dict) -> str:

@@ -134,14 +134,14 @@ def test_it_takes_an_application_from_draft_to_complete(portal, demo):
     page = portal.log_in("project_leader")
     page.get_by_role("link", name=TITLE).click()
     assert_accessible(page)
-    page.get_by_role("link", name="Begär komplettering").click()
+    page.get_by_role("link", name="Återförvisa för komplettering").click()
     assert_accessible(page)
-    page.get_by_role("button", name="Begär komplettering").click()
+    page.get_by_role("button", name="Återförvisa för komplettering").click()
     expect(page.locator("#error-summary")).to_contain_text("Skriv ett meddelande")
     assert_accessible(page)
     page.get_by_label(field_label("Meddelande")).fill("Beskriv hur föräldrarna nås.")
-    page.get_by_role("button", name="Begär komplettering").click()
-    expect(page.locator(".application-facts")).to_contain_text("Åter för komplettering")
+    page.get_by_role("button", name="Återförvisa för komplettering").click()
+    expect(page.locator(".application-facts")).to_contain_text("Återförvisad för komplettering")
     log_out(page)
 
     # The group completes and resubmits.

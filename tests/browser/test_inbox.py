@@ -45,7 +45,7 @@ def test_it_lets_the_project_leader_filter_export_and_extend_a_deadline(portal, 
     row = table.get_by_role("row").filter(has=page.get_by_role("link", name="Läslust i Munkedal", exact=True))
     expect(row).to_contain_text("1 234 567 kr")
     expect(row).to_contain_text("2026-11-23")
-    expect(row.get_by_role("link", name=re.compile("^Begär komplettering"))).to_be_visible()
+    expect(row.get_by_role("link", name=re.compile("^Återförvisa för komplettering"))).to_be_visible()
     expect(table).not_to_contain_text("Språkstöd i Dalaberg")
     assert_accessible(page)
 
@@ -77,7 +77,7 @@ def test_it_lets_the_project_leader_filter_export_and_extend_a_deadline(portal, 
     new_deadline = timezone.localtime(call.deadline + datetime.timedelta(days=7))
     page.get_by_label(field_label("Utlysning")).select_option(label=call.name)
     page.get_by_label(field_label("Arbetsgrupp")).select_option(label="Lokal SIM-arbetsgrupp Munkedal")
-    page.get_by_label(field_label("Ny sista dag och tid")).fill(new_deadline.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label(field_label("Ny sista dag och tid")).fill(new_deadline.strftime("%Y-%m-%d %H:%M"))
     page.get_by_label(field_label("Skäl")).fill("Kartläggningen i Munkedal blev klar först nu.")
     page.get_by_role("button", name="Förläng tiden", exact=True).click()
 

@@ -43,13 +43,13 @@ def test_a_submission_reaches_the_project_leader_and_the_answer_reaches_the_grou
 
     page.get_by_role("link", name=title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
-    page.get_by_role("link", name="Begär komplettering").click()
+    page.get_by_role("link", name="Återförvisa för komplettering").click()
     message = page.get_by_label(field_label("Meddelande"))
     expect(message).to_have_attribute("required", "")
     # The visible asterisk is hidden from screen readers: the field's name is just its label.
     expect(page.get_by_role("textbox", name="Meddelande", exact=True)).to_have_count(1)
     message.fill("Lägg till medfinansieringen för 2028.")
-    page.get_by_role("button", name="Begär komplettering").click()
+    page.get_by_role("button", name="Återförvisa för komplettering").click()
     expect(page.locator(".alert-success")).to_be_visible()
     log_out(page)
 
@@ -60,6 +60,6 @@ def test_a_submission_reaches_the_project_leader_and_the_answer_reaches_the_grou
     expect(page.get_by_text("Lägg till medfinansieringen för 2028.")).to_be_visible()
     expect(page.get_by_text("Komplettera ansökan och skicka in den igen.")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name=re.compile(r"^Komplettera ansökan: ")).click()
+    page.get_by_role("link", name=re.compile(r"^Återförvisad för komplettering: ")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(header_link(page)).to_have_text("Aviseringar")

@@ -187,7 +187,7 @@ def test_a_person_who_chose_the_digest_gets_one_email_a_day(demo, committed):
     digests = [m for m in mail.outbox if leader.email in m.to]
     assert len(digests) == 1
     assert digests[0].subject == "SIM-portalen: dagens sammanfattning 2026-12-02 (2)"
-    assert "Komplettera ansökan: " in digests[0].body
+    assert "Återförvisad för komplettering: " in digests[0].body
     assert "Familjecentral" in digests[0].body
     assert "Språkstöd i förskolan" in digests[0].body
     assert not Notification.objects.filter(recipient=leader, email__isnull=True).exists()
