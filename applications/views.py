@@ -181,7 +181,8 @@ def section_edit(request, pk: int, key: str):
             else:
                 messages.success(request, _("Avsnittet ”%(title)s” är sparat.") % {"title": spec.title})
                 if back_to:
-                    return redirect(back_to)
+                    # Back where the person was: on the summary, at this section's card.
+                    return redirect(f"{back_to}#summary-{key}")
                 if "save_and_next" in request.POST:
                     return redirect(_next_section_url(application, key))
                 return redirect("applications:section", pk, key)
