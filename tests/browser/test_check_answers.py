@@ -10,7 +10,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from applications import services
 from tests.browser.conftest import assert_accessible, field_label
+from tests.browser.test_reflow import assert_reflows, log_in
 from tests.factories import complete_application
 
 pytestmark = pytest.mark.browser
@@ -86,3 +88,23 @@ def test_the_group_checks_its_answers_sends_and_gets_the_pdf_and_a_receipt(porta
     expect(page.get_by_text("läser för nöjes skull")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^Spara"))).to_have_count(0)
     assert_accessible(page)
+
+
+def test_the_summary_the_confirmation_and_a_read_only_section_reflow_at_320_px(portal, demo):
+    leader = demo.person("leader")
+    draft = complete_application(demo.call(), demo.working_group("Uddevalla"), title="Utkast i Uddevalla", by=leader)
+    sent = services.application_submit(
+        application=complete_application(demo.call(), demo.working_group("Uddevalla"), title=TITLE, by=leader),
+        by=leader,
+    )
+    log_in(portal, "leader")
+    paths = [
+        f"/ansokningar/{draft.pk}/skicka-in/",
+        f"/ansokningar/{sent.pk}/inskickad/",
+        f"/ansokningar/{sent.pk}/avsnitt/purpose/",
+        f"/ansokningar/{sent.pk}/bilagor/",
+    ]
+    assert_reflows(portal, paths)
+    for path in paths:  # and axe at 320 px
+        portal.open(path)
+        assert_accessible(portal.page)
