@@ -22,8 +22,8 @@ from outbox.models import OutboxKind, OutboxMessage
 from outbox.services import PermanentFailure, outbox_add
 from simportal import pdf
 
-from .models import Application, ApplicationPdf, Snapshot
-from .sections import SECTIONS
+from .models import Application, ApplicationPdf, Criterion, Snapshot
+from .sections import SECTIONS, SectionSpec
 
 logger = logging.getLogger(__name__)
 
@@ -56,17 +56,36 @@ def pdf_filename(snapshot: Snapshot) -> str:
     return f"ansokan-{reference}{suffix}.pdf"
 
 
+def _number(label: str) -> int:
+    last = label.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+def ordered_rows(spec: SectionSpec, content: dict[str, str]) -> list[tuple[str, str]]:
+    """A stored snapshot's rows in the order the application reads: the database keeps a JSON
+    object's keys in an order of its own, so the order comes from the section's definition."""
+    if spec.kind == "attachments":
+        return [(name, "") for name in content]
+    if spec.kind == "logic":  # "Aktiviteter 2": numbered as the snapshot read them
+        return sorted(content.items(), key=lambda row: _number(row[0]))
+    if spec.kind == "budget":
+        return sorted(content.items())
+    if spec.kind == "fields":
+        # The labels ``snapshots.snapshot_data`` gives the fields.
+        labels = [
+            str(getattr(Application._meta.get_field(name), "verbose_name", name)).capitalize() for name in spec.fields
+        ]
+    elif spec.kind == "criteria":
+        labels = [str(criterion.label) for criterion in Criterion]
+    else:
+        labels = []
+    rank = {label: position for position, label in enumerate(labels)}
+    return sorted(content.items(), key=lambda row: (rank.get(row[0], len(rank)), row[0]))
+
+
 def sent_sections(data: dict[str, dict[str, str]]) -> list[SentSection]:
     """The snapshot's sections in the application's order, each with its labels and texts."""
-    sections = []
-    for spec in SECTIONS:
-        content = data.get(spec.key, {})
-        if spec.kind == "attachments":
-            rows = [(name, "") for name in content]
-        else:
-            rows = list(content.items())
-        sections.append(SentSection(title=str(spec.title), rows=rows))
-    return sections
+    return [SentSection(title=str(spec.title), rows=ordered_rows(spec, data.get(spec.key, {}))) for spec in SECTIONS]
 
 
 def pdf_context(snapshot: Snapshot) -> PdfContext:

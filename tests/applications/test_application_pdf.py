@@ -9,8 +9,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from applications import services
-from applications.documents import application_pdf_store, pdf_filename
-from applications.models import Application, ApplicationPdf
+from applications.documents import application_pdf_store, pdf_filename, sent_sections
+from applications.models import Application, ApplicationPdf, Criterion, Snapshot
 from outbox.models import OutboxMessage
 from tests.factories import complete_application, other_partnership, published_agenda
 
@@ -147,3 +147,16 @@ def test_the_stand_in_file_is_never_rendered_again(sent):
     document = ApplicationPdf.objects.get(snapshot__application=sent)
     document.pdf.save(document.filename, ContentFile(b"%PDF-1.4\nstand-in"), save=True)
     assert application_pdf_store(document.snapshot_id).pdf.read() == b"%PDF-1.4\nstand-in"
+
+
+def test_it_keeps_the_applications_order_whatever_order_the_database_keeps(sent):
+    snapshot = Snapshot.objects.get(application=sent)  # read back: the JSON's keys in the database's order
+    sections = {section.title: [label for label, _text in section.rows] for section in sent_sections(snapshot.data)}
+    assert sections["Grunduppgifter"] == ["Insatsens namn", "Kommuner", "Projektägare"]
+    assert sections["Tidsperiod"] == ["Startdatum", "Slutdatum"]
+    assert sections["Målgrupp"][1:3] == ["Målgruppens ålder från", "Målgruppens ålder till"]
+    assert sections["Självskattning"] == [str(criterion.label) for criterion in Criterion]
+    document = ApplicationPdf.objects.get(snapshot=snapshot)
+    with document.pdf.open("rb") as stored:
+        text = pdf_text(stored.read())
+    assert text.index("Startdatum") < text.index("Slutdatum")
