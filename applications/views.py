@@ -322,6 +322,7 @@ def message_create(request, pk: int):
 def attachments(request, pk: int):
     application = selectors.get_application_for_user(request.user, pk)
     can_change = request.user.has_perm("applications.change_application", application)
+    back_to = summary.return_url(request.GET.get("next"), application)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not can_change:
@@ -335,7 +336,9 @@ def attachments(request, pk: int):
                 description=form.cleaned_data["description"],
             )
             messages.success(request, _("Bilagan är uppladdad."))
-            return redirect("applications:attachments", pk)
+            here = reverse("applications:attachments", args=[pk])
+            # Opened from the summary: stay here for more files, with the way back kept.
+            return redirect(summary.with_return(here, back_to) if back_to else here)
     return render(
         request,
         "applications/attachments.html",
@@ -346,7 +349,7 @@ def attachments(request, pk: int):
             "attachments": selectors.attachments(application),
             "spec": BY_KEY["attachments"],
             "sections": SECTIONS,
-            "back_to": summary.return_url(request.GET.get("next"), application),
+            "back_to": back_to,
             "reopenable": workflow.can_be_returned(application),
         },
     )

@@ -130,3 +130,18 @@ def test_another_applications_page_is_no_return_url(demo, draft):
     assert return_url(summary(other), draft) is None
     assert return_url(summary(draft), draft) == summary(draft)
     assert return_url(summary(draft) + "?x=1", draft) == summary(draft) + "?x=1"
+
+
+def test_attachments_opened_from_the_summary_keep_the_way_back_after_an_upload(client, demo, draft):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.applications.hostile_files import docx
+
+    client.force_login(demo.person("member"))
+    page = reverse("applications:attachments", args=[draft.pk])
+    assert "Tillbaka till sammanfattningen" in client.get(page, {"next": summary(draft)}).content.decode()
+    upload = SimpleUploadedFile("budget.docx", docx("Budget"))
+    response = client.post(with_return(page, summary(draft)), {"file": upload, "description": ""})
+    assert response.status_code == 302
+    assert response.url == with_return(page, summary(draft))
+    assert draft.attachments.count() == 1
