@@ -435,3 +435,27 @@ class DeadlineExtension(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["call", "working_group"], name="extension_once")]
+
+
+class ApplicationPdf(models.Model):
+    """The application as it was sent, as a PDF: rendered once per submission from its snapshot.
+
+    Never rendered again: the stored file and its checksum are what the group sent and got a receipt of.
+    """
+
+    snapshot = models.OneToOneField(
+        Snapshot, verbose_name=_("inskickad version"), on_delete=models.PROTECT, related_name="pdf"
+    )
+    pdf = models.FileField(_("PDF"), upload_to="ansokningar/")
+    filename = models.CharField(_("filnamn"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("storlek (byte)"))
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ansökan som PDF")
+        verbose_name_plural = _("ansökningar som PDF")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename

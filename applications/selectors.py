@@ -13,7 +13,18 @@ from partnership.rules import Roles, roles_of
 from partnership.selectors import calls_open_to
 
 from . import submission
-from .models import Application, Attachment, Event, LogicModelRow, Message, Section, Status, logic_level_order
+from .models import (
+    Application,
+    ApplicationPdf,
+    Attachment,
+    Event,
+    LogicModelRow,
+    Message,
+    Section,
+    Snapshot,
+    Status,
+    logic_level_order,
+)
 from .sections import SECTIONS, SectionSpec
 from .snapshots import Change, changes
 
@@ -222,3 +233,29 @@ def latest_run_case_id(application: Application) -> int | None:
     """The application's latest case at RUN, if any."""
     case_id: int | None = application.run_cases.order_by("-pk").values_list("pk", flat=True).first()
     return case_id
+
+
+def latest_snapshot(application: Application) -> Snapshot | None:
+    """The version the group sent last (None before the first submission)."""
+    snapshot: Snapshot | None = application.snapshots.order_by("-number").first()
+    return snapshot
+
+
+def get_submitted_application_for_user(user: User | AnonymousUser, pk: int) -> Application:
+    """A submitted application this person may see; 404 for a draft or anyone else's."""
+    application = get_application_for_user(user, pk)
+    if not application.is_submitted:
+        raise Http404
+    return application
+
+
+def get_application_pdf_for_user(user: User | AnonymousUser, pk: int) -> tuple[Application, ApplicationPdf | None]:
+    """The application and the PDF of the version it was last sent as (None while it is being
+    rendered), if this person may read it; 404 for everyone else and before any submission."""
+    application = _listing().filter(pk=pk).first()
+    if application is None or not user.has_perm("applications.view_application_pdf", application):
+        raise Http404
+    snapshot = latest_snapshot(application)
+    if snapshot is None:
+        raise Http404
+    return application, ApplicationPdf.objects.filter(snapshot=snapshot).first()

@@ -20,6 +20,7 @@ from partnership.models import Body, BodyKind, Call, User
 from partnership.rules import call_is_offered_to
 
 from . import signals, submission, workflow
+from .documents import application_pdf_queue
 from .models import (
     Application,
     Attachment,
@@ -213,9 +214,12 @@ def application_submit(*, application: Application, by: User, at: datetime.datet
         application.save(update_fields=["reference_number", "submitted_at", "updated_at"])
     application = transition_apply(application=application, name=name, by=by)
     number = application.snapshots.count() + 1
-    Snapshot.objects.create(
+    snapshot = Snapshot.objects.create(
         application=application, number=number, created_at=now, created_by=by, data=snapshot_data(application)
     )
+    # The version sent becomes a PDF in the background; the group's receipt carries it.
+    application_pdf_queue(snapshot)
+    event_add("receipt", key=f"receipt:{snapshot.pk}", application=application.pk, snapshot=snapshot.pk)
     return application
 
 

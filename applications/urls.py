@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/bilagor/", views.attachments, name="attachments"),
     path("<int:pk>/bilagor/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path("<int:pk>/andringar/", views.changes_view, name="changes"),
+    path("<int:pk>/ansokan.pdf", views.application_pdf, name="pdf"),
 ]

@@ -9,11 +9,11 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from simportal.forms import show_refusal
 
-from . import forms, selectors, services, submission, workflow
+from . import forms, selectors, services, submission, summary, workflow
 from .attachments import AttachmentForm
 from .models import Application
 from .sections import BY_KEY, SECTIONS
@@ -140,12 +140,28 @@ def _section_form(application: Application, key: str, data=None, files=None, ver
 
 @require_http_methods(["GET", "POST"])
 def section_edit(request, pk: int, key: str):
-    application = selectors.get_application_for_user(request.user, pk, write=True)
+    application = selectors.get_application_for_user(request.user, pk)
     spec = BY_KEY.get(key)
     if spec is None:
         raise Http404
+    back_to = summary.return_url(request.POST.get("next") or request.GET.get("next"), application)
     if spec.kind == "attachments":
         return redirect("applications:attachments", pk)
+    if not request.user.has_perm("applications.change_application", application):
+        # Whoever may read the application reads the section; only a change is refused.
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(
+            request,
+            "applications/section_read_only.html",
+            {
+                "application": application,
+                "spec": spec,
+                "content": snapshot_data(application).get(key, {}),
+                "sections": SECTIONS,
+                "reopenable": workflow.can_be_returned(application),
+            },
+        )
     section = services.section_open(application=application, key=key)
     conflict = None
     rows_changed = None
@@ -194,6 +210,9 @@ def section_edit(request, pk: int, key: str):
                 form.is_valid()
             else:
                 messages.success(request, _("Avsnittet ”%(title)s” är sparat.") % {"title": spec.title})
+                if back_to:
+                    # Back where the person was: on the summary, at this section's card.
+                    return redirect(f"{back_to}#summary-{key}")
                 if "save_and_next" in request.POST:
                     return redirect(_next_section_url(application, key))
                 return redirect("applications:section", pk, key)
@@ -210,6 +229,7 @@ def section_edit(request, pk: int, key: str):
         # The form has written the person's input onto ``application``; show what is really saved.
         "saved_now": snapshot_data(selectors.saved_application(application)).get(key, {}) if conflict else None,
         "sections": SECTIONS,
+        "back_to": back_to,
     }
     return render(request, "applications/section.html", context)
 
@@ -262,17 +282,34 @@ def application_submit(request, pk: int):
         except services.SubmissionRefused as refused:
             problems = refused.problems
         else:
-            messages.success(
-                request,
-                _("Ansökan är inskickad med diarienummer %(number)s. Projektledaren har fått den.")
-                % {"number": application.reference_number},
-            )
-            return redirect("applications:detail", pk)
+            return redirect("application_sent", pk)
     return render(
         request,
         "applications/submit.html",
-        {"application": application, "problems": problems, "transition": workflow.transition_for(name)},
+        {
+            "application": application,
+            "problems": problems,
+            "summaries": summary.check_answers(application, problems),
+            "transition": workflow.transition_for(name),
+        },
     )
+
+
+@require_safe
+def application_pdf(request, pk: int) -> HttpResponse:
+    """The application as it was last sent; while it is being rendered, a page that says so (202)."""
+    application, document = selectors.get_application_pdf_for_user(request.user, pk)
+    if document is None:
+        # Never render here: the PDF is the one stored for the version sent, rendered once.
+        pending = render(request, "applications/pdf_pending.html", {"application": application}, status=202)
+        pending["Retry-After"] = "10"
+        return pending
+    response = FileResponse(
+        document.pdf.open("rb"), as_attachment=False, filename=document.filename, content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Content-SHA256"] = document.sha256
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -284,6 +321,8 @@ def application_transition(request, pk: int, name: str):
         raise PermissionDenied
     transition = workflow.transition_for(name)
     form = forms.TransitionForm(request.POST or None, needs_message=transition.needs_message)
+    if name == "withdraw":
+        form.fields["message"].label = _("Skäl")
     if request.method == "POST" and form.is_valid():
         service = {
             "request_completion": services.application_request_completion,
@@ -318,6 +357,7 @@ def message_create(request, pk: int):
 def attachments(request, pk: int):
     application = selectors.get_application_for_user(request.user, pk)
     can_change = request.user.has_perm("applications.change_application", application)
+    back_to = summary.return_url(request.GET.get("next"), application)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not can_change:
@@ -331,7 +371,9 @@ def attachments(request, pk: int):
                 description=form.cleaned_data["description"],
             )
             messages.success(request, _("Bilagan är uppladdad."))
-            return redirect("applications:attachments", pk)
+            here = reverse("applications:attachments", args=[pk])
+            # Opened from the summary: stay here for more files, with the way back kept.
+            return redirect(summary.with_return(here, back_to) if back_to else here)
     return render(
         request,
         "applications/attachments.html",
@@ -342,6 +384,8 @@ def attachments(request, pk: int):
             "attachments": selectors.attachments(application),
             "spec": BY_KEY["attachments"],
             "sections": SECTIONS,
+            "back_to": back_to,
+            "reopenable": workflow.can_be_returned(application),
         },
     )
 

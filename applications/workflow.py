@@ -215,3 +215,8 @@ def check(user: User, application: Application, name: str) -> Transition:
 def available(user: User, application: Application) -> list[Transition]:
     """The transitions this person can make now, for the buttons on the page."""
     return [t for name, t in TRANSITIONS.items() if can(user, application, name)]
+
+
+def can_be_returned(application: Application) -> bool:
+    """Whether some transition from the application's state gives it back to the group for completion."""
+    return any(application.status in t.sources and t.target == Status.RETURNED for t in TRANSITIONS.values())

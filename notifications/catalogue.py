@@ -505,6 +505,52 @@ EVENTS: dict[str, Event] = {
 }
 
 
+# --- the group's receipt when it sends an application (its PDF is attached to the e-mail) ---
+
+
+def _receipt(ctx: dict[str, Any]) -> Content:
+    from simportal.next_steps import next_steps
+
+    application = ctx["application"]
+    steps = next_steps(application)
+    pending = _("datum meddelas")
+    steering = timezone.localtime(steps.steering_meeting).date().isoformat() if steps.steering_meeting else pending
+    run = steps.run_meeting.isoformat() if steps.run_meeting else pending
+    resubmitted = ctx.get("snapshot_number", 1) > 1
+    if resubmitted:
+        body = _("Kompletteringen av ansökan %(title)s är inskickad under samma diarienummer, %(number)s.")
+    else:
+        body = _("Ansökan %(title)s är inskickad och har fått diarienummer %(number)s.")
+    body = body % {"title": application.title, "number": application.reference_number}
+    body += "\n\n" + _(
+        "Vad händer nu: projektledaren läser ansökan och godkänner den som komplett eller begär komplettering. "
+        "Styrgruppen tar ställning på sitt möte (%(steering)s) och RUN beslutar på sitt sammanträde (%(run)s)."
+    ) % {"steering": steering, "run": run}
+    return Content(
+        _("Kvitto: %(name)s är inskickad") % {"name": _named(application)},
+        body,
+        _(
+            "Du behöver inte göra något nu. Ansökan som den skickades in finns som PDF i e-postmeddelandet "
+            "och på ansökans sida."
+        ),
+        _app_url(ctx),
+    )
+
+
+RECEIPT = Event(
+    "receipt",
+    gettext_lazy("Kvitto på inskickad ansökan"),
+    gettext_lazy("en arbetsgrupp skickar in en ansökan eller en komplettering; ansökan som PDF bifogas"),
+    gettext_lazy("arbetsgruppen"),
+    working_group_members,
+    _receipt,
+    lambda roles: roles.is_group_member,
+)
+EVENTS[RECEIPT.key] = RECEIPT
+
+# --- end of the receipt ---
+
+
 def events_for(roles: Roles) -> list[Event]:
     """The kinds of event a person with these roles can be told about (for their choices)."""
     return [event for event in EVENTS.values() if event.audience(roles)]

@@ -89,6 +89,10 @@ class Email(models.Model):
     letter = models.ForeignKey(
         "decisions.DecisionLetter", on_delete=models.PROTECT, null=True, blank=True, related_name="emails"
     )
+    # A receipt carries the application as sent: the PDF of this submission, once it is stored.
+    submission = models.ForeignKey(
+        "applications.Snapshot", on_delete=models.PROTECT, null=True, blank=True, related_name="emails"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)
 

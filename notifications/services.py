@@ -20,7 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from applications.models import Application
+from applications.models import Application, ApplicationPdf, Snapshot
 from decisions.models import Decision, DecisionLetter, RunMeeting
 from outbox import services as outbox
 from outbox.models import OutboxKind, OutboxMessage
@@ -33,6 +33,10 @@ from .catalogue import EVENTS
 from .models import Delivery, Email, Notification, Preference
 
 log = logging.getLogger(__name__)
+
+
+class PdfNotStoredYet(Exception):
+    """A receipt's PDF is still being rendered; the e-mail waits for it (the outbox retries)."""
 
 
 # --- telling (in the caller's transaction) ---------------------------------------------
@@ -74,7 +78,15 @@ def _context(payload: dict[str, Any]) -> dict[str, Any]:
             ctx["meeting"] = Meeting.objects.get(pk=payload["meeting"])
         if payload.get("run_meeting"):
             ctx["run_meeting"] = RunMeeting.objects.get(pk=payload["run_meeting"])
-    except (Application.DoesNotExist, Decision.DoesNotExist, Meeting.DoesNotExist, RunMeeting.DoesNotExist) as gone:
+        if payload.get("snapshot"):
+            ctx["snapshot_number"] = Snapshot.objects.values_list("number", flat=True).get(pk=payload["snapshot"])
+    except (
+        Application.DoesNotExist,
+        Decision.DoesNotExist,
+        Meeting.DoesNotExist,
+        RunMeeting.DoesNotExist,
+        Snapshot.DoesNotExist,
+    ) as gone:
         raise outbox.PermanentFailure(str(gone)) from gone
     if payload.get("deadline"):
         ctx["deadline"] = datetime.datetime.fromisoformat(payload["deadline"])
@@ -114,7 +126,7 @@ def deliver_event(message: OutboxMessage) -> None:
                 },
             )
             if created and notification.delivery == Delivery.IMMEDIATE and user.email:
-                email_for(notification)
+                email_for(notification, submission_id=payload.get("snapshot"))
 
 
 def _absolute(url: str) -> str:
@@ -122,7 +134,14 @@ def _absolute(url: str) -> str:
 
 
 def _email(
-    *, key: str, user: User, subject: str, template: str, context: dict[str, Any], letter: DecisionLetter | None = None
+    *,
+    key: str,
+    user: User,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    letter: DecisionLetter | None = None,
+    submission_id: int | None = None,
 ) -> Email:
     # A title typed with a line break must not stop the mail; direction controls must not disguise it.
     subject = header_value(subject, max_length=300)
@@ -136,6 +155,7 @@ def _email(
             "text": without_bidi_controls(render_to_string(f"notifications/email/{template}.txt", context)),
             "html": without_bidi_controls(render_to_string(f"notifications/email/{template}.html", context)),
             "letter": letter,
+            "submission_id": submission_id,
         },
     )
     if created:
@@ -143,8 +163,8 @@ def _email(
     return email
 
 
-def email_for(notification: Notification) -> Email:
-    """The immediate e-mail of one notification."""
+def email_for(notification: Notification, *, submission_id: int | None = None) -> Email:
+    """The immediate e-mail of one notification (a receipt attaches the PDF of ``submission_id``)."""
     with translation.override("sv"):
         email = _email(
             key=f"notification:{notification.pk}",
@@ -153,6 +173,7 @@ def email_for(notification: Notification) -> Email:
             template="notification",
             context={"notification": notification, "link": _absolute(notification.url)},
             letter=notification.letter,
+            submission_id=submission_id,
         )
     Notification.objects.filter(pk=notification.pk).update(email=email)
     return email
@@ -173,6 +194,13 @@ def send_email(message: OutboxMessage) -> None:
     if email.letter is not None:
         with email.letter.pdf.open("rb") as pdf:
             mail.attach(email.letter.filename, pdf.read(), "application/pdf")
+    if email.submission_id is not None:
+        document = ApplicationPdf.objects.filter(snapshot_id=email.submission_id).first()
+        if document is None:
+            # A receipt never goes without the application it confirms: the outbox tries again later.
+            raise PdfNotStoredYet(f"the PDF of submission {email.submission_id} is not stored yet")
+        with document.pdf.open("rb") as pdf:
+            mail.attach(document.filename, pdf.read(), "application/pdf")
     mail.send(fail_silently=False)
     email.sent_at = timezone.now()
     email.save(update_fields=["sent_at"])

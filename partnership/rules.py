@@ -470,6 +470,19 @@ rules.add_perm(
     ),
 )
 rules.add_perm("applications.change_application", is_active_user & is_in_applying_group & is_editable_by_group)
+# The application as sent (PDF): its group, and of the same partnership the project leader, the steering
+# group (as far as it sees the application) and Koncernkontoret. Not NSV, not RUN's secretariat.
+rules.add_perm(
+    "applications.view_application_pdf",
+    is_active_user
+    & is_submitted
+    & (
+        is_in_applying_group
+        | leads_partnership_of
+        | koncernkontoret_serves_partnership_of
+        | is_on_members_published_agenda
+    ),
+)
 # Which states a submission or withdrawal may start from is the workflow's business; this is who.
 rules.add_perm("applications.submit_application", is_active_user & leads_applying_group)
 rules.add_perm("applications.withdraw_application", is_active_user & leads_applying_group)

@@ -59,6 +59,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("partnership.urls")),
     path("ansokningar/inkorg/", include("applications.inbox_urls")),
+    path("ansokningar/<int:pk>/inskickad/", views.application_sent, name="application_sent"),
     path("ansokningar/", include("applications.urls")),
     path("investeringar/", include("applications.public_urls")),
     path("run/", include("decisions.urls")),

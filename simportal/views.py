@@ -9,7 +9,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from applications import selectors as application_selectors
 from decisions import selectors as run_selectors
@@ -17,6 +17,8 @@ from outbox import selectors as outbox_selectors
 from partnership import selectors as partnership_selectors
 from partnership.rules import roles_of
 from reviews import selectors as review_selectors
+
+from .next_steps import next_steps
 
 # The day the accessibility statement was last reviewed against the portal; change it with the text.
 ACCESSIBILITY_REVIEWED_ON = datetime.date(2026, 12, 1)
@@ -82,3 +84,11 @@ def healthz(request):
     if database:
         body["background_work"] = outbox_selectors.background_work()
     return JsonResponse(body, status=200 if database else 503)
+
+
+@require_safe
+def application_sent(request, pk: int):
+    """The confirmation after sending: the diarienummer, what happens next and the PDF."""
+    application = application_selectors.get_submitted_application_for_user(request.user, pk)
+    context = {"application": application, "next_steps": next_steps(application)}
+    return render(request, "applications/sent.html", context)

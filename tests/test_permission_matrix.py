@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from applications.documents import application_pdf_store
 from applications.models import Attachment
 from decisions import services as decision_services
 from decisions.models import DecisionLetter
@@ -84,6 +85,10 @@ EXPECTED = {
     "applications:attachments": (GROUP, "get", "draft"),
     "applications:attachment": (GROUP, "get", "draft_attachment"),
     "applications:changes": (GROUP, "get", "draft"),
+    # Uddevalla's sent application: the confirmation page for whoever sees it; its PDF for the group, the
+    # project leader, the steering group that has it on its agenda and Koncernkontoret (not NSV, not RUN's).
+    "application_sent": (WITH_ROLE - {"outsider"}, "get", "sent_application"),
+    "applications:pdf": (WITH_ROLE - {"outsider", "nsv_chair", "secretariat"}, "get", "sent_application"),
     # -- the project leader's inbox --
     "inbox:list": (frozenset({"project_leader"}), "get", None),
     "inbox:export": (frozenset({"project_leader"}), "get", None),
@@ -287,6 +292,7 @@ def objects(demo):
         "published_item": {"pk": meeting.pk, "item_pk": meeting.items.get().pk},
         "minutes_meeting": {"pk": minutes_meeting.pk},
         "decision_letter": {"pk": decision.pk},
+        "sent_application": {"pk": _with_stored_pdf(decided.application)},
         # An investment as the importer stores it: granted, without a working group.
         "public_investment": {"pk": imported_investments({"title": "Familjecentral, Uddevalla"})[0].pk},
         "reset_token": {"uidb64": "MQ", "token": "set-password"},
@@ -309,6 +315,12 @@ def _attachment(application, by):
     )
     attachment.file.save("kartlaggning", ContentFile(b"%PDF-1.4\n"), save=True)
     return attachment
+
+
+def _with_stored_pdf(application) -> int:
+    """The application's pk, with the PDF of its last submission stored (work done after a commit)."""
+    application_pdf_store(application.snapshots.order_by("-number").first().pk)
+    return application.pk
 
 
 def expectation(name: str, objects) -> tuple[frozenset, str, dict, dict]:
@@ -505,6 +517,8 @@ ACROSS = {
     "run:correct": frozenset({"secretariat"}),
     "run:adjust_budget": frozenset({"secretariat"}),
     "run:decision_letter": frozenset({"secretariat", "koncernkontoret"}),
+    "application_sent": frozenset({"secretariat", "koncernkontoret"}),
+    "applications:pdf": frozenset({"koncernkontoret"}),
 }
 
 
@@ -563,6 +577,7 @@ def other(demo):
         "published_item": {"pk": meeting.pk, "item_pk": item.pk},
         "minutes_meeting": {"pk": minutes_meeting.pk},
         "decision_letter": {"pk": decision.pk},
+        "sent_application": {"pk": _with_stored_pdf(decided)},
         "run_meeting": {"pk": waiting_case.run_meeting_id},
         "recommended_application": {"pk": recommended.pk},
         "run_case": {"pk": waiting_case.pk},

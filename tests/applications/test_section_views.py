@@ -56,7 +56,7 @@ def test_it_tells_the_second_editor_what_changed_and_keeps_their_text(client, de
     assert draft.purpose == "Ledarens syfte."
 
 
-def test_it_refuses_to_edit_a_submitted_application(client, demo):
+def test_it_shows_a_submitted_application_read_only_and_refuses_a_change(client, demo):
     from tests.factories import complete_application
 
     submitted = services.application_submit(
@@ -64,7 +64,15 @@ def test_it_refuses_to_edit_a_submitted_application(client, demo):
         by=demo.person("leader"),
     )
     client.force_login(demo.person("leader"))
-    assert client.get(url(submitted)).status_code == 403
+    response = client.get(url(submitted))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "du kan inte ändra den nu" in html
+    assert "återförvisar den för komplettering" in html
+    assert 'id="section-form"' not in html
+    assert client.post(url(submitted), {"version": 1, "purpose": "Ändrat", "problem": "x"}).status_code == 403
+    submitted.refresh_from_db()
+    assert submitted.purpose != "Ändrat"
 
 
 def test_it_hides_another_groups_draft(client, demo, draft):

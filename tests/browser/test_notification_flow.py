@@ -26,8 +26,14 @@ def test_a_submission_reaches_the_project_leader_and_the_answer_reaches_the_grou
     portal.open(f"/ansokningar/{application.pk}/")
     page.get_by_role("link", name="Skicka in").click()
     page.get_by_role("button", name="Skicka in").click()
-    expect(page.locator(".alert-success")).to_contain_text(reference)
-    expect(header_link(page)).to_have_text("Aviseringar")  # nobody tells you of your own act
+    expect(page.locator(".confirmation-panel")).to_contain_text(reference)
+    # Of their own act the leader is told only the group's receipt; opening it marks it read.
+    expect(header_link(page)).to_have_text(re.compile(r"^Aviseringar\s+1\s+olästa$"))
+    header_link(page).click()
+    receipt = f"Kvitto: {reference} {TITLE} är inskickad"
+    page.get_by_role("link", name=receipt).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(header_link(page)).to_have_text("Aviseringar")
     log_out(page)
 
     # The project leader finds it in the header, the list and their e-mail.

@@ -64,6 +64,23 @@ def test_a_submission_over_http_reaches_the_project_leader_by_email(client, demo
     assert "outbox_process" in celery_worker.log_path.read_text()  # the worker did it, not this process
 
 
+def test_a_submission_over_http_sends_the_group_a_receipt_with_the_pdf(client, demo, smtp_server, celery_worker):
+    application, _elapsed = submit_over_http(client, demo, title=TITLE)
+
+    smtp_server.wait_for(4, log=celery_worker.log_path)  # the project leader, Koncernkontoret, the group's two
+    quiet_period(2)
+    for persona in ("leader", "member"):
+        (receipt,) = smtp_server.to(emails_of(demo, persona))
+        assert application.reference_number in receipt["Subject"]
+        assert "Kvitto" in receipt["Subject"]
+        assert "Vad händer nu" in receipt.get_body(preferencelist=("plain",)).get_content()
+        attachment = pdf_attachment(receipt)
+        assert attachment.get_filename().startswith("ansokan-sim-")
+        text = pdf_text(attachment.get_content())
+        assert application.reference_number in text
+        assert TITLE in text
+
+
 def record_approval(demo, title=TITLE, paragraph="57"):
     case = forwarded_case(demo, title=title)
     granted = decision_selectors.grant_limits(case)
@@ -82,11 +99,15 @@ def record_approval(demo, title=TITLE, paragraph="57"):
 
 def letter_mails(smtp_server, address: str = "") -> list:
     """The decision e-mails (those carrying the letter) to ``address``; the steps before the
-    decision (accepted, the steering group's outcome, forwarded) send e-mails of their own."""
+    decision (the receipt with the application's PDF, accepted, the steering group's outcome,
+    forwarded) send e-mails of their own."""
     return [
         mail
         for mail in (smtp_server.to(address) if address else smtp_server.messages)
-        if any(part.get_content_type() == "application/pdf" for part in mail.iter_attachments())
+        if any(
+            part.get_content_type() == "application/pdf" and (part.get_filename() or "").startswith("beslutsbrev")
+            for part in mail.iter_attachments()
+        )
     ]
 
 

@@ -84,17 +84,19 @@ def test_a_submission_while_redis_is_down_is_saved_at_once_and_mailed_once_redis
     application, elapsed = submit_over_http(client, demo)
 
     assert elapsed < 1.0, f"the submission took {elapsed:.2f} s with Redis down"
-    event = OutboxMessage.objects.get(kind="event", payload__application=application.pk)
+    event = OutboxMessage.objects.get(kind="event", payload__event="submitted", payload__application=application.pk)
     assert event.done_at is None  # nothing could be handed over
     time.sleep(1)
     assert smtp_server.messages == []
 
     start_redis()
-    smtp_server.wait_for(2, timeout=60, log=worker.log_path)
+    # The project leader and Koncernkontoret; and the receipts to the group's leader and member.
+    smtp_server.wait_for(4, timeout=60, log=worker.log_path)
     quiet_period()
     assert len(smtp_server.to(emails_of(demo, "project_leader"))) == 1
     assert len(smtp_server.to(emails_of(demo, "koncernkontoret"))) == 1
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.to(emails_of(demo, "member"))) == 1
+    assert len(smtp_server.messages) == 4
     event.refresh_from_db()
     assert event.done_at is not None
 
@@ -105,14 +107,18 @@ def test_an_smtp_server_failing_twice_still_gets_each_mail_once(client, demo, sm
 
     submit_over_http(client, demo)
 
-    smtp_server.wait_for(2, timeout=60, log=worker.log_path)
+    # The project leader and Koncernkontoret; and the receipts to the group's leader and member.
+    smtp_server.wait_for(4, timeout=60, log=worker.log_path)
     quiet_period()
     assert smtp_server.refused == 2
     assert len(smtp_server.to(emails_of(demo, "project_leader"))) == 1
     assert len(smtp_server.to(emails_of(demo, "koncernkontoret"))) == 1
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.to(emails_of(demo, "member"))) == 1
+    assert len(smtp_server.messages) == 4
     sends = OutboxMessage.objects.filter(kind="email")
-    assert sum(message.attempts for message in sends) == 2  # the two refusals, retried
+    # The two refusals, retried (and any receipt that waited for its PDF).
+    refusals = [m for m in sends if m.attempts and "not stored yet" not in m.last_error]
+    assert sum(message.attempts for message in refusals) == 2
     assert all(message.done_at for message in sends)
     assert Email.objects.filter(sent_at__isnull=True).count() == 0
     assert "retrying in" in worker.log_path.read_text()
