@@ -16,7 +16,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
-from django.utils.text import Truncator
 
 from applications.models import (
     Application,
@@ -37,8 +36,6 @@ from reviews.models import AgendaItem, ItemOutcome, Meeting
 
 from .pdf import RenderedPdf, render_pdf
 
-# How much of a criterion's justification the table shows before "read in full".
-CRITERION_SHORT_CHARS = 60
 # Items that are no longer before the meeting: they ask nothing of the budget.
 NOT_BEFORE_THE_MEETING = frozenset({ItemOutcome.DROPPED, ItemOutcome.WITHDRAWN})
 
@@ -64,14 +61,6 @@ class CriterionCell:
     label: str
     fulfilment: str
     justification: str
-
-    @property
-    def short(self) -> str:
-        return Truncator(self.justification).chars(CRITERION_SHORT_CHARS)
-
-    @property
-    def is_shortened(self) -> bool:
-        return self.short != self.justification
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from applications.models import Status
 from decisions import services as decision_services
 from reviews import services as meeting_services
 from simportal import meeting_pack
-from simportal.meeting_pack import CriterionCell, kronor_per_child
+from simportal.meeting_pack import kronor_per_child
 from tests.factories import (
     applications_through_services,
     complete_application,
@@ -61,13 +61,6 @@ def test_it_counts_kronor_per_child_in_whole_kronor_half_up():
     assert kronor_per_child(1_001, 2) == 501
     assert kronor_per_child(900_000, None) is None
     assert kronor_per_child(900_000, 0) is None
-
-
-def test_it_shortens_a_long_justification_and_keeps_it_whole():
-    cell = CriterionCell(label="Evidens", fulfilment="Ja", justification="Dialogisk läsning " * 10)
-    assert cell.is_shortened
-    assert len(cell.short) <= meeting_pack.CRITERION_SHORT_CHARS
-    assert not CriterionCell(label="Evidens", fulfilment="Ja", justification="Se ansökan.").is_shortened
 
 
 def test_it_gives_each_item_its_figures_in_agenda_order(two_items):
@@ -156,6 +149,10 @@ def test_it_shows_the_comparison_to_a_steering_group_member(two_items, as_person
     assert 'data-label="Kronor per barn"' in html
     assert "7 500 kr" in html
     assert "1 800 000 kr" in html
+    # Each criterion's answer in short, its justification to be read in full by opening it.
+    assert html.count("<details>") == 18
+    assert "<summary>Evidens: <strong>Ja</strong>" in html
+    assert '<div class="user-text small">Se ansökan.</div>' in html
     assert "Senaste kommentaren: budgeten är rimlig." in html
     assert "Första kommentaren" not in html
     assert "Kvar om alla punkter tillstyrks som sökt" in html
