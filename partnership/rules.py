@@ -359,6 +359,11 @@ def leads_meetings_partnership(user: UserLike, meeting: Obj) -> bool:
 
 
 @rules.predicate
+def koncernkontoret_serves_meetings_partnership(user: UserLike, meeting: Obj) -> bool:
+    return meeting is not None and roles_of(user).koncernkontoret_serves(meeting.steering_group.partnership_id)
+
+
+@rules.predicate
 def chairs_meetings_group(user: UserLike, meeting: Obj) -> bool:
     return meeting is not None and meeting.steering_group_id in roles_of(user).chaired_steering_groups
 
@@ -504,6 +509,18 @@ rules.add_perm("applications.view_public_investment", is_public_investment)
 rules.add_perm(
     "reviews.view_meeting",
     is_active_user & ((sits_in_meetings_group & is_published) | leads_meetings_partnership),
+)
+
+# The meeting pack (the items compared side by side, the agenda and applications as one PDF):
+# the project leader from the start; the steering group's current members and Koncernkontoret
+# of the partnership once the agenda is published.
+rules.add_perm(
+    "reviews.view_meeting_pack",
+    is_active_user
+    & (
+        leads_meetings_partnership
+        | ((sits_in_meetings_group | koncernkontoret_serves_meetings_partnership) & is_published)
+    ),
 )
 
 # Steering-group meetings, minutes, RUN and the budget.

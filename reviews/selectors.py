@@ -25,13 +25,16 @@ def _upcoming_from() -> datetime.datetime:
 
 
 def upcoming_meetings(roles: Roles) -> QuerySet[Meeting]:
-    """Published meetings of the person's steering groups, from today on."""
+    """Published meetings of the person's steering groups, from today on, except those of the
+    partnerships the person leads: the project leader sits in the steering group too, and sees
+    those meetings (published or not) in the project leader's own list, so each is listed once."""
     return (
         Meeting.objects.filter(
             steering_group__in=roles.steering_groups,
             published_at__isnull=False,
             starts_at__gte=_upcoming_from(),
         )
+        .exclude(steering_group__partnership__in=roles.project_leader_partnerships)
         .select_related("steering_group")
         .annotate(item_count=Count("items"))
         .order_by("starts_at")

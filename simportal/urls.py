@@ -7,7 +7,7 @@ from django.views.i18n import set_language
 
 from reviews import urls as reviews_urls
 
-from . import views
+from . import views, views_meetings
 from .accounts import ChangedPasswordForm, ChosenPasswordForm, LoginForm, QueuedPasswordResetForm, invitation_tokens
 
 account_patterns = [
@@ -65,6 +65,8 @@ urlpatterns = [
     path("run/", include("decisions.urls")),
     path("aviseringar/", include("notifications.urls")),
     path("styrgrupp/protokoll/", include(reviews_urls.minutes_patterns)),
+    path("styrgrupp/moten/<int:pk>/jamforelse/", views_meetings.meeting_compare, name="meeting_compare"),
+    path("styrgrupp/moten/<int:pk>/motespaket.pdf", views_meetings.meeting_pack_pdf, name="meeting_pack_pdf"),
     path("styrgrupp/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]

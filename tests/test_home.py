@@ -69,6 +69,17 @@ def test_it_shows_steering_members_their_published_meetings_only(as_persona, dem
     assert unpublished.place not in html
 
 
+def test_it_lists_each_upcoming_meeting_once_to_the_project_leader(as_persona, demo):
+    # The project leader also sits in the steering group: the published meeting was in both lists.
+    published = published_agenda(demo, [accepted_application(demo, "Munkedal")], place="Stadshuset, Uddevalla")
+    link = reverse("reviews:meeting_detail", args=[published.pk])
+    html = page(as_persona("project_leader"))
+    assert html.count(f'href="{link}"') == 1
+    assert "Mötena i de styrgrupper du är projektledare för står under Nästa styrgruppsmöten ovan." in html
+    # A member of the steering group still sees it in their own list.
+    assert page(as_persona("steering_member")).count(f'href="{link}"') == 1
+
+
 def test_it_shows_the_secretariat_the_cases_at_run(as_persona, demo):
     application, _meeting = recommended_through_services(
         call=demo.call(), working_group=demo.working_group("Munkedal"), title="Familjecentral Lysekil"

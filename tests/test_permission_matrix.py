@@ -149,6 +149,17 @@ EXPECTED = {
         "get",
         "published_meeting",
     ),
+    # -- the meeting pack: the items side by side and the pack as a PDF --
+    "meeting_compare": (
+        frozenset({"project_leader", "steering_member", "steering_chair", "koncernkontoret"}),
+        "get",
+        "published_meeting",
+    ),
+    "meeting_pack_pdf": (
+        frozenset({"project_leader", "steering_member", "steering_chair", "koncernkontoret"}),
+        "get",
+        "published_meeting",
+    ),
     # -- a person's own notifications: everyone has their own; a notification only its recipient --
     "notifications:list": (LOGGED_IN, "get", None),
     "notifications:open": (frozenset({"leader"}), "get", "notification"),
