@@ -523,7 +523,7 @@ def _receipt(ctx: dict[str, Any]) -> Content:
         body = _("Ansökan %(title)s är inskickad och har fått diarienummer %(number)s.")
     body = body % {"title": application.title, "number": application.reference_number}
     body += "\n\n" + _(
-        "Vad händer nu: projektledaren läser ansökan och godkänner den som komplett eller begär komplettering. "
+        "Vad händer nu: projektledaren läser ansökan och godkänner den som komplett eller återförvisar den för komplettering. "
         "Styrgruppen tar ställning på sitt möte (%(steering)s) och RUN beslutar på sitt sammanträde (%(run)s)."
     ) % {"steering": steering, "run": run}
     return Content(
