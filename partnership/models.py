@@ -288,6 +288,10 @@ class CallManager(models.Manager["Call"]):
         return super().get_queryset().filter(is_archive=False)
 
 
+class CallWithArchivesManager(models.Manager["Call"]):
+    """Every call, archives included (the importer's, and the checks that look for them)."""
+
+
 class Call(models.Model):
     """A call for applications (utlysning) with its timeline and earmarked budget.
 
@@ -319,7 +323,7 @@ class Call(models.Model):
     )
 
     objects = CallManager()
-    with_archives = models.Manager()
+    with_archives = CallWithArchivesManager()
 
     history = HistoricalRecords()
 

@@ -548,7 +548,8 @@ class Command(BaseCommand):
             "Styrgrupp SIM Västra Götaland",
             BodyKind.STEERING_GROUP,
             partnership=partnership,
-            description="Bereder kompletta ansökningar från hela regionen och tillstyrker eller avstyrker dem till RUN.",
+            description="Bereder kompletta ansökningar från hela regionen och tillstyrker eller avstyrker dem "
+            "till RUN.",
         )
         body(
             "operative",
