@@ -83,3 +83,17 @@ def test_it_still_shows_the_imported_investments_in_the_portfolio(demo, client):
     imported()
     html = client.get(reverse("portfolio:list")).content.decode()
     assert "Med gemensamma krafter, Bengtsfors" in html
+
+
+def test_the_migration_makes_an_earlier_import_call_an_archive(demo):
+    import importlib
+
+    from django.apps import apps
+
+    imported()
+    Call.with_archives.filter(name=CALL_NAME).update(is_archive=False)  # as before the migration
+    migration = importlib.import_module("partnership.migrations.0005_partnership_texts_and_archive_calls")
+    migration.mark_import_call_as_archive(apps, None)
+
+    assert Call.with_archives.get(name=CALL_NAME).is_archive
+    assert not Call.with_archives.filter(is_archive=True).exclude(name=CALL_NAME).exists()
