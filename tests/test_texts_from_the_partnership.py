@@ -111,8 +111,9 @@ def test_it_takes_the_age_span_from_the_partnership(demo, client):
 
 def test_it_sends_a_person_to_each_partnerships_project_leader(demo_region, client):
     html = client.get(reverse("accessibility")).content.decode()
-    assert "projektledaren för Sociala investeringsmedel spår 2 – partnerskapssatsning i Fyrbodal i " in html
-    assert "Vårdsamverkan Fyrbodal" in html  # the project leader's organisation, from the data
+    # The project leader's organisation comes from their membership.
+    assert "projektledaren för SIM spår 2 Fyrbodal i Vårdsamverkan Fyrbodal" in html
+    assert "projektledaren för SIM Västra Götaland i Västra Götalandsregionen" in html
     assert 'href="mailto:projektledare@demo.simportal.local"' in html
     assert 'href="mailto:projektledare-vg@demo.simportal.local"' in html
 
