@@ -31,10 +31,10 @@ def _navigation_items(request) -> list[dict]:
 
 
 def _footer(request) -> dict:
-    """The partnerships the person belongs to; for everyone else the region's SIM work."""
+    """The partnerships the person belongs to; for everyone else (and on public pages, without a
+    query) the footer names the region's SIM work generally."""
     user = getattr(request, "user", None)
-    partnerships = selectors.partnerships_of(user) if user is not None else []
-    return {"partnerships": partnerships, "region": "" if partnerships else selectors.region_names()}
+    return {"partnerships": selectors.partnerships_of(user) if user is not None else []}
 
 
 def navigation(request) -> dict:

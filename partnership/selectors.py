@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import Body, BodyKind, Call, Membership, MembershipRole, Partnership, Region, User
+from .models import Body, BodyKind, Call, Membership, MembershipRole, Partnership, User
 
 # The order in which Fig. 2 of the project plan draws the organisation.
 FIG2_ORDER = [
@@ -165,11 +165,6 @@ def partnerships_of(person: User | AnonymousUser, on: datetime.date | None = Non
         return []
     seats = Membership.objects.current(on).filter(person_id=person.pk, body__partnership__isnull=False)
     return list(Partnership.objects.filter(pk__in=seats.values("body__partnership_id")).order_by("name"))
-
-
-def region_names() -> str:
-    """The regions the portal serves, for the texts that name the region's SIM work generally."""
-    return ", ".join(Region.objects.order_by("name").values_list("name", flat=True))
 
 
 def partnerships_taking_applications() -> QuerySet[Partnership]:

@@ -69,7 +69,7 @@ def test_it_names_the_persons_own_partnership_in_the_footer(demo_region, as_pers
 def test_it_names_the_regions_sim_work_in_the_footer_of_public_pages_and_region_bodies(demo, client, as_persona):
     for response in (client.get(reverse("home")), as_persona("secretariat").get(reverse("home"))):
         html = footer(response.content.decode())
-        assert "Sociala investeringsmedel (SIM) i Västra Götalandsregionen" in html
+        assert "Sociala investeringsmedel (SIM): regionen och kommunerna gör tidiga insatser" in html
         assert "Fyrbodal" not in html
 
 
