@@ -27,7 +27,8 @@ def imported() -> str:
 def test_it_keeps_the_published_list_inside_the_project_with_its_source():
     assert PUBLISHED_INVESTMENTS.is_relative_to(PROJECT / "applications" / "data")
     readme = (PUBLISHED_INVESTMENTS.parent / "README.md").read_text(encoding="utf-8")
-    assert PUBLISHED_INVESTMENTS.name in readme and "Source:" in readme
+    assert PUBLISHED_INVESTMENTS.name in readme
+    assert "Source:" in readme
 
 
 def test_it_reads_23_investments_from_the_data_file_without_problems():

@@ -21,6 +21,7 @@ def test_it_gives_the_region_wide_partnership_a_submitted_application(demo_regio
     call_command("seed_demo_applications")
     call_command("seed_demo_applications")
     boras = Application.objects.get(working_group__municipality__name="Borås")
-    assert boras.status == Status.SUBMITTED and boras.call == demo_region.call()
+    assert boras.status == Status.SUBMITTED
+    assert boras.call == demo_region.call()
     assert (boras.target_age_min, boras.target_age_max) == (3, 15)
     assert "0 nya" in capsys.readouterr().out

@@ -51,7 +51,8 @@ def test_the_region_wide_group_goes_from_its_start_page_to_the_decision_letter(p
 
     response = page.request.get(portal.url(link.get_attribute("href")))
 
-    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
     pdf = tmp_path / "beslutsbrev.pdf"
     pdf.write_bytes(response.body())
     assert pdf.read_bytes() == letter.pdf.open("rb").read()

@@ -17,11 +17,13 @@ def test_it_builds_a_region_wide_partnership_with_its_own_call_and_groups(demo_r
     assert partnership.sub_region is None
     assert (partnership.target_age_min, partnership.target_age_max) == (0, 15)
     call = demo_region.call()
-    assert call.partnership == partnership and call.is_open()
+    assert call.partnership == partnership
+    assert call.is_open()
     assert (call.target_age_min, call.target_age_max) == (0, 15)
     groups = Body.objects.filter(partnership=partnership, kind=BodyKind.LOCAL_WORKING_GROUP)
     places = set(groups.values_list("municipality__name", flat=True))
-    assert places == {"Borås", "Göteborg"} and not places & set(FYRBODAL_MUNICIPALITIES)
+    assert places == {"Borås", "Göteborg"}
+    assert not places & set(FYRBODAL_MUNICIPALITIES)
     assert Body.objects.filter(partnership=partnership, kind=BodyKind.STEERING_GROUP).count() == 1
     assert Body.objects.filter(partnership=partnership, kind=BodyKind.SUBREGIONAL_WORKING_GROUP).count() == 1
     offered = selectors.calls_open_to(demo_region.working_group("Borås"))
@@ -38,7 +40,8 @@ def test_it_prints_the_demo_logins_of_both_partnerships(db):
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     text = out.getvalue()
-    assert "SIM spår 2 Fyrbodal" in text and "SIM Västra Götaland" in text
+    assert "SIM spår 2 Fyrbodal" in text
+    assert "SIM Västra Götaland" in text
     for username, *_rest, label in REGION_WIDE_PEOPLE:
         if label:
             assert username in text
