@@ -7,7 +7,7 @@ from django.core import mail
 
 from applications import services
 from notifications.models import Notification
-from reviews import minutes as minutes_service
+from reviews import services as review_services
 from reviews.models import Minutes
 from tests.factories import complete_application, minuted_meeting, submitted_application
 
@@ -65,10 +65,10 @@ def test_it_tells_the_members_and_koncernkontoret_when_the_minutes_are_approved(
         call=demo.call(), working_group=demo.working_group("Uddevalla"), adjuster=demo.person("steering_member")
     )
     minutes = Minutes.objects.get(meeting=meeting)
-    minutes_service.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
+    review_services.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
     assert told("minutes_approved") == set()
     mail.outbox = []
-    committed(minutes_service.minutes_approve, minutes=minutes, by=demo.person("steering_member"))
+    committed(review_services.minutes_approve, minutes=minutes, by=demo.person("steering_member"))
 
     recipients = told("minutes_approved")
     assert {"styrgrupp-ordf", "styrgrupp-narhalsan", "projektledare", "koncernkontoret"} <= recipients
