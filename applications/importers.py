@@ -33,6 +33,7 @@ import re
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,6 +42,9 @@ from partnership.models import Call, Municipality, Partnership, Region
 from partnership.reference import SUB_REGIONS
 
 from .models import Application, Partner, RunStatus, Source, Status
+
+# The published list as it comes with the project (its source: applications/data/README.md).
+PUBLISHED_INVESTMENTS = Path(__file__).resolve().parent / "data" / "sociala_investeringar.txt"
 
 # --- reading ---------------------------------------------------------------------------
 
@@ -437,12 +441,14 @@ def import_call() -> Call:
             "target_age_max": 15,
         },
     )
-    # The region has funded social investments since 2015 (seed 004); the call is a
-    # container for decisions already made, so it closed long ago and has no budget.
-    call, _created = Call.objects.get_or_create(
+    # The region has funded social investments since 2015 (seed 004); the call is an archive
+    # of decisions already made: it closed long ago, has no budget, and is no open call or
+    # budget line anywhere (``Call.objects`` leaves archives out).
+    call, _created = Call.with_archives.get_or_create(
         partnership=partnership,
         name=CALL_NAME,
         defaults={
+            "is_archive": True,
             "description": "Sociala investeringar som Regionutvecklingsnämnden har beslutat om sedan 2015, "
             "importerade från den publicerade förteckningen.",
             "target_age_min": 0,
@@ -455,6 +461,9 @@ def import_call() -> Call:
             "max_duration_months": 36,
         },
     )
+    if not call.is_archive:
+        call.is_archive = True
+        call.save(update_fields=["is_archive"])
     return call
 
 

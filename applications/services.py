@@ -313,7 +313,12 @@ def message_post(*, application: Application, by: User, body: str) -> Message:
         kind = MessageKind.COMMENT
     else:
         raise PermissionDenied
-    return Message.objects.create(application=application, author=by, body=body, kind=kind)
+    message = Message.objects.create(application=application, author=by, body=body, kind=kind)
+    # The other side hears of it: the group from the project leader and the other way round.
+    event_add(
+        "message_posted", key=f"message:{message.pk}", by=by, application=application.pk, thread_message=message.pk
+    )
+    return message
 
 
 @transaction.atomic(durable=True)

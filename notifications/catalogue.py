@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.models import Application
+from applications.models import Application, Message, MessageKind
 from partnership.models import BodyKind, Membership, MembershipRole, User
 from partnership.rules import VOTING_ROLES, Roles
 from simportal.formatting import format_kronor
@@ -41,6 +41,8 @@ class Event:
     recipients: Callable[[dict[str, Any]], Iterable[User]]
     content: Callable[[dict[str, Any]], Content]
     audience: Callable[[Roles], bool]  # whether a person with these roles can receive it at all
+    # What one recipient is told, when it differs by who they are (from the content for all).
+    personal: Callable[[dict[str, Any], User, Content], Content] | None = None
 
 
 def _people(memberships: QuerySet[Membership]) -> list[User]:
@@ -162,6 +164,17 @@ def _submitted(ctx: dict[str, Any]) -> Content:
         body = _("%(group)s har skickat in ansökan %(name)s.") % {"group": group, "name": _named(application)}
     action = _("Granska ansökan: godkänn den som komplett eller återförvisa den för komplettering.")
     return Content(title, body, action, _app_url(ctx))
+
+
+def _submitted_for(ctx: dict[str, Any], user: User, content: Content) -> Content:
+    """Koncernkontoret reads and comments; only the project leader triages."""
+    if user.pk in {leader.pk for leader in project_leaders(ctx)}:
+        return content
+    action = _(
+        "Läs ansökan och kommentera den om du har synpunkter på hur den går i linje med RUN:s intentioner. "
+        "Projektledaren bedömer om den är komplett."
+    )
+    return Content(content.title, content.body, action, content.url)
 
 
 def _returned(ctx: dict[str, Any]) -> Content:
@@ -355,9 +368,10 @@ def _deadline_reminder(ctx: dict[str, Any]) -> Content:
 
 def _run_case_list(ctx: dict[str, Any]) -> Content:
     run_meeting = ctx["run_meeting"]
-    cases = list(run_meeting.cases.select_related("application").order_by("forwarded_at"))
-    lines = [f"– {_named(case.application)}" for case in cases]
-    body = _("RUN sammanträder %(day)s. %(count)d ärenden från SIM spår 2:") % {
+    cases = list(run_meeting.cases.select_related("application__call__partnership").order_by("forwarded_at"))
+    # A RUN meeting is shared by every partnership: each case says whose it is.
+    lines = [f"– {_named(case.application)} ({case.application.call.partnership})" for case in cases]
+    body = _("RUN sammanträder %(day)s. %(count)d ärenden:") % {
         "day": run_meeting.held_on.isoformat(),
         "count": len(cases),
     }
@@ -370,6 +384,89 @@ def _run_case_list(ctx: dict[str, Any]) -> Content:
     )
 
 
+# --- nobody left uninformed: the thread and the approved minutes (issue 11 §8) ---------------
+
+
+def _thread_message(ctx: dict[str, Any]) -> Message:
+    if "thread_message_row" not in ctx:
+        ctx["thread_message_row"] = Message.objects.select_related("author").get(pk=ctx["thread_message"])
+    return ctx["thread_message_row"]  # type: ignore[no-any-return]
+
+
+def the_other_side(ctx: dict[str, Any]) -> list[User]:
+    """Who a message in the application's thread is for: the group hears from the project leader,
+    the project leader from the group; a comment from Koncernkontoret goes to the project leader."""
+    message = _thread_message(ctx)
+    if message.kind == MessageKind.COMMENT:
+        return project_leaders(ctx)
+    if message.author_id in {user.pk for user in working_group_members(ctx)}:
+        return project_leaders_if_submitted(ctx)
+    return working_group_members(ctx)
+
+
+def _message_posted(ctx: dict[str, Any]) -> Content:
+    application = ctx["application"]
+    message = _thread_message(ctx)
+    who = message.author.get_full_name() or message.author.username
+    if message.kind == MessageKind.COMMENT:
+        title = _("Kommentar från Koncernkontoret: %(name)s") % {"name": _named(application)}
+        body = _("%(who)s på Koncernkontoret har kommenterat ansökan %(name)s:") % {
+            "who": who,
+            "name": _named(application),
+        }
+        action = _("Läs kommentaren på ansökans sida.")
+    else:
+        title = _("Nytt meddelande: %(name)s") % {"name": _named(application)}
+        body = _("%(who)s har skrivit i tråden om ansökan %(name)s:") % {"who": who, "name": _named(application)}
+        action = _("Läs meddelandet och svara i tråden på ansökans sida.")
+    body += "\n\n" + message.body
+    return Content(title, body, action, _app_url(ctx) + "#meddelanden")
+
+
+def steering_group_and_koncernkontoret(ctx: dict[str, Any]) -> list[User]:
+    """The steering group's members and adjuncts, and Koncernkontoret serving its partnership."""
+    meeting = ctx["meeting"]
+    partnership_id = meeting.steering_group.partnership_id
+    serving = _current().filter(body__kind=BodyKind.KONCERNKONTORET)
+    serving = serving.filter(Q(body__partnership__isnull=True) | Q(body__partnership_id=partnership_id))
+    return union(steering_group, lambda _ctx: _people(serving))(ctx)
+
+
+def _minutes_approved(ctx: dict[str, Any]) -> Content:
+    meeting = ctx["meeting"]
+    body = _(
+        "Protokollet från styrgruppens möte %(when)s är justerat av ordföranden och justeraren och är nu låst."
+    ) % {"when": _meeting_day(meeting)}
+    return Content(
+        _("Justerat protokoll: styrgruppen %(when)s") % {"when": _meeting_day(meeting)},
+        body,
+        _("Läs protokollet. Det finns som PDF på mötets sida."),
+        reverse("reviews:meeting_detail", args=[meeting.pk]),
+    )
+
+
+THREAD_AND_MINUTES_EVENTS = [
+    Event(
+        "message_posted",
+        gettext_lazy("Nytt meddelande i en ansökans tråd"),
+        gettext_lazy("någon skriver i ansökans tråd, eller Koncernkontoret kommenterar"),
+        gettext_lazy("den andra parten: arbetsgruppen eller projektledaren"),
+        the_other_side,
+        _message_posted,
+        lambda roles: roles.is_group_member or roles.is_project_leader,
+    ),
+    Event(
+        "minutes_approved",
+        gettext_lazy("Protokollet justerat"),
+        gettext_lazy("ordföranden och justeraren har justerat styrgruppens protokoll"),
+        gettext_lazy("styrgruppens ledamöter och adjungerade, Koncernkontoret"),
+        steering_group_and_koncernkontoret,
+        _minutes_approved,
+        lambda roles: roles.is_steering_member or roles.koncernkontoret,
+    ),
+]
+
+
 EVENTS: dict[str, Event] = {
     event.key: event
     for event in [
@@ -377,10 +474,11 @@ EVENTS: dict[str, Event] = {
             "submitted",
             gettext_lazy("Ansökan inskickad"),
             gettext_lazy("en arbetsgrupp skickar in en ansökan eller en komplettering"),
-            gettext_lazy("projektledaren, Koncernkontoret"),
+            gettext_lazy("projektledaren (bedömer den), Koncernkontoret (läser och kan kommentera)"),
             union(project_leaders, koncernkontoret),
             _submitted,
             lambda roles: roles.is_project_leader or roles.koncernkontoret,
+            personal=_submitted_for,
         ),
         Event(
             "returned",
@@ -501,6 +599,7 @@ EVENTS: dict[str, Event] = {
             _taken_back_from_run,
             lambda roles: roles.is_project_leader,
         ),
+        *THREAD_AND_MINUTES_EVENTS,
     ]
 }
 
@@ -523,8 +622,9 @@ def _receipt(ctx: dict[str, Any]) -> Content:
         body = _("Ansökan %(title)s är inskickad och har fått diarienummer %(number)s.")
     body = body % {"title": application.title, "number": application.reference_number}
     body += "\n\n" + _(
-        "Vad händer nu: projektledaren läser ansökan och godkänner den som komplett eller återförvisar den för komplettering. "
-        "Styrgruppen tar ställning på sitt möte (%(steering)s) och RUN beslutar på sitt sammanträde (%(run)s)."
+        "Vad händer nu: projektledaren läser ansökan och godkänner den som komplett eller återförvisar den för "
+        "komplettering. Styrgruppen tar ställning på sitt möte (%(steering)s) och RUN beslutar på sitt "
+        "sammanträde (%(run)s)."
     ) % {"steering": steering, "run": run}
     return Content(
         _("Kvitto: %(name)s är inskickad") % {"name": _named(application)},

@@ -55,6 +55,14 @@ class Notification(models.Model):
     letter = models.ForeignKey(
         "decisions.DecisionLetter", on_delete=models.PROTECT, null=True, blank=True, related_name="notifications"
     )
+    partnership = models.ForeignKey(
+        "partnership.Partnership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Partnerskapet som händelsen gäller; e-postens sidfot säger vilken roll mottagaren har i det."),
+    )
 
     class Meta:
         verbose_name = _("avisering")

@@ -24,7 +24,8 @@ from applications.models import Application, ApplicationPdf, Snapshot
 from decisions.models import Decision, DecisionLetter, RunMeeting
 from outbox import services as outbox
 from outbox.models import OutboxKind, OutboxMessage
-from partnership.models import User
+from partnership.models import Partnership, User
+from partnership.selectors import roles_in_partnership
 from reviews.models import Meeting
 from simportal.accounts import invitation_tokens, password_mail_answer
 from simportal.text import header_value, without_bidi_controls
@@ -102,6 +103,17 @@ def _may_have_letter(user: User, ctx: dict[str, Any]) -> bool:
     return ctx.get("letter") is not None and user.has_perm("decisions.view_decision_letter", ctx["decision"])
 
 
+def _partnership_of(ctx: dict[str, Any]) -> int | None:
+    """The partnership an event is about: its application's, or its steering-group meeting's.
+    A RUN meeting is shared by every partnership and is about none."""
+    if ctx.get("application") is not None:
+        return int(ctx["application"].call.partnership_id)
+    meeting = ctx.get("meeting")
+    if meeting is not None:
+        return meeting.steering_group.partnership_id  # type: ignore[no-any-return]
+    return None
+
+
 def deliver_event(message: OutboxMessage) -> None:
     payload = message.payload
     event = EVENTS[payload["event"]]
@@ -110,19 +122,22 @@ def deliver_event(message: OutboxMessage) -> None:
         recipients = [user for user in event.recipients(ctx) if user.pk != payload.get("by")]
         content = event.content(ctx)
         chosen = deliveries(event.key, recipients)
+        partnership_id = _partnership_of(ctx)
         for user in recipients:
             letter = ctx["letter"] if _may_have_letter(user, ctx) else None
+            mine = event.personal(ctx, user, content) if event.personal is not None else content
             notification, created = Notification.objects.get_or_create(
                 key=f"{message.key}:{user.pk}",
                 defaults={
                     "recipient": user,
                     "event": event.key,
-                    "title": content.title[:300],
-                    "body": content.body,
-                    "action": content.action[:500],
-                    "url": content.url,
+                    "title": mine.title[:300],
+                    "body": mine.body,
+                    "action": mine.action[:500],
+                    "url": mine.url,
                     "delivery": chosen[user.pk],
                     "letter": letter,
+                    "partnership_id": partnership_id,
                 },
             )
             if created and notification.delivery == Delivery.IMMEDIATE and user.email:
@@ -163,6 +178,21 @@ def _email(
     return email
 
 
+def email_footer(user: User, partnerships: list[Partnership | None]) -> list[dict[str, str]]:
+    """Why the person gets the e-mail: their roles in each partnership it is about, today
+    (without a partnership: every role they hold)."""
+    lines = []
+    seen: set[int | None] = set()
+    for partnership in partnerships:
+        key = partnership.pk if partnership is not None else None
+        if key in seen:
+            continue
+        seen.add(key)
+        roles = roles_in_partnership(user, key)
+        lines.append({"partnership": partnership.name if partnership is not None else "", "roles": ", ".join(roles)})
+    return lines
+
+
 def email_for(notification: Notification, *, submission_id: int | None = None) -> Email:
     """The immediate e-mail of one notification (a receipt attaches the PDF of ``submission_id``)."""
     with translation.override("sv"):
@@ -171,7 +201,12 @@ def email_for(notification: Notification, *, submission_id: int | None = None) -
             user=notification.recipient,
             subject=f"SIM-portalen: {notification.title}",
             template="notification",
-            context={"notification": notification, "link": _absolute(notification.url)},
+            context={
+                "notification": notification,
+                "link": _absolute(notification.url),
+                "header_partnership": notification.partnership.name if notification.partnership else "",
+                "footer": email_footer(notification.recipient, [notification.partnership]),
+            },
             letter=notification.letter,
             submission_id=submission_id,
         )
@@ -275,7 +310,10 @@ def digests_send(now: datetime.datetime | None = None) -> list[Email]:
     for person in people:
         with transaction.atomic():
             waiting = list(
-                awaiting_digest().select_for_update(skip_locked=True).filter(recipient=person, created_at__lte=now)
+                awaiting_digest()
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("partnership")
+                .filter(recipient=person, created_at__lte=now)
             )
             if not waiting:
                 continue
@@ -292,6 +330,7 @@ def digests_send(now: datetime.datetime | None = None) -> list[Email]:
                     context={
                         "notifications": waiting,
                         "day": day,
+                        "footer": email_footer(person, [n.partnership for n in waiting]),
                     },
                 )
             Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(email=email)

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from . import selectors
 from .rules import roles_of
 
 
@@ -29,8 +30,16 @@ def _navigation_items(request) -> list[dict]:
     return items
 
 
+def _footer(request) -> dict:
+    """The partnerships the person belongs to; for everyone else (and on public pages, without a
+    query) the footer names the region's SIM work generally."""
+    user = getattr(request, "user", None)
+    return {"partnerships": selectors.partnerships_of(user) if user is not None else []}
+
+
 def navigation(request) -> dict:
     return {
         "nav_items": SimpleLazyObject(lambda: _navigation_items(request)),
         "my_roles": SimpleLazyObject(lambda: roles_of(getattr(request, "user", None))),
+        "site_footer": SimpleLazyObject(lambda: _footer(request)),
     }

@@ -230,9 +230,11 @@ class Unit(models.Model):
 
 
 class Partnership(models.Model):
-    """A partnership (partnerskapssatsning), e.g. SIM spår 2 in Fyrbodal.
+    """A partnership (partnerskapssatsning): one sub-region's, or the whole region's.
 
-    A partnership without a sub-region is region-wide.
+    A partnership without a sub-region is region-wide. Every text the portal shows about a
+    partnership (the page footer, the start page's age span, the e-mail footers, the contact in
+    the accessibility statement) is drawn from here, never written into the code.
     """
 
     name = models.CharField(_("namn"), max_length=200, unique=True)
@@ -262,6 +264,20 @@ class Partnership(models.Model):
         default=36,
         help_text=_("Ingen utlysning i partnerskapet får tillåta längre insatser än så."),
     )
+    parties = models.CharField(
+        _("vilka som står bakom"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Visas i sidfoten efter partnerskapets namn, till exempel ”Västra Götalandsregionen och kommunerna i "
+            "delregionen”."
+        ),
+    )
+    contact_email = models.EmailField(
+        _("projektledarens e-postadress"),
+        blank=True,
+        help_text=_("Dit hänvisar tillgänglighetsredogörelsen den som vill rapportera en brist."),
+    )
 
     class Meta:
         verbose_name = _("partnerskap")
@@ -282,6 +298,10 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def age_span(self) -> str:
+        return f"{self.target_age_min}–{self.target_age_max}"
 
 
 class Part(models.Model):
@@ -308,8 +328,25 @@ class Part(models.Model):
         return self.name
 
 
+class CallManager(models.Manager["Call"]):
+    """The calls people apply to and RUN's budget follows: every call but an archive."""
+
+    def get_queryset(self) -> models.QuerySet["Call"]:
+        return super().get_queryset().filter(is_archive=False)
+
+
+class CallWithArchivesManager(models.Manager["Call"]):
+    """Every call, archives included (the importer's, and the checks that look for them)."""
+
+
 class Call(models.Model):
-    """A call for applications (utlysning) with its timeline and earmarked budget."""
+    """A call for applications (utlysning) with its timeline and earmarked budget.
+
+    An *archive* is no call anyone applies to: it holds the investments RUN decided before the
+    portal (``applications.importers``). ``Call.objects`` leaves it out everywhere — open
+    calls, the call list, the budget, the admin — so no page can forget to. ``Call.with_archives``
+    includes them, and an application reaches its archive as its ``call`` as usual.
+    """
 
     partnership = models.ForeignKey(
         Partnership, verbose_name=_("partnerskap"), on_delete=models.PROTECT, related_name="calls"
@@ -325,6 +362,15 @@ class Call(models.Model):
     run_meeting_on = models.DateField(_("RUN:s sammanträde"))
     budget = models.PositiveBigIntegerField(_("öronmärkt budget (kr)"))
     max_duration_months = models.PositiveSmallIntegerField(_("längsta insatstid (månader)"), default=36)
+    is_archive = models.BooleanField(
+        _("arkiv för tidigare beslut"),
+        default=False,
+        editable=False,
+        help_text=_("Tar inte emot ansökningar och ingår inte i budgeten."),
+    )
+
+    objects = CallManager()
+    with_archives = CallWithArchivesManager()
 
     history = HistoricalRecords()
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -147,3 +147,77 @@ def calls_open_to_groups(group_ids: Iterable[int], at: datetime.datetime | None 
     for group in Body.objects.filter(pk__in=list(group_ids), kind=BodyKind.LOCAL_WORKING_GROUP):
         offered |= Q(partnership=group.partnership_id, parts__municipalities=group.municipality_id)
     return open_calls(at).filter(offered).distinct()
+
+
+# --- the texts drawn from the partnership ------------------------------------------------------
+# The portal names no partnership, sub-region or age span in its code: the footer, the start page,
+# the e-mail footers and the accessibility statement's contact are read from the data here.
+
+# Bodies of the region that serve every partnership unless tied to one (``Body.partnership``).
+REGION_BODIES = (BodyKind.RUN, BodyKind.RUN_SECRETARIAT, BodyKind.KONCERNKONTORET)
+
+
+def partnerships_of(person: User | AnonymousUser, on: datetime.date | None = None) -> list[Partnership]:
+    """The partnerships whose bodies the person sits in today (the page footer names them).
+    Someone who sits only in bodies of the region (RUN, its secretariat, Koncernkontoret, an NSV
+    group) belongs to no one partnership: the footer then names the region's SIM work."""
+    if not person.is_authenticated:
+        return []
+    seats = Membership.objects.current(on).filter(person_id=person.pk, body__partnership__isnull=False)
+    return list(Partnership.objects.filter(pk__in=seats.values("body__partnership_id")).order_by("name"))
+
+
+def partnerships_taking_applications() -> QuerySet[Partnership]:
+    """The partnerships whose local working groups apply (the start page names them with their
+    area and age span); a partnership that only holds an archive of earlier decisions has none."""
+    groups = Body.objects.filter(kind=BodyKind.LOCAL_WORKING_GROUP, partnership_id=OuterRef("pk"))
+    return Partnership.objects.filter(Exists(groups)).select_related("region", "sub_region").order_by("name")
+
+
+@dataclass(frozen=True)
+class PartnershipContact:
+    """Whom the accessibility statement sends a person to, per partnership."""
+
+    partnership: Partnership
+    project_leader_organisation: str
+    email: str
+
+
+def partnership_contacts(on: datetime.date | None = None) -> list[PartnershipContact]:
+    """Each partnership that takes applications, the organisation its project leader works in
+    (from the project leader's membership today) and its contact address."""
+    leaders = (
+        Membership.objects.current(on)
+        .filter(role=MembershipRole.PROJECT_LEADER, body__partnership__isnull=False)
+        .select_related("organisation", "person__organisation")
+        .order_by("pk")
+    )
+    organisation_of: dict[int, str] = {}
+    for seat in leaders.annotate(partnership_id=F("body__partnership_id")):
+        organisation = seat.organisation or seat.person.organisation
+        if organisation is not None:
+            organisation_of.setdefault(seat.partnership_id, organisation.name)  # type: ignore[attr-defined]
+    return [
+        PartnershipContact(partnership, organisation_of.get(partnership.pk, ""), partnership.contact_email)
+        for partnership in partnerships_taking_applications()
+    ]
+
+
+def roles_in_partnership(person: User, partnership_id: int | None, on: datetime.date | None = None) -> list[str]:
+    """What the person is in this partnership today, as e-mail footers say it: "projektledare i
+    Styrgrupp …". The region's bodies that serve the partnership count, and an NSV group counts
+    where it appointed one of the partnership's working groups. Without a partnership: every role."""
+    seats = Membership.objects.current(on).filter(person_id=person.pk).select_related("body")
+    if partnership_id is not None:
+        appointing = Body.objects.filter(partnership_id=partnership_id, kind=BodyKind.LOCAL_WORKING_GROUP).values(
+            "appointed_by_id"
+        )
+        seats = seats.filter(
+            Q(body__partnership_id=partnership_id)
+            | Q(body__partnership__isnull=True, body__kind__in=REGION_BODIES)
+            | Q(body__kind=BodyKind.NSV, body_id__in=appointing)
+        )
+    return [
+        f"{MembershipRole(seat.role).label.lower()} i {seat.body.name}"
+        for seat in seats.order_by("body__name", "role", "pk")
+    ]

@@ -611,4 +611,6 @@ def minutes_approve(*, minutes: Minutes, by: User) -> Approval:
     minutes.save(update_fields=fields)
     if locked:
         outbox_add(OutboxKind.MINUTES_PDF, f"minutes:{minutes.pk}", minutes=minutes.pk)
+        # The members and Koncernkontoret hear that the minutes are approved.
+        event_add("minutes_approved", key=f"minutes_approved:{minutes.pk}", by=by, meeting=minutes.meeting_id)
     return Approval(minutes=minutes, as_chair=is_chair, locked=locked)

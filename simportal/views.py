@@ -27,7 +27,8 @@ ACCESSIBILITY_REVIEWED_ON = datetime.date(2026, 12, 1)
 @login_not_required
 def home(request):
     if not request.user.is_authenticated:
-        return render(request, "public/landing.html")
+        context = {"partnerships": partnership_selectors.partnerships_taking_applications()}
+        return render(request, "public/landing.html", context)
     roles = roles_of(request.user)
     context: dict = {"roles": roles}
     if roles.is_group_member:
@@ -54,7 +55,11 @@ def home(request):
 
 @login_not_required
 def accessibility(request):
-    context = {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL, "reviewed_on": ACCESSIBILITY_REVIEWED_ON}
+    context = {
+        "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+        "reviewed_on": ACCESSIBILITY_REVIEWED_ON,
+        "partnership_contacts": partnership_selectors.partnership_contacts(),
+    }
     return render(request, "public/accessibility.html", context)
 
 

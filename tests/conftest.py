@@ -75,6 +75,40 @@ class Demo:
 
 
 @pytest.fixture
+def demo_region(demo):
+    """The demo's second, region-wide partnership (SIM Västra Götaland, ages 0–15, Borås and
+    Göteborg) beside Fyrbodal's, as ``make run`` builds it."""
+    Command().build_region_wide(demo_logins=True)
+    return RegionDemo()
+
+
+class RegionDemo(Demo):
+    """The region-wide partnership's people by username, its groups, steering group and call."""
+
+    def person(self, persona: str) -> User:
+        return User.objects.get(username=REGION_PERSONAS.get(persona, persona))
+
+    def working_group(self, municipality: str) -> Body:
+        return Body.objects.get(kind="local_wg", municipality__name=municipality, partnership__sub_region=None)
+
+    def call(self) -> Call:
+        return Call.objects.get(name__startswith="SIM Västra Götaland – ansökningsomgång")
+
+
+REGION_PERSONAS = {
+    "leader": "gruppledare-boras",
+    "member": "gruppmedlem-boras",
+    "outsider": "gruppledare-goteborg",
+    "project_leader": "projektledare-vg",
+    "steering_member": "styrgrupp-vg",
+    "steering_chair": "styrgrupp-vg-ordf",
+    "koncernkontoret": "koncernkontoret",
+    "secretariat": "sekretariat",
+    "nsv_chair": "nsv-boras",
+}
+
+
+@pytest.fixture
 def as_persona(client, demo):
     """Log the test client in as a persona: ``as_persona("leader")``."""
 

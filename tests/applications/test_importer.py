@@ -3,7 +3,6 @@ into the portal, and the pure functions that read it."""
 
 import datetime
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,6 +10,7 @@ from django.core.management import CommandError, call_command
 from applications.importers import (
     CALL_NAME,
     PARTNERSHIP_NAME,
+    PUBLISHED_INVESTMENTS,
     PeriodError,
     find_municipalities,
     parse_investments,
@@ -23,7 +23,7 @@ from partnership.models import Call, Municipality, Region, SubRegion
 from partnership.reference import ensure_reference_data
 
 # The published list of investments (the project's seed 004), kept with the tests.
-SEED = Path(__file__).resolve().parents[1] / "data" / "investeringar_seed_004.txt"
+SEED = PUBLISHED_INVESTMENTS
 
 BROKEN = """\
 Pågående sociala investeringar
@@ -108,7 +108,7 @@ def test_it_imports_every_investment_of_the_published_list(reference_data):
 def test_it_puts_imported_investments_in_a_region_wide_call(reference_data):
     run(SEED)
 
-    call = Call.objects.get(name=CALL_NAME)
+    call = Call.with_archives.get(name=CALL_NAME)
     assert call.partnership.name == PARTNERSHIP_NAME
     assert call.partnership.short_name == "VGR SIM"
     assert call.partnership.region.name == "Västra Götalandsregionen"
@@ -190,7 +190,7 @@ def test_it_changes_nothing_when_run_twice(reference_data):
     assert after == before
     assert "0 nya, 0 uppdaterade, 23 oförändrade; 14 pågående, 9 avslutade; 0 problem" in out
     assert err == ""
-    assert Call.objects.filter(name=CALL_NAME).count() == 1
+    assert Call.with_archives.filter(name=CALL_NAME).count() == 1
 
 
 def test_it_updates_an_investment_in_place_when_the_list_changes(reference_data, tmp_path):

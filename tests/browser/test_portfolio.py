@@ -1,18 +1,18 @@
 """The public portfolio as an anonymous visitor reads it, after the published list is imported."""
 
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from applications.importers import PUBLISHED_INVESTMENTS
 from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
 
 # The published list of investments (the project's seed 004), kept with the tests.
-SEED = Path(__file__).resolve().parents[1] / "data" / "investeringar_seed_004.txt"
+SEED = PUBLISHED_INVESTMENTS
 
 
 def test_it_lets_a_visitor_filter_the_investments_and_read_one(portal):

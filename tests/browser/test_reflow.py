@@ -6,13 +6,13 @@ set to 200 %, so everything sized in rem (Bootstrap's text, spacing and buttons)
 """
 
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from applications import portfolio
+from applications.importers import PUBLISHED_INVESTMENTS
 from applications.models import Application
 from decisions.models import RunMeeting
 from tests.applications.test_inbox import registered
@@ -23,7 +23,7 @@ from tests.factories import complete_application, decided_through_services, reco
 pytestmark = pytest.mark.browser
 
 NARROW = {"width": 320, "height": 800}
-SEED = Path(__file__).resolve().parents[1] / "data" / "investeringar_seed_004.txt"
+SEED = PUBLISHED_INVESTMENTS
 
 
 def scrolls_sideways(page: Page) -> int:

@@ -305,5 +305,5 @@ def test_each_person_chooses_only_among_what_their_roles_can_bring(as_persona, c
 
     client.force_login(User.objects.create_user("utan-roll", email="utan@example.se"))
     empty = client.get(reverse("notifications:preferences")).content.decode()
-    assert "Du har ingen roll i SIM spår 2 just nu" in empty
+    assert "Du har ingen roll i något partnerskap just nu" in empty
     assert '<form method="post" novalidate>' not in empty

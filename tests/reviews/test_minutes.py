@@ -246,8 +246,11 @@ def test_it_locks_the_minutes_when_the_chair_and_the_adjuster_have_approved(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         second = review_services.minutes_approve(minutes=minutes, by=demo.person("steering_member"))
 
+    # After the commit: the PDF is rendered once, and the members are told (e-mails of their own).
     assert second.locked
-    assert len(callbacks) == 1
+    assert callbacks
+    assert OutboxMessage.objects.filter(key=f"minutes:{minutes.pk}").count() == 1
+    assert OutboxMessage.objects.filter(key=f"event:minutes_approved:{minutes.pk}").count() == 1
     minutes.refresh_from_db()
     assert minutes.is_locked
     assert minutes.adjuster_approved_at is not None
@@ -262,7 +265,7 @@ def test_it_queues_the_pdf_only_when_the_approval_commits(meeting, demo, django_
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         review_services.minutes_approve(minutes=minutes, by=demo.person("steering_chair"))
 
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the PDF, and telling the members and Koncernkontoret
     minutes.refresh_from_db()
     assert minutes.is_locked
     assert not minutes.pdf

@@ -1,11 +1,12 @@
-"""``manage.py import_investments <file>``: the published list of social investments
-into the portal, as decided applications. See ``applications.importers``."""
+"""``manage.py import_investments [file]``: the published list of social investments
+into the portal, as decided applications. See ``applications.importers``. Without a file it
+reads the list that comes with the project (``applications/data/``)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from applications.importers import investments_import
+from applications.importers import PUBLISHED_INVESTMENTS, investments_import
 
 
 class Command(BaseCommand):
@@ -20,7 +21,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="Textfilen med förteckningen (UTF-8).")
+        parser.add_argument(
+            "path",
+            nargs="?",
+            default=str(PUBLISHED_INVESTMENTS),
+            help="Textfilen med förteckningen (UTF-8). Utan fil läses förteckningen som följer med portalen.",
+        )
 
     def handle(self, *args, path: str, **options):
         try:

@@ -68,4 +68,23 @@ class Command(BaseCommand):
             services.application_accept(application=application, by=project_leader, message="Komplett och tydlig.")
             created += 1
 
+        # The region-wide partnership (seed_demo builds it beside Fyrbodal's): one submitted
+        # application from Borås, for children up to 15, waiting for its own project leader.
+        region_call = Call.objects.filter(partnership__sub_region__isnull=True, parts__isnull=False).first()
+        title = "Föräldrastöd i Borås förskolor och skolor"
+        if region_call is not None and region_call.is_open() and not exists("Borås", title):
+            leader = User.objects.get(username="gruppledare-boras")
+            application = complete_draft(
+                call=region_call,
+                working_group=group("Borås"),
+                title=title,
+                by=leader,
+                purpose="Föräldrar som resurs: stöd till föräldrar med barn i förskola och skola, 0–15 år.",
+                target_age_min=3,
+                target_age_max=15,
+                expected_children=420,
+            )
+            services.application_submit(application=application, by=leader)
+            created += 1
+
         self.stdout.write(f"Demoansökningar: {created} nya.")

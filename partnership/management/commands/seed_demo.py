@@ -1,4 +1,8 @@
-"""Build the real structure of SIM spår 2 in Fyrbodal, with one demo login per role.
+"""Build the real structure of SIM spår 2 in Fyrbodal, and beside it a region-wide
+partnership (SIM Västra Götaland, ages 0–15, in Borås and Göteborg), with one demo login per role.
+
+Both shapes of partnership, one sub-region's and the whole region's, are always in the demo.
+RUN, its secretariat and Koncernkontoret are the region's and serve both.
 
 Idempotent: running it again changes nothing. With DEBUG off it builds the
 structure and the people, but refuses to give anyone a known password.
@@ -131,6 +135,48 @@ PEOPLE = [
 ]
 
 
+# The region-wide partnership: the same RUN, secretariat and Koncernkontoret, its own project
+# leader, call, steering group and working groups, in municipalities outside Fyrbodal.
+REGION_WIDE_NAME = "Sociala investeringsmedel – SIM Västra Götaland, hela regionen"
+REGION_WIDE_MUNICIPALITIES = {"Borås": "Borås Stad", "Göteborg": "Göteborgs Stad"}
+REGION_WIDE_UNITS = [
+    (
+        "Södra Älvsborgs sjukhus",
+        [("BUP Södra Älvsborgs sjukhus", UnitKind.BUP, "Borås")],
+    ),
+    (
+        "Sahlgrenska Universitetssjukhuset",
+        [("Barn- och ungdomsmedicin Drottning Silvias barnsjukhus", UnitKind.BUM, "Göteborg")],
+    ),
+    (
+        "Närhälsan",
+        [
+            ("Närhälsan Norrby barnavårdscentral", UnitKind.BVC, "Borås"),
+            ("Närhälsan Angered barnavårdscentral", UnitKind.BVC, "Göteborg"),
+        ],
+    ),
+]
+# (username, first, last, title, organisation, demo role label or None)
+REGION_WIDE_PEOPLE = [
+    (
+        "projektledare-vg",
+        "Nora",
+        "Eriksson",
+        "Projektledare SIM Västra Götaland",
+        "Västra Götalandsregionen",
+        "Projektledare",
+    ),
+    ("styrgrupp-vg-ordf", "Ingrid", "Sjöberg", "Sjukhusdirektör", "Södra Älvsborgs sjukhus", "Styrgruppens ordförande"),
+    ("styrgrupp-vg", "Omar", "Haddad", "Förvaltningschef förskola", "Borås Stad", "Styrgruppsledamot"),
+    ("styrgrupp-vg-gbg", "Annika", "Lind", "Socialchef", "Göteborgs Stad", None),
+    ("styrgrupp-vg-narhalsan", "Jonas", "Wik", "Primärvårdschef", "Närhälsan", None),
+    ("gruppledare-boras", "Sofia", "Karlsson", "Utvecklingsledare", "Borås Stad", "Arbetsgruppsledare Borås"),
+    ("gruppmedlem-boras", "Erik", "Ström", "BVC-sjuksköterska", "Närhälsan", "Arbetsgruppsmedlem Borås"),
+    ("gruppledare-goteborg", "Hanna", "Berglund", "Rektor", "Göteborgs Stad", "Arbetsgruppsledare Göteborg"),
+    ("nsv-boras", "Karl", "Månsson", "Områdeschef", "Närhälsan", "NSV-ordförande Borås"),
+]
+
+
 MUNICIPAL_ORGANISATIONS = {
     "Bengtsfors": "Bengtsfors kommun",
     "Dals-Ed": "Dals-Eds kommun",
@@ -150,13 +196,13 @@ MUNICIPAL_ORGANISATIONS = {
 }
 
 
-def current_round_dates(today: datetime.date) -> dict:
+def current_round_dates(today: datetime.date, prefix: str = "SIM spår 2") -> dict:
     """An application round open today: deadline in ten weeks at 12:00, then the meetings."""
     deadline_day = today + datetime.timedelta(weeks=10)
     run_meeting = deadline_day + datetime.timedelta(weeks=6)
     season = "våren" if run_meeting.month <= 6 else "hösten"
     return {
-        "name": f"SIM spår 2 – ansökningsomgång {season} {run_meeting.year}",
+        "name": f"{prefix} – ansökningsomgång {season} {run_meeting.year}",
         "opens_on": today - datetime.timedelta(weeks=3),
         "deadline": datetime.datetime.combine(deadline_day, datetime.time(12, 0), tzinfo=STOCKHOLM),
         "steering_group_meeting_on": deadline_day + datetime.timedelta(weeks=2),
@@ -174,6 +220,7 @@ class Command(BaseCommand):
     def handle(self, *args, quiet: bool = False, **options):
         demo_logins = settings.DEBUG
         self.build(demo_logins=demo_logins)
+        self.build_region_wide(demo_logins=demo_logins)
         if quiet:
             return
         if not demo_logins:
@@ -184,9 +231,14 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(self.style.SUCCESS("Demodata klar. Logga in på http://127.0.0.1:8000/ som:"))
-        for username, _first, _last, _title, _org, label in PEOPLE:
-            if label:
-                self.stdout.write(f"  {label:<52} {username:<24} lösenord: {DEMO_PASSWORD}")
+        for heading, people in [
+            ("SIM spår 2 Fyrbodal (och regionens RUN, sekretariat och Koncernkontoret):", PEOPLE),
+            ("SIM Västra Götaland, hela regionen (barn 0–15 år, Borås och Göteborg):", REGION_WIDE_PEOPLE),
+        ]:
+            self.stdout.write(heading)
+            for username, _first, _last, _title, _org, label in people:
+                if label:
+                    self.stdout.write(f"  {label:<52} {username:<24} lösenord: {DEMO_PASSWORD}")
 
     def build(self, *, demo_logins: bool) -> None:
         ensure_reference_data(Region, SubRegion, Municipality)
@@ -205,6 +257,8 @@ class Command(BaseCommand):
                 "project_owner": organisations["NU-sjukvården"],
                 "target_age_min": 0,
                 "target_age_max": 12,
+                "parties": "Västra Götalandsregionen och kommunerna i Fyrbodal",
+                "contact_email": "projektledare@demo.simportal.local",
             },
         )
         parts = {}
@@ -350,9 +404,11 @@ class Command(BaseCommand):
             )
         return bodies
 
-    def build_people(self, organisations: dict[str, Organisation], *, demo_logins: bool) -> dict[str, User]:
+    def build_people(
+        self, organisations: dict[str, Organisation], *, demo_logins: bool, table: list | None = None
+    ) -> dict[str, User]:
         people: dict[str, User] = {}
-        for username, first, last, title, org_name, _label in PEOPLE:
+        for username, first, last, title, org_name, _label in PEOPLE if table is None else table:
             organisation = organisations[org_name]
             user, created = User.objects.update_or_create(
                 username=username,
@@ -434,3 +490,146 @@ class Command(BaseCommand):
                 starts_on=WG_APPOINTED,
                 unit=unit(f"Grundskolan {municipality}"),
             )
+
+    # --- the region-wide partnership ---------------------------------------------------------
+
+    def build_region_wide(self, *, demo_logins: bool) -> Partnership:
+        """SIM Västra Götaland: a partnership of the whole region (no sub-region) for children
+        0–15, with one part in Borås and Göteborg, its own open call, steering group, operative
+        working group, and a local working group per municipality appointed by its NSV group.
+        Builds on ``build`` (the region's RUN, secretariat and Koncernkontoret)."""
+        ensure_reference_data(Region, SubRegion, Municipality)
+        region = Region.objects.get(name="Västra Götalandsregionen")
+        municipalities = {m.name: m for m in Municipality.objects.filter(name__in=REGION_WIDE_MUNICIPALITIES)}
+        organisations = self.build_region_wide_organisations(municipalities)
+        partnership, _ = Partnership.objects.update_or_create(
+            name=REGION_WIDE_NAME,
+            defaults={
+                "short_name": "SIM Västra Götaland",
+                "region": region,
+                "sub_region": None,
+                "project_owner": organisations["Västra Götalandsregionen"],
+                "target_age_min": 0,
+                "target_age_max": 15,
+                "parties": "Västra Götalandsregionen och kommunerna i hela Västra Götaland",
+                "contact_email": "projektledare-vg@demo.simportal.local",
+            },
+        )
+        part, _ = Part.objects.update_or_create(
+            partnership=partnership,
+            number=1,
+            defaults={
+                "name": "Del 1 – insatser i hela regionen",
+                "description": "Kommuner i alla fyra delregioner som ansöker tillsammans med regionens vård.",
+            },
+        )
+        part.municipalities.set(municipalities.values())
+        dates = current_round_dates(timezone.localdate(), prefix="SIM Västra Götaland")
+        call, _ = Call.objects.get_or_create(
+            partnership=partnership,
+            name=dates.pop("name"),
+            defaults={
+                "description": "Regionövergripande utlysning för tidiga insatser för barn och unga 0–15 år.",
+                "target_age_min": 0,
+                "target_age_max": 15,
+                "budget": 12_000_000,
+                "max_duration_months": 36,
+                **dates,
+            },
+        )
+        call.parts.set([part])
+
+        bodies: dict[str, Body] = {}
+
+        def body(key: str, name: str, kind: str, **fields) -> None:
+            bodies[key], _ = Body.objects.update_or_create(name=name, defaults={"kind": kind, **fields})
+
+        body(
+            "steering",
+            "Styrgrupp SIM Västra Götaland",
+            BodyKind.STEERING_GROUP,
+            partnership=partnership,
+            description="Bereder kompletta ansökningar från hela regionen och tillstyrker eller avstyrker dem "
+            "till RUN.",
+        )
+        body(
+            "operative",
+            "Operativ arbetsgrupp SIM Västra Götaland",
+            BodyKind.SUBREGIONAL_WORKING_GROUP,
+            partnership=partnership,
+            description="Bereder frågor till styrgruppen tillsammans med projektledaren.",
+        )
+        for name, municipality in municipalities.items():
+            body(
+                f"nsv:{name}",
+                f"Lokal närsjukvårdsgrupp {name}",
+                BodyKind.NSV,
+                municipality=municipality,
+                description="Utser den lokala SIM-arbetsgruppen och dess ledare.",
+            )
+            body(
+                f"wg:{name}",
+                f"Lokal SIM-arbetsgrupp {name}",
+                BodyKind.LOCAL_WORKING_GROUP,
+                partnership=partnership,
+                municipality=municipality,
+                appointed_by=bodies[f"nsv:{name}"],
+                appointed_on=WG_APPOINTED,
+                description="Kartlägger behoven hos barn och unga 0–15 år och ansöker om medel för varje insats.",
+            )
+        people = self.build_people(organisations, demo_logins=demo_logins, table=REGION_WIDE_PEOPLE)
+        people["koncernkontoret"] = User.objects.get(username="koncernkontoret")
+
+        def seat(username: str, body_key: str, role: str, *, unit: str | None = None, starts_on=WG_APPOINTED):
+            Membership.objects.update_or_create(
+                person=people[username],
+                body=bodies[body_key],
+                role=role,
+                starts_on=starts_on,
+                defaults={
+                    "unit": Unit.objects.get(name=unit) if unit else None,
+                    "organisation": people[username].organisation,
+                    "ends_on": None,
+                },
+            )
+
+        seat("projektledare-vg", "steering", MembershipRole.PROJECT_LEADER)
+        seat("projektledare-vg", "operative", MembershipRole.PROJECT_LEADER)
+        seat("styrgrupp-vg-ordf", "steering", MembershipRole.CHAIR)
+        seat("styrgrupp-vg", "steering", MembershipRole.MEMBER, unit="Förskolan Borås")
+        seat("styrgrupp-vg-gbg", "steering", MembershipRole.MEMBER, unit="Socialtjänsten Göteborg")
+        seat("styrgrupp-vg-narhalsan", "steering", MembershipRole.MEMBER, unit="Närhälsan Angered barnavårdscentral")
+        seat("koncernkontoret", "steering", MembershipRole.ADJUNCT)
+        seat("nsv-boras", "nsv:Borås", MembershipRole.CHAIR)
+        seat("gruppledare-boras", "wg:Borås", MembershipRole.LEADER, unit="Förskolan Borås")
+        seat("gruppmedlem-boras", "wg:Borås", MembershipRole.MEMBER, unit="Närhälsan Norrby barnavårdscentral")
+        seat("gruppledare-goteborg", "wg:Göteborg", MembershipRole.LEADER, unit="Grundskolan Göteborg")
+        return partnership
+
+    def build_region_wide_organisations(self, municipalities: dict[str, Municipality]) -> dict[str, Organisation]:
+        orgs: dict[str, Organisation] = {}
+        for name in ["Västra Götalandsregionen", "Södra Älvsborgs sjukhus", "Sahlgrenska Universitetssjukhuset"]:
+            orgs[name], _ = Organisation.objects.update_or_create(
+                name=name, defaults={"principal": Principal.REGION, "is_private_provider": False}
+            )
+        orgs["Närhälsan"] = Organisation.objects.get(name="Närhälsan")
+        for org_name, units in REGION_WIDE_UNITS:
+            for unit_name, kind, municipality in units:
+                Unit.objects.update_or_create(
+                    organisation=orgs[org_name],
+                    name=unit_name,
+                    defaults={"kind": kind, "municipality": municipalities[municipality]},
+                )
+        for name, municipality in municipalities.items():
+            org, _ = Organisation.objects.update_or_create(
+                name=REGION_WIDE_MUNICIPALITIES[name],
+                defaults={"principal": Principal.MUNICIPALITY, "municipality": municipality},
+            )
+            orgs[org.name] = org
+            for unit_name, kind in MUNICIPAL_UNITS:
+                Unit.objects.update_or_create(
+                    organisation=org,
+                    name=f"{unit_name} {name}",
+                    defaults={"kind": kind, "municipality": municipality},
+                )
+        return orgs
