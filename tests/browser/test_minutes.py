@@ -107,7 +107,7 @@ def test_a_withdrawn_item_is_closed_and_the_minutes_are_approved(portal, demo):
     page.get_by_role("link", name="Återta ansökan").click()
     expect(page.get_by_text("Punkten avslutas som återtagen och det står i protokollet.")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label(field_label("Meddelande")).fill("Vi väntar tills kartläggningen är klar.")
+    page.get_by_label(field_label("Skäl")).fill("Vi väntar tills kartläggningen är klar.")
     page.get_by_role("button", name="Återta ansökan").click()
     expect(page.get_by_text("Ärendet avslutat som återtaget")).to_be_visible()
     assert_accessible(page)
