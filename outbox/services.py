@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -78,11 +79,20 @@ def event_add(event: str, *, key: str, by: models.Model | None = None, **refs: A
     return outbox_add(OutboxKind.EVENT, f"event:{key}", event=event, by=by.pk if by else None, **refs)
 
 
+# When the broker last failed to answer, this process stops asking it until this moment
+# (``time.monotonic()``): a request that adds several messages waits for the broker once, not once
+# per message. The sweep (in the worker's beat) hands the messages over when the broker is back.
+_broker_silent_until = 0.0
+
+
 def enqueue(message_ids: Iterable[int], *, countdown: float | None = None) -> bool:
     """Hand messages to Celery; if the broker does not answer at once, leave them to the sweep.
 
-    Returns whether the broker took them. Never raises, and never blocks the caller for long.
+    Returns whether the broker took them. Never raises, and never blocks the caller for long:
+    after the broker has failed to answer, this process does not wait for it again for
+    ``OUTBOX_BROKER_PAUSE_SECONDS``.
     """
+    global _broker_silent_until
     from .tasks import outbox_process
 
     ids = list(message_ids)
@@ -101,10 +111,14 @@ def enqueue(message_ids: Iterable[int], *, countdown: float | None = None) -> bo
             log.exception("background work %s failed in-process; the sweep retries it", ids)
             return False
         return True
+    if time.monotonic() < _broker_silent_until:
+        log.warning("the broker did not answer a moment ago; the sweep hands over %s later", ids)
+        return False
     future = _publisher.submit(publish)
     try:
         future.result(timeout=settings.OUTBOX_PUBLISH_WAIT_SECONDS)
     except FutureTimeout:
+        _broker_silent_until = time.monotonic() + settings.OUTBOX_BROKER_PAUSE_SECONDS
         log.warning(
             "the broker did not answer within %ss; the sweep hands over %s later",
             settings.OUTBOX_PUBLISH_WAIT_SECONDS,
@@ -112,8 +126,10 @@ def enqueue(message_ids: Iterable[int], *, countdown: float | None = None) -> bo
         )
         return False
     except Exception as error:  # noqa: BLE001 - any broker fault leaves the row for the sweep
+        _broker_silent_until = time.monotonic() + settings.OUTBOX_BROKER_PAUSE_SECONDS
         log.warning("the broker refused %s (%s); the sweep hands it over later", ids, error)
         return False
+    _broker_silent_until = 0.0
     return True
 
 

@@ -254,6 +254,8 @@ CELERY_BEAT_SCHEDULE = {
 # sweep hands it over again, how long a request waits for the broker, and the retries.
 OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", 120.0)
 OUTBOX_PUBLISH_WAIT_SECONDS = env.float("OUTBOX_PUBLISH_WAIT_SECONDS", 0.5)
+# After the broker failed to answer, a process does not wait for it again for this long (the sweep catches up).
+OUTBOX_BROKER_PAUSE_SECONDS = env.float("OUTBOX_BROKER_PAUSE_SECONDS", 5.0)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", 6)
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", 30.0)
 # How long read notifications and sent e-mails, and finished background work, are kept.

@@ -14,6 +14,15 @@ from django.conf import settings
 from partnership.management.commands.seed_demo import DEMO_PASSWORD, Command
 from partnership.models import Body, Call, User
 
+
+@pytest.fixture(autouse=True)
+def broker_asked_afresh():
+    """Each test starts with the outbox asking the broker again, whatever an earlier test's outage left."""
+    from outbox import services
+
+    services._broker_silent_until = 0.0
+
+
 PERSONAS = {
     "leader": "gruppledare-uddevalla",
     "member": "gruppmedlem-uddevalla",

@@ -236,3 +236,31 @@ def test_what_has_served_its_purpose_is_deleted_after_the_retention_period(demo,
     assert set(Notification.objects.values_list("key", flat=True)) == {"old-unread", "recent-read"}
     assert list(Email.objects.values_list("key", flat=True)) == ["unsent"]
     assert set(OutboxMessage.objects.values_list("key", flat=True)) == {"done-lately", "failed-long-ago"}
+
+
+def test_a_request_waits_for_a_silent_broker_once_not_once_per_message(settings, monkeypatch):
+    """With the broker down, the first hand-over waits for it; the next ones in the pause do not ask it
+    at all (the sweep hands them over later), so a submission that adds several messages stays quick."""
+    from outbox import tasks
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.OUTBOX_PUBLISH_WAIT_SECONDS = 0.2
+    settings.OUTBOX_BROKER_PAUSE_SECONDS = 60
+    asked = []
+
+    def unreachable(*args, **kwargs):
+        asked.append(args)
+        raise ConnectionRefusedError("the broker is down")
+
+    monkeypatch.setattr(tasks.outbox_process, "apply_async", unreachable)
+
+    assert outbox.enqueue([1]) is False
+    assert outbox.enqueue([2]) is False
+    assert outbox.enqueue([3]) is False
+    assert len(asked) == 1, "only the first hand-over asks the broker during the pause"
+
+    settings.OUTBOX_BROKER_PAUSE_SECONDS = 0
+    outbox._broker_silent_until = 0.0
+    monkeypatch.setattr(tasks.outbox_process, "apply_async", lambda *args, **kwargs: asked.append(args))
+    assert outbox.enqueue([4]) is True
+    assert len(asked) == 2, "after the pause the broker is asked again"
