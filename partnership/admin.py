@@ -423,14 +423,15 @@ class PartAdmin(KeptByRuleMixin, NeverDeletedMixin, StructureAdminMixin, admin.M
 
 class PriorityAreaFormSet(BaseInlineFormSet):
     def clean(self):
-        super().clean()
-        for form in self.deleted_forms:
+        # Before Django's own check (in ``super().clean()``), whose message does not say what to do.
+        for form in self.forms:
             area = form.instance
-            if area.pk and area.addressed_by.exists():
+            if self.can_delete and self._should_delete_form(form) and area.pk and area.addressed_by.exists():
                 raise ValidationError(
                     _("Området ”%(area)s” är valt i en ansökan och kan inte tas bort. Byt namn på det i stället.")
                     % {"area": area.name}
                 )
+        super().clean()
 
 
 class PriorityAreaInline(StructureAdminMixin, admin.TabularInline):
