@@ -144,6 +144,8 @@ class LoginForm(ExplainedErrorsMixin, AuthenticationForm):
         field = cast(forms.CharField, self.fields["username"])
         # AuthenticationForm sets max_length after the field is built, so it is never checked.
         field.validators.append(MaxLengthValidator(field.max_length, message=self.error_messages["username_too_long"]))
+        # The field's own message for the code wins over the validator's; keep the login's wording.
+        field.error_messages["max_length"] = self.error_messages["username_too_long"]
 
 
 # --- invitations ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils import timezone
 from applications import services
 from decisions.models import RunMeeting
 from partnership.models import Body, BodyKind
-from reviews import meetings
+from reviews import services as meetings
 from simportal.next_steps import next_steps
 from tests.factories import accepted_application, complete_application, other_partnership, published_agenda
 

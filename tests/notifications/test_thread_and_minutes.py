@@ -88,4 +88,4 @@ def test_it_asks_koncernkontoret_to_read_and_comment_not_to_triage(demo, applica
     assert "Läs ansökan och kommentera den" in email.body
     assert "Granska ansökan" not in email.body
     for_project_leader = Notification.objects.get(event="submitted", recipient=demo.person("project_leader"))
-    assert "godkänn den som komplett eller begär komplettering" in for_project_leader.action
+    assert "godkänn den som komplett eller återförvisa den för komplettering" in for_project_leader.action
