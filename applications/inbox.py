@@ -13,7 +13,7 @@ import csv
 import datetime
 import io
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +87,24 @@ def _calls(roles: Roles) -> QuerySet[Call]:
     return Call.objects.filter(partnership__in=roles.project_leader_partnerships).order_by("-deadline")
 
 
+def _area_choices(roles: Roles) -> Callable[[], list[tuple[str, str]]]:
+    """The priority-area choices, read when first needed (the export never needs them unless
+    it is filtered by an area) and then kept: one query whatever is chosen."""
+    read: list[tuple[str, str]] = []
+
+    def choices() -> list[tuple[str, str]]:
+        if not read:
+            areas = list(_priority_areas(roles))
+            # With several calls an area's name is not enough: say whose it is.
+            several_calls = len({area.call_id for area in areas}) > 1
+            read.extend(
+                (str(area.pk), f"{area.name} ({area.call.name})" if several_calls else area.name) for area in areas
+            )
+        return read
+
+    return choices
+
+
 class InboxFilter(django_filters.FilterSet):
     """The filters above the inbox table. Without a state, withdrawn applications are left out."""
 
@@ -146,13 +164,7 @@ class InboxFilter(django_filters.FilterSet):
             .distinct()
             .order_by("name")
         )
-        # Read once (the choices are a list): the filter costs one query whatever is chosen.
-        areas = list(_priority_areas(roles))
-        # With several calls an area's name is not enough: say whose it is.
-        several_calls = len({area.call_id for area in areas}) > 1
-        self.form.fields["priority_area"].choices = [
-            (str(area.pk), f"{area.name} ({area.call.name})" if several_calls else area.name) for area in areas
-        ]
+        self.form.fields["priority_area"].choices = _area_choices(roles)
         for name, field in self.form.fields.items():
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 continue
