@@ -8,6 +8,7 @@ from typing import Any
 from partnership.models import Body, Call, Organisation, Unit, User
 
 from .models import (
+    AddressedArea,
     Application,
     BudgetYear,
     CoFinancing,
@@ -69,6 +70,13 @@ def fill_application(application: Application, **overrides: Any) -> Application:
             description=f"{level.label} i insatsen",
             indicator="Antal barn",
             measurement="Räknas varje termin",
+        )
+    # A priority area of the call, when it names any (an application ticks at least one).
+    areas = call.priority_areas.order_by("position", "pk")
+    area = areas.filter(name__icontains="språk").first() or areas.first()
+    if area is not None:
+        AddressedArea.objects.create(
+            application=application, area=area, call=call, how="Språkombuden arbetar med barnens språk varje dag."
         )
     for criterion in Criterion:
         CriterionAnswer.objects.create(

@@ -68,7 +68,7 @@ def ordered_rows(spec: SectionSpec, content: dict[str, str]) -> list[tuple[str, 
         return [(name, "") for name in content]
     if spec.kind == "logic":  # "Aktiviteter 2": numbered as the snapshot read them
         return sorted(content.items(), key=lambda row: _number(row[0]))
-    if spec.kind == "budget":
+    if spec.kind in {"budget", "priorities"}:
         return sorted(content.items())
     if spec.kind == "fields":
         # The labels ``snapshots.snapshot_data`` gives the fields.

@@ -46,6 +46,7 @@ TEXT_LIMITS: dict[str, int] = {
     "indicator": 1000,
     "measurement": 1000,
     "justification": 2000,
+    "how": 2000,
     "message": 10_000,
     "body": 10_000,
     "reason": 2000,
@@ -63,10 +64,11 @@ def version_field() -> forms.IntegerField:
 
 
 def _base_name(name: str) -> str:
-    """A criterion's or a budget year's field by what it asks: ``evidence_justification`` -> ``justification``."""
+    """A criterion's, a priority area's or a budget year's field by what it asks:
+    ``evidence_justification`` -> ``justification``, ``area_7_how`` -> ``how``."""
     if name.startswith(("cost_", "requested_", "cofinancing_")):
         return name.split("_", 1)[0]
-    if name.endswith(("_fulfilment", "_justification")):
+    if name.endswith(("_fulfilment", "_justification", "_addressed", "_how")):
         return name.rsplit("_", 1)[1]
     return name
 
@@ -438,6 +440,54 @@ class CriteriaForm(VersionedForm):
     def rows(self):
         for criterion in Criterion:
             yield criterion, self[f"{criterion.value}_fulfilment"], self[f"{criterion.value}_justification"]
+
+
+class PriorityAreasForm(VersionedForm):
+    """The call's priority areas: which the intervention addresses, and how."""
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = list(application.call.priority_areas.order_by("position", "pk"))
+        addressed = {a.area_id: a for a in application.addressed_areas.all()}
+        for area in self.areas:
+            answer = addressed.get(area.pk)
+            self.fields[f"area_{area.pk}_addressed"] = forms.BooleanField(
+                label=_("Insatsen tar upp %(area)s") % {"area": area.name.lower()},
+                required=False,
+                initial=answer is not None,
+            )
+            self.fields[f"area_{area.pk}_how"] = forms.CharField(
+                label=_("%(area)s: hur insatsen arbetar med området") % {"area": area.name},
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+                initial=answer.how if answer else "",
+            )
+        _guard_text_fields(self)
+        mark_needed(self, "priority_areas")
+
+    def clean(self):
+        data = super().clean()
+        for area in self.areas:
+            if data.get(f"area_{area.pk}_how", "").strip() and not data.get(f"area_{area.pk}_addressed"):
+                # Never dropped without a word: the text would be lost on saving.
+                self.add_error(
+                    f"area_{area.pk}_addressed",
+                    _("Du har skrivit hur insatsen arbetar med ”%(area)s”. Kryssa i området, eller ta bort texten.")
+                    % {"area": area.name},
+                )
+        return data
+
+    def chosen(self) -> dict[int, str]:
+        """{area id: how} for every area ticked."""
+        return {
+            area.pk: self.cleaned_data[f"area_{area.pk}_how"]
+            for area in self.areas
+            if self.cleaned_data[f"area_{area.pk}_addressed"]
+        }
+
+    def rows(self):
+        for area in self.areas:
+            yield area, self[f"area_{area.pk}_addressed"], self[f"area_{area.pk}_how"]
 
 
 def budget_years(application: Application) -> list[int]:

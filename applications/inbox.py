@@ -13,25 +13,25 @@ import csv
 import datetime
 import io
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import django_filters
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import BigIntegerField, Case, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import BigIntegerField, Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from partnership.models import Body, BodyKind, Call, Municipality, Part, User
+from partnership.models import Body, BodyKind, Call, Municipality, Part, PriorityArea, User
 from partnership.rules import Roles, roles_of
 
 from . import workflow
 from .forms import DeadlineExtensionForm
-from .models import Application, BudgetYear, DeadlineExtension, Source, Status
+from .models import AddressedArea, Application, BudgetYear, DeadlineExtension, Source, Status
 
 PAGE_SIZE = 25
 TRIAGE_TRANSITIONS = ("request_completion", "accept")
@@ -74,8 +74,35 @@ def inbox_applications(roles: Roles) -> QuerySet[Application]:
 # --- filters -----------------------------------------------------------------------
 
 
+def _priority_areas(roles: Roles) -> QuerySet[PriorityArea]:
+    """The priority areas of the calls of the partnerships this person leads, newest call first."""
+    return (
+        PriorityArea.objects.filter(call__in=_calls(roles))
+        .select_related("call")
+        .order_by("-call__deadline", "call", "position", "pk")
+    )
+
+
 def _calls(roles: Roles) -> QuerySet[Call]:
     return Call.objects.filter(partnership__in=roles.project_leader_partnerships).order_by("-deadline")
+
+
+def _area_choices(roles: Roles) -> Callable[[], list[tuple[str, str]]]:
+    """The priority-area choices, read when first needed (the export never needs them unless
+    it is filtered by an area) and then kept: one query whatever is chosen."""
+    read: list[tuple[str, str]] = []
+
+    def choices() -> list[tuple[str, str]]:
+        if not read:
+            areas = list(_priority_areas(roles))
+            # With several calls an area's name is not enough: say whose it is.
+            several_calls = len({area.call_id for area in areas}) > 1
+            read.extend(
+                (str(area.pk), f"{area.name} ({area.call.name})" if several_calls else area.name) for area in areas
+            )
+        return read
+
+    return choices
 
 
 class InboxFilter(django_filters.FilterSet):
@@ -113,6 +140,13 @@ class InboxFilter(django_filters.FilterSet):
         method="filter_text",
         help_text=_("Ord ur insatsens namn, diarienummer eller syfte."),
     )
+    priority_area = django_filters.MultipleChoiceFilter(
+        label=_("Prioriterade områden"),
+        choices=[],
+        method="filter_priority_areas",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ansökningar som tar upp något av de valda områdena."),
+    )
 
     class Meta:
         model = Application
@@ -130,7 +164,10 @@ class InboxFilter(django_filters.FilterSet):
             .distinct()
             .order_by("name")
         )
+        self.form.fields["priority_area"].choices = _area_choices(roles)
         for name, field in self.form.fields.items():
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                continue
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             if name in {"min_amount", "max_amount"}:
                 field.widget.attrs.update({"inputmode": "numeric", "step": 1, "min": 0})
@@ -142,6 +179,15 @@ class InboxFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(title__icontains=text) | Q(reference_number__icontains=text) | Q(purpose__icontains=text)
         )
+
+    def filter_priority_areas(
+        self, queryset: QuerySet[Application], name: str, value: Iterable[str]
+    ) -> QuerySet[Application]:
+        """Applications that address any of the areas chosen (none chosen: no narrowing)."""
+        areas = [int(pk) for pk in value]
+        if not areas:
+            return queryset
+        return queryset.filter(Exists(AddressedArea.objects.filter(application=OuterRef("pk"), area_id__in=areas)))
 
     def _apply(self, queryset: QuerySet[Application], *, with_state: bool) -> QuerySet[Application]:
         cleaned: dict[str, Any] = {}
@@ -272,7 +318,7 @@ class Inbox:
     def filtered(self) -> bool:
         """Whether any filter narrows the list (for the right empty-state text)."""
         data = getattr(self.filterset.form, "cleaned_data", {})
-        return any(value not in (None, "") for value in data.values())
+        return any(value not in (None, "", []) for value in data.values())
 
 
 def state_counts(queryset: QuerySet[Application]) -> list[StateCount]:

@@ -6,6 +6,7 @@ never silently overwrite each other.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -147,6 +148,8 @@ class Application(models.Model):
                 name="application_age_span_ordered",
                 violation_error_message=_("Den lägsta åldern får inte vara högre än den högsta."),
             ),
+            # The target of ``AddressedArea``'s (application, call) key.
+            models.UniqueConstraint(fields=["id", "call"], name="application_with_its_call"),
         ]
         indexes = [models.Index(fields=["status", "call"], name="application_status_call")]
 
@@ -304,6 +307,44 @@ class CriterionAnswer(models.Model):
         verbose_name = _("självskattning")
         verbose_name_plural = _("självskattningar")
         constraints = [models.UniqueConstraint(fields=["application", "criterion"], name="criterion_once")]
+
+
+class AddressedArea(models.Model):
+    """A priority area of the application's call that the application addresses, and how."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="addressed_areas")
+    area = models.ForeignKey(
+        "partnership.PriorityArea",
+        verbose_name=_("prioriterat område"),
+        on_delete=models.PROTECT,
+        related_name="addressed_by",
+    )
+    # The application's call, kept here so that the database can hold the area to that call:
+    # on PostgreSQL (application, call) and (area, call) are foreign keys together
+    # (migration ``0007_application_priority_areas``).
+    call = models.ForeignKey(
+        "partnership.Call", verbose_name=_("utlysning"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    how = models.TextField(_("hur insatsen arbetar med området"), blank=True)
+
+    class Meta:
+        verbose_name = _("prioriterat område i ansökan")
+        verbose_name_plural = _("prioriterade områden i ansökan")
+        ordering = ["area__position", "area__pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "area"],
+                name="addressed_area_once",
+                violation_error_message=_("Området är redan valt i ansökan."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.area)
+
+    def clean(self) -> None:
+        if self.application_id and self.area_id and self.area.call_id != self.application.call_id:
+            raise ValidationError({"area": _("Välj ett av de prioriterade områdena i ansökans egen utlysning.")})
 
 
 class SectionState(models.TextChoices):

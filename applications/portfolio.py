@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnership.models import Municipality
 
-from .models import Application, Partner, RunStatus, Status
+from .models import AddressedArea, Application, Partner, RunStatus, Status
 
 PAGE_SIZE = 25
 
@@ -50,11 +50,15 @@ def _with_details(queryset: QuerySet[Application], today: datetime.date) -> Quer
     return queryset.annotate(phase=phase(today)).prefetch_related(
         Prefetch("municipalities", queryset=Municipality.objects.order_by("name")),
         Prefetch("partners", queryset=partners),
+        Prefetch(
+            "addressed_areas",
+            queryset=AddressedArea.objects.select_related("area").order_by("area__position", "pk"),
+        ),
     )
 
 
 def public_investments(today: datetime.date | None = None) -> QuerySet[Application]:
-    """Every granted investment with its municipalities and partners, in three queries
+    """Every granted investment with its municipalities, partners and priority areas, in four queries
     whatever the number; ongoing first, then completed, the latest started first."""
     today = today or timezone.localdate()
     return (

@@ -19,7 +19,7 @@ class SectionSpec:
     key: str
     title: str
     description: str
-    kind: str  # "fields", "partners", "budget", "logic", "criteria", "attachments"
+    kind: str  # "fields", "partners", "priorities", "budget", "logic", "criteria", "attachments"
     fields: tuple[str, ...] = field(default_factory=tuple)
     complete: Callable[[Application], bool] = lambda application: True
     # The form fields the submission rules (``submission.py``) need; every other field of the
@@ -44,6 +44,15 @@ def _budget_complete(application: Application) -> bool:
 def _logic_complete(application: Application) -> bool:
     levels = {r.level for r in application.logic_rows.all() if r.indicator.strip()}
     return levels >= {level.value for level in LogicLevel}
+
+
+def _priority_areas_complete(application: Application) -> bool:
+    """At least one of the call's areas ticked and every ticked one explained; a call without
+    priority areas asks nothing here."""
+    if not application.call.priority_areas.exists():
+        return True
+    addressed = list(application.addressed_areas.all())
+    return bool(addressed) and all(a.how.strip() for a in addressed)
 
 
 def _criteria_complete(application: Application) -> bool:
@@ -77,6 +86,14 @@ SECTIONS: tuple[SectionSpec, ...] = (
         ("purpose", "problem"),
         lambda a: _filled(a, "purpose", "problem"),
         needed=("purpose", "problem"),
+    ),
+    SectionSpec(
+        "priority_areas",
+        _("Prioriterade områden"),
+        _("Vilka av utlysningens prioriterade områden insatsen tar upp, och hur."),
+        "priorities",
+        complete=_priority_areas_complete,
+        needed=("addressed", "how"),
     ),
     SectionSpec(
         "target_group",

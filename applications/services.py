@@ -10,18 +10,19 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeAlias, TypedDict, Unpack, cast
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outbox.services import event_add
-from partnership.models import Body, BodyKind, Call, User
+from partnership.models import Body, BodyKind, Call, PriorityArea, User
 from partnership.rules import call_is_offered_to
 
 from . import signals, submission, workflow
 from .documents import application_pdf_queue
 from .models import (
+    AddressedArea,
     Application,
     Attachment,
     BudgetYear,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
     from .attachments import CheckedFile
-    from .forms import BudgetForm, BudgetRow, CriteriaForm
+    from .forms import BudgetForm, BudgetRow, CriteriaForm, PriorityAreasForm
 
 
 class EditConflict(Exception):
@@ -68,8 +69,9 @@ class SavesItself(Protocol):
     def save(self) -> object: ...
 
 
-# The budget and the criteria are written by the service; every other section's form saves itself.
-SectionForm: TypeAlias = "BudgetForm | CriteriaForm | SavesItself"
+# The budget, the priority areas and the criteria are written by the service; every other
+# section's form saves itself.
+SectionForm: TypeAlias = "BudgetForm | CriteriaForm | PriorityAreasForm | SavesItself"
 
 
 class EventFields(TypedDict, total=False):
@@ -134,8 +136,8 @@ def section_open(*, application: Application, key: str) -> Section:
 def section_save(*, application: Application, key: str, version: int, by: User, form: SectionForm) -> SectionSaved:
     """Save one section from a valid form, unless someone saved it since ``version``.
 
-    ``form`` is the section's validated form or formset; the budget and the criteria
-    are written here, the rest by the form's own ``save``.
+    ``form`` is the section's validated form or formset; the budget, the priority areas
+    and the criteria are written here, the rest by the form's own ``save``.
     """
     application = _locked(application)
     if not by.has_perm("applications.change_application", application):
@@ -148,6 +150,8 @@ def section_save(*, application: Application, key: str, version: int, by: User, 
         _save_budget(application, cast("BudgetForm", form).values())
     elif key == "criteria":
         _save_criteria(application, cast("CriteriaForm", form).answers())
+    elif key == "priority_areas":
+        _save_priority_areas(application, cast("PriorityAreasForm", form).chosen())
     else:
         cast(SavesItself, form).save()
     spec = BY_KEY[key]
@@ -181,6 +185,19 @@ def _save_criteria(application: Application, answers: list[tuple[str, str, str]]
             application=application,
             criterion=criterion,
             defaults={"fulfilment": fulfilment, "justification": justification},
+        )
+
+
+def _save_priority_areas(application: Application, chosen: dict[int, str]) -> None:
+    """The areas ticked, each with how; the rest are taken away. Only the areas of the
+    application's own call can be chosen (the database holds to it too, on PostgreSQL)."""
+    areas = set(PriorityArea.objects.filter(call_id=application.call_id, pk__in=chosen).values_list("pk", flat=True))
+    if areas != set(chosen):
+        raise ValidationError(_("Välj bara bland de prioriterade områdena i ansökans egen utlysning."))
+    application.addressed_areas.exclude(area_id__in=areas).delete()
+    for area_id, how in chosen.items():
+        AddressedArea.objects.update_or_create(
+            application=application, area_id=area_id, defaults={"how": how, "call_id": application.call_id}
         )
 
 

@@ -43,6 +43,9 @@ def snapshot_data(application: Application) -> dict[str, dict[str, str]]:
     data["partners"] = {
         p.display_name: p.role for p in application.partners.select_related("unit__organisation").order_by("pk")
     }
+    data["priority_areas"] = {
+        a.area.name: a.how for a in application.addressed_areas.select_related("area").order_by("area__position", "pk")
+    }
     budget: dict[str, str] = {}
     for budget_year in application.budget_years.prefetch_related("co_financing__partner__unit").order_by("year"):
         cofinancing = sum(c.amount for c in budget_year.co_financing.all())

@@ -202,6 +202,31 @@ def logic_model_complete(application: Application) -> list[Problem]:
     ]
 
 
+def priority_areas_addressed(application: Application) -> list[Problem]:
+    """When the call names priority areas: at least one ticked, and each ticked one explained."""
+    areas = list(application.call.priority_areas.order_by("position", "pk"))
+    if not areas:
+        return []
+    addressed = {a.area_id: a for a in application.addressed_areas.all()}
+    if not addressed:
+        return [
+            Problem(
+                "priority_areas",
+                f"id_area_{areas[0].pk}_addressed",
+                _("Kryssa i minst ett av utlysningens prioriterade områden som insatsen tar upp."),
+            )
+        ]
+    return [
+        Problem(
+            "priority_areas",
+            f"id_area_{area.pk}_how",
+            _("Beskriv hur insatsen arbetar med det prioriterade området ”%(area)s”.") % {"area": area.name},
+        )
+        for area in areas
+        if area.pk in addressed and not addressed[area.pk].how.strip()
+    ]
+
+
 def criteria_answered(application: Application) -> list[Problem]:
     answers = {a.criterion: a for a in application.criterion_answers.all()}
     problems = []
@@ -255,6 +280,7 @@ def before_deadline(application: Application, at: datetime.datetime | None = Non
 RULES = (
     required_fields,
     partners_from_both_principals,
+    priority_areas_addressed,
     age_span_inside_call,
     period_within_call,
     budget_consistent,

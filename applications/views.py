@@ -135,6 +135,8 @@ def _section_form(application: Application, key: str, data=None, files=None, ver
         return forms.BudgetForm(data, application=application, initial=initial_version)
     if spec.kind == "criteria":
         return forms.CriteriaForm(data, application=application, initial=initial_version)
+    if spec.kind == "priorities":
+        return forms.PriorityAreasForm(data, application=application, initial=initial_version)
     raise Http404
 
 

@@ -34,6 +34,7 @@ from .models import (
     Organisation,
     Part,
     Partnership,
+    PriorityArea,
     Region,
     SubRegion,
     Unit,
@@ -420,6 +421,42 @@ class PartAdmin(KeptByRuleMixin, NeverDeletedMixin, StructureAdminMixin, admin.M
         return super().has_add_permission(request, *args) and request.user.is_superuser
 
 
+class PriorityAreaFormSet(BaseInlineFormSet):
+    def clean(self):
+        # Before Django's own check (in ``super().clean()``), whose message does not say what to do.
+        for form in self.forms:
+            area = form.instance
+            if self.can_delete and self._should_delete_form(form) and area.pk and area.addressed_by.exists():
+                raise ValidationError(
+                    _("Området ”%(area)s” är valt i en ansökan och kan inte tas bort. Byt namn på det i stället.")
+                    % {"area": area.name}
+                )
+        super().clean()
+
+
+class PriorityAreaInline(StructureAdminMixin, admin.TabularInline):
+    """The call's priority areas, kept by whoever may change the call (the same rule as the call)."""
+
+    model = PriorityArea
+    formset = PriorityAreaFormSet
+    extra = 0
+    fields = ["position", "name", "description"]
+
+    def _keeps(self, request, obj) -> bool:
+        if obj is None:
+            return request.user.has_perm("partnership.add_call")
+        return request.user.has_perm("partnership.change_call", obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._keeps(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._keeps(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._keeps(request, obj)
+
+
 @admin.register(Call)
 class CallAdmin(KeptByRuleMixin, NoRevertMixin, NeverDeletedMixin, StructureAdminMixin, SimpleHistoryAdmin):
     change_rule = "partnership.change_call"
@@ -437,6 +474,7 @@ class CallAdmin(KeptByRuleMixin, NoRevertMixin, NeverDeletedMixin, StructureAdmi
     search_fields = ["name"]
     filter_horizontal = ["parts"]
     date_hierarchy = "deadline"
+    inlines = [PriorityAreaInline]
 
     def get_readonly_fields(self, request, obj=None):
         # The budget is set when the call is made; after that only RUN's budget act changes it.

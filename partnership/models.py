@@ -422,6 +422,40 @@ class Call(models.Model):
         return self.opens_on <= timezone.localtime(at).date() and at <= self.deadline
 
 
+class PriorityArea(models.Model):
+    """One of the areas a call gives priority to (e.g. *psykisk hälsa*, *läsning och språk*).
+
+    An application ticks the areas it addresses and explains how
+    (``applications.AddressedArea``); the inbox filters by them and the portfolio shows them.
+    """
+
+    call = models.ForeignKey(Call, verbose_name=_("utlysning"), on_delete=models.CASCADE, related_name="priority_areas")
+    position = models.PositiveSmallIntegerField(_("ordning"), default=1)
+    name = models.CharField(_("namn"), max_length=120)
+    description = models.CharField(_("kort beskrivning"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("prioriterat område")
+        verbose_name_plural = _("prioriterade områden")
+        ordering = ["call", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "name"],
+                name="priority_area_name_once_per_call",
+                violation_error_message=_(
+                    "Utlysningen har redan ett prioriterat område med det namnet. Välj ett annat namn."
+                ),
+            ),
+            # The target of ``applications.AddressedArea``'s (area, call) key.
+            models.UniqueConstraint(fields=["id", "call"], name="priority_area_with_its_call"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class BodyKind(models.TextChoices):
     RUN = "run", _("Regionutvecklingsnämnden (RUN)")
     RUN_SECRETARIAT = "run_secretariat", _("RUN:s sekretariat")

@@ -363,7 +363,15 @@ def _copied(rows, **fields):
 def _complete_drafts(template: Application, titles: list[str]) -> list[Application]:
     """Drafts with every section of ``template`` (a complete draft) copied in a few bulk inserts.
     Whether they are complete is still for ``application_submit`` to decide."""
-    from applications.models import BudgetYear, CoFinancing, CriterionAnswer, LogicModelRow, Partner, Section
+    from applications.models import (
+        AddressedArea,
+        BudgetYear,
+        CoFinancing,
+        CriterionAnswer,
+        LogicModelRow,
+        Partner,
+        Section,
+    )
 
     drafts = Application.objects.bulk_create(
         [_copied([template], title=title, reference_number=None, submitted_at=None)[0] for title in titles]
@@ -376,7 +384,7 @@ def _complete_drafts(template: Application, titles: list[str]) -> list[Applicati
             for pk in municipality_ids
         ]
     )
-    for model in (Section, LogicModelRow, CriterionAnswer):
+    for model in (Section, LogicModelRow, CriterionAnswer, AddressedArea):
         rows = list(model.objects.filter(application=template).order_by("pk"))
         model.objects.bulk_create([row for draft in drafts for row in _copied(rows, application=draft)])
     partners = list(Partner.objects.filter(application=template).order_by("pk"))

@@ -49,6 +49,7 @@ def build(cls, data, demo, draft):
         return cls(data, instance=draft)
     extra = {
         "CriteriaForm": {"application": draft},
+        "PriorityAreasForm": {"application": draft},
         "BudgetForm": {"application": draft},
         "WorkingGroupChoiceForm": {"groups": type(demo.working_group("Uddevalla")).objects.filter(kind="local_wg")},
         "NewApplicationForm": {"calls": type(call).objects.all()},
@@ -76,6 +77,7 @@ def generic_messages(form) -> set[str]:
 def test_it_finds_the_forms_it_walks():
     names = {cls.__name__ for cls in form_classes()}
     assert {"BasicsForm", "PartnerForm", "LogicRowForm", "CriteriaForm", "BudgetForm", "NewApplicationForm"} <= names
+    assert "PriorityAreasForm" in names
     assert {"LoginForm", "QueuedPasswordResetForm", "ChosenPasswordForm", "ChangedPasswordForm"} <= names
     assert "AttachmentForm" in names
 

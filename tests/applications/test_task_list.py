@@ -34,6 +34,7 @@ def section_forms(draft):
     yield "follow_up", application_forms.FollowUpForm(instance=draft)
     yield "partners", application_forms.PartnerFormSet(instance=draft, prefix="partners").forms[0]
     yield "logic_model", application_forms.LogicRowFormSet(instance=draft, prefix="logic_rows").forms[0]
+    yield "priority_areas", application_forms.PriorityAreasForm(application=draft)
     yield "criteria", application_forms.CriteriaForm(application=draft)
 
 
@@ -73,7 +74,7 @@ def test_it_marks_exactly_what_the_submission_rules_ask_for(draft):
 
 def test_it_counts_the_sections_that_are_done(draft):
     tasks = selectors.task_list(draft)
-    assert (tasks.done, tasks.total) == (1, 11)  # only the attachments, which need nothing
+    assert (tasks.done, tasks.total) == (1, 12)  # only the attachments, which need nothing
     assert [t.state for t in tasks.tasks][:2] == ["not_started", "not_started"]
     basics = tasks.tasks[0]
     assert [p.message for p in basics.missing] == ["Välj projektägare."]
@@ -102,14 +103,14 @@ def _valid(form):
 def test_it_counts_every_section_of_a_complete_draft_as_done(demo):
     application = complete_application(demo.call(), demo.working_group("Uddevalla"))
     tasks = selectors.task_list(application)
-    assert (tasks.done, tasks.total) == (11, 11)
+    assert (tasks.done, tasks.total) == (12, 12)
     assert all(not t.missing for t in tasks.tasks)
 
 
 def test_the_task_list_says_what_is_missing_and_links_to_the_field(client, demo, draft):
     client.force_login(demo.person("member"))
     html = client.get(reverse("applications:detail", args=[draft.pk])).content.decode()
-    assert "1 av 11 avsnitt klara" in html
+    assert "1 av 12 avsnitt klara" in html
     assert "saker saknas för att skicka in" in html
     basics = reverse("applications:section", args=[draft.pk, "basics"])
     assert f'href="{basics}#id_project_owner"' in html

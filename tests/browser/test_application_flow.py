@@ -66,6 +66,14 @@ def test_it_takes_an_application_from_draft_to_complete(portal, demo):
     page.get_by_label(field_label("Problem och orsaker")).fill("Var fjärde femåring behöver språkstöd.")
     save_and_next(page, "Syfte och problem")
 
+    # The call's priority areas: the one it addresses, and how.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Prioriterade områden")
+    page.get_by_label(field_label("Insatsen tar upp läsning och språk")).check()
+    page.get_by_label(field_label("Läsning och språk: hur insatsen arbetar med området")).fill(
+        "Dialogisk läsning varje dag och språkombud på varje avdelning."
+    )
+    save_and_next(page, "Prioriterade områden")
+
     page.get_by_label(field_label("Målgrupp")).fill("Barn på förskolorna i Dalaberg och deras föräldrar.")
     page.get_by_label(field_label("Målgruppens ålder från")).fill("1")
     page.get_by_label(field_label("Målgruppens ålder till")).fill("6")

@@ -142,7 +142,7 @@ def test_it_reflows_the_public_pages(portal, cases):
 def test_it_reflows_the_working_groups_pages(portal, demo, cases):
     draft: Application = cases["draft"]
     log_in(portal, "leader")
-    sections = ["basics", "partners", "purpose", "target_group", "content", "period", "budget"]
+    sections = ["basics", "partners", "purpose", "priority_areas", "target_group", "content", "period", "budget"]
     sections += ["logic_model", "follow_up", "criteria", "attachments"]
     assert_reflows(
         portal,

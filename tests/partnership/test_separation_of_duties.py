@@ -279,6 +279,9 @@ def test_it_lets_a_new_call_be_given_its_budget(as_persona, demo):
             "run_meeting_on": "2027-04-20",
             "budget": 4_000_000,
             "max_duration_months": 36,
+            # The call's priority areas (an inline), none yet.
+            "priority_areas-TOTAL_FORMS": "0",
+            "priority_areas-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -27,6 +27,7 @@ from partnership.models import (
     Part,
     Partnership,
     Principal,
+    PriorityArea,
     Region,
     SubRegion,
     Unit,
@@ -196,6 +197,22 @@ MUNICIPAL_ORGANISATIONS = {
 }
 
 
+# The priority areas VGR's calls have named; every demo call lists them.
+PRIORITY_AREAS = [
+    ("Psykisk hälsa", "Barns och ungas psykiska hälsa: tidiga tecken på ohälsa och stöd i tid."),
+    ("Föräldrar som resurs", "Stöd i föräldraskapet och föräldrarnas delaktighet i barnets utveckling och lärande."),
+    ("Läsning och språk", "Språkutveckling och läsförmåga, från förskolan och genom skolåren."),
+    ("Motivation och skolnärvaro", "Lust att lära och närvaro i skolan, så att fler når godkända betyg."),
+]
+
+
+def priority_areas_for(call: Call) -> None:
+    for position, (name, description) in enumerate(PRIORITY_AREAS, start=1):
+        PriorityArea.objects.update_or_create(
+            call=call, name=name, defaults={"position": position, "description": description}
+        )
+
+
 def current_round_dates(today: datetime.date, prefix: str = "SIM spår 2") -> dict:
     """An application round open today: deadline in ten weeks at 12:00, then the meetings."""
     deadline_day = today + datetime.timedelta(weeks=10)
@@ -327,6 +344,7 @@ class Command(BaseCommand):
             },
         )
         call_2017.parts.set([parts[1]])
+        priority_areas_for(call_2017)
         # The current round is created once, from the day the demo is first built, so that a
         # fresh demo always has an open call; later runs leave its dates alone.
         dates = current_round_dates(timezone.localdate())
@@ -343,6 +361,7 @@ class Command(BaseCommand):
             },
         )
         current.parts.set([parts[1], parts[2]])
+        priority_areas_for(current)
 
     def build_bodies(self, partnership: Partnership, municipalities: dict[str, Municipality]) -> dict[str, Body]:
         bodies: dict[str, Body] = {}
@@ -538,6 +557,7 @@ class Command(BaseCommand):
             },
         )
         call.parts.set([part])
+        priority_areas_for(call)
 
         bodies: dict[str, Body] = {}
 
