@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from simportal.downloads import stored_pdf
 from simportal.forms import show_refusal
 
 from . import forms, selectors, services, submission, summary, workflow
@@ -306,12 +307,7 @@ def application_pdf(request, pk: int) -> HttpResponse:
         pending = render(request, "applications/pdf_pending.html", {"application": application}, status=202)
         pending["Retry-After"] = "10"
         return pending
-    response = FileResponse(
-        document.pdf.open("rb"), as_attachment=False, filename=document.filename, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["X-Content-SHA256"] = document.sha256
-    return response
+    return stored_pdf(document.pdf, filename=document.filename, sha256=document.sha256, as_attachment=False)
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from applications import selectors as application_selectors
 from applications import workflow
 from partnership.rules import roles_of
+from simportal.downloads import stored_pdf
 from simportal.formatting import format_kronor
 from simportal.forms import posted, show_refusal
 
@@ -309,9 +310,4 @@ def decision_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
         pending = render(request, "decisions/letter_pending.html", {"decision": decision}, status=202)
         pending["Retry-After"] = "10"
         return pending
-    response = FileResponse(
-        letter.pdf.open("rb"), as_attachment=True, filename=letter.filename, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["X-Content-SHA256"] = letter.sha256
-    return response
+    return stored_pdf(letter.pdf, filename=letter.filename, sha256=letter.sha256)

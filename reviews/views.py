@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications import workflow
 from partnership.rules import roles_of
+from simportal.downloads import stored_pdf
 from simportal.forms import posted, show_refusal
 
 from . import forms, selectors, services
@@ -474,14 +475,7 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_for_user(request.user, pk)
     minutes = selectors.minutes_of(meeting)
     if minutes.pdf:
-        response = FileResponse(
-            minutes.pdf.open("rb"),
-            as_attachment=True,
-            filename=minutes_doc.minutes_filename(minutes),
-            content_type="application/pdf",
-        )
-        response["X-Content-SHA256"] = minutes.pdf_sha256
-        return response
+        return stored_pdf(minutes.pdf, filename=minutes_doc.minutes_filename(minutes), sha256=minutes.pdf_sha256)
     if minutes.is_locked:
         # Justerat, but the worker has not stored the final PDF yet: never hand out another rendering.
         response = render(request, "reviews/minutes/pdf_pending.html", {"meeting": meeting}, status=503)

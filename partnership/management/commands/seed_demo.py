@@ -10,6 +10,7 @@ structure and the people, but refuses to give anyone a known password.
 
 import datetime
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -291,6 +292,35 @@ class Command(BaseCommand):
         people = self.build_people(organisations, demo_logins=demo_logins)
         self.build_memberships(bodies, people, organisations)
 
+    @staticmethod
+    def _units_and_municipal_organisations(
+        orgs: dict[str, Organisation],
+        region_units: Any,
+        municipal_names: dict[str, str],
+        municipalities: dict[str, Municipality],
+    ) -> dict[str, Organisation]:
+        """The region's units of ``orgs``, then each municipality's organisation with its units."""
+        for org_name, units in region_units:
+            for unit_name, kind, municipality in units:
+                Unit.objects.update_or_create(
+                    organisation=orgs[org_name],
+                    name=unit_name,
+                    defaults={"kind": kind, "municipality": municipalities[municipality]},
+                )
+        for name, municipality in municipalities.items():
+            org, _ = Organisation.objects.update_or_create(
+                name=municipal_names[name],
+                defaults={"principal": Principal.MUNICIPALITY, "municipality": municipality},
+            )
+            orgs[org.name] = org
+            for unit_name, kind in MUNICIPAL_UNITS:
+                Unit.objects.update_or_create(
+                    organisation=org,
+                    name=f"{unit_name} {name}",
+                    defaults={"kind": kind, "municipality": municipality},
+                )
+        return orgs
+
     def build_organisations(self, municipalities: dict[str, Municipality]) -> dict[str, Organisation]:
         orgs: dict[str, Organisation] = {}
         for name, private in [
@@ -305,26 +335,7 @@ class Command(BaseCommand):
             orgs[name], _ = Organisation.objects.update_or_create(
                 name=name, defaults={"principal": Principal.REGION, "is_private_provider": private}
             )
-        for org_name, units in REGION_UNITS:
-            for unit_name, kind, municipality in units:
-                Unit.objects.update_or_create(
-                    organisation=orgs[org_name],
-                    name=unit_name,
-                    defaults={"kind": kind, "municipality": municipalities[municipality]},
-                )
-        for name, municipality in municipalities.items():
-            org, _ = Organisation.objects.update_or_create(
-                name=MUNICIPAL_ORGANISATIONS[name],
-                defaults={"principal": Principal.MUNICIPALITY, "municipality": municipality},
-            )
-            orgs[org.name] = org
-            for unit_name, kind in MUNICIPAL_UNITS:
-                Unit.objects.update_or_create(
-                    organisation=org,
-                    name=f"{unit_name} {name}",
-                    defaults={"kind": kind, "municipality": municipality},
-                )
-        return orgs
+        return self._units_and_municipal_organisations(orgs, REGION_UNITS, MUNICIPAL_ORGANISATIONS, municipalities)
 
     def build_calls(self, partnership: Partnership, parts: dict[int, Part]) -> None:
         call_2017, _ = Call.objects.update_or_create(
@@ -633,23 +644,6 @@ class Command(BaseCommand):
                 name=name, defaults={"principal": Principal.REGION, "is_private_provider": False}
             )
         orgs["Närhälsan"] = Organisation.objects.get(name="Närhälsan")
-        for org_name, units in REGION_WIDE_UNITS:
-            for unit_name, kind, municipality in units:
-                Unit.objects.update_or_create(
-                    organisation=orgs[org_name],
-                    name=unit_name,
-                    defaults={"kind": kind, "municipality": municipalities[municipality]},
-                )
-        for name, municipality in municipalities.items():
-            org, _ = Organisation.objects.update_or_create(
-                name=REGION_WIDE_MUNICIPALITIES[name],
-                defaults={"principal": Principal.MUNICIPALITY, "municipality": municipality},
-            )
-            orgs[org.name] = org
-            for unit_name, kind in MUNICIPAL_UNITS:
-                Unit.objects.update_or_create(
-                    organisation=org,
-                    name=f"{unit_name} {name}",
-                    defaults={"kind": kind, "municipality": municipality},
-                )
-        return orgs
+        return self._units_and_municipal_organisations(
+            orgs, REGION_WIDE_UNITS, REGION_WIDE_MUNICIPALITIES, municipalities
+        )
