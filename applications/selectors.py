@@ -1,12 +1,16 @@
 """Reads of applications. Each selector owns its joins, so a list's query count
 is decided here."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from partnership.models import Body, Call, User
 from partnership.rules import Roles, roles_of
@@ -22,6 +26,7 @@ from .models import (
     Message,
     Section,
     Snapshot,
+    Source,
     Status,
     logic_level_order,
 )
@@ -72,57 +77,122 @@ def calls_for_new_application(group: Body) -> QuerySet[Call]:
     return calls_open_to(group).order_by("deadline", "pk")
 
 
+# How many rows each list on a start page shows; the rest are counted and linked.
+START_LIST_SIZE = 10
+
+
+def status_labels() -> dict[str, str]:
+    """Each state's label, looked up once (``get_status_display`` rebuilds the choices on every call)."""
+    return {value: str(label) for value, label in Status.choices}
+
+
+@dataclass(frozen=True)
+class StartList:
+    """The first rows of a list on the start page, how many there are in all, and where the
+    whole list is (``link`` is empty when no page lists that set)."""
+
+    rows: list[Any]
+    total: int
+    link: str = ""
+
+    @property
+    def shown(self) -> int:
+        return len(self.rows)
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+
+def start_list(queryset: QuerySet[Any], *, link: str = "", labels: Mapping[str, str] | None = None) -> StartList:
+    """The first ``START_LIST_SIZE`` rows of an ordered queryset and its count: two queries
+    whatever the number of rows. With ``labels``, each row (an application) gets its
+    ``status_label`` from them."""
+    rows = list(queryset[:START_LIST_SIZE])
+    total = queryset.order_by().count()
+    if labels is not None:
+        for row in rows:
+            row.status_label = labels.get(row.status, row.status)
+    return StartList(rows=rows, total=total, link=link)
+
+
+def inbox_link(**params: str) -> str:
+    """The inbox filtered by ``params`` (its filters are GET parameters)."""
+    return f"{reverse('inbox:list')}?{urlencode(params)}" if params else reverse("inbox:list")
+
+
+def registered_in_led_partnerships(roles: Roles) -> QuerySet[Application]:
+    """Registered applications in the calls of the partnerships this person leads as project
+    leader: the set the inbox lists. Drafts never appear, nor withdrawn drafts (they never got
+    a diarienummer), nor investments imported from the published list (never applied for here)."""
+    return Application.objects.filter(
+        call__partnership__in=roles.project_leader_partnerships, source=Source.PORTAL, submitted_at__isnull=False
+    ).exclude(status=Status.DRAFT)
+
+
+def _newest_first(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    # The inbox's default order, so the rows shown are the first rows of the linked inbox.
+    return queryset.order_by("-submitted_at", "-pk")
+
+
 def group_applications(roles: Roles) -> QuerySet[Application]:
-    return _listing().filter(working_group__in=roles.working_groups).exclude(status=Status.WITHDRAWN)
+    """The working groups' applications, drafts included, the latest changed first."""
+    return (
+        _listing()
+        .filter(working_group__in=roles.working_groups)
+        .exclude(status=Status.WITHDRAWN)
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def led_in_state(roles: Roles, status: str) -> QuerySet[Application]:
+    """The project leader's registered applications in one state, newest first: what the
+    inbox filtered by that state lists."""
+    return _newest_first(
+        registered_in_led_partnerships(roles)
+        .filter(status=status)
+        .select_related("call__partnership", "working_group__municipality")
+    )
 
 
 def awaiting_triage(roles: Roles) -> QuerySet[Application]:
-    return (
-        _listing()
-        .filter(status=Status.SUBMITTED, call__partnership__in=roles.project_leader_partnerships)
-        .order_by("submitted_at")
-    )
+    return led_in_state(roles, Status.SUBMITTED)
 
 
 def complete_without_meeting(roles: Roles) -> QuerySet[Application]:
-    return (
-        _listing()
-        .filter(status=Status.COMPLETE, call__partnership__in=roles.project_leader_partnerships)
-        .order_by("submitted_at")
-    )
+    return led_in_state(roles, Status.COMPLETE)
 
 
 def _served(partnerships: frozenset[int], everywhere: bool) -> Q:
     return Q() if everywhere else Q(call__partnership__in=partnerships)
 
 
-def submitted_for_koncernkontoret(roles: Roles, limit: int = 20) -> QuerySet[Application]:
-    """Registered applications of the partnerships Koncernkontoret serves."""
-    return (
+def submitted_for_koncernkontoret(roles: Roles) -> QuerySet[Application]:
+    """Registered applications of the partnerships Koncernkontoret serves, newest first."""
+    return _newest_first(
         _listing()
         .filter(
             _served(roles.koncernkontoret_partnerships, roles.koncernkontoret_everywhere), submitted_at__isnull=False
         )
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
-        .order_by("-submitted_at")[:limit]
     )
 
 
 def at_run(roles: Roles) -> QuerySet[Application]:
-    """Applications at RUN of the partnerships the secretariat serves."""
-    return (
-        _listing()
-        .filter(_served(roles.secretariat_partnerships, roles.secretariat_everywhere), status=Status.AT_RUN)
-        .order_by("call__run_meeting_on", "reference_number")
+    """Applications at RUN of the partnerships the secretariat serves, newest first."""
+    return _newest_first(
+        _listing().filter(_served(roles.secretariat_partnerships, roles.secretariat_everywhere), status=Status.AT_RUN)
     )
 
 
 def followed_by_nsv(roles: Roles) -> QuerySet[Application]:
-    return (
+    return _newest_first(
         _listing()
         .filter(working_group__appointed_by__in=roles.nsv_groups, submitted_at__isnull=False)
         .exclude(status=Status.WITHDRAWN)
-        .order_by("-submitted_at")
     )
 
 

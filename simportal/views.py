@@ -8,10 +8,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from applications import selectors as application_selectors
+from applications.models import Status
 from decisions import selectors as run_selectors
 from outbox import selectors as outbox_selectors
 from partnership import selectors as partnership_selectors
@@ -31,25 +33,38 @@ def home(request):
         return render(request, "public/landing.html", context)
     roles = roles_of(request.user)
     context: dict = {"roles": roles}
+    # Every list shows its first rows and how many there are, with a link to the whole list.
+    start_list = application_selectors.start_list
+    labels = application_selectors.status_labels()
+    inbox = application_selectors.inbox_link
     if roles.is_group_member:
-        context["group_applications"] = application_selectors.group_applications(roles)
+        context["group_applications"] = start_list(application_selectors.group_applications(roles), labels=labels)
         context["open_calls"] = partnership_selectors.calls_open_to_groups(roles.working_groups)
     if roles.is_project_leader:
-        context["awaiting_triage"] = application_selectors.awaiting_triage(roles)
-        context["complete_without_meeting"] = application_selectors.complete_without_meeting(roles)
+        for name, status in (
+            ("awaiting_triage", Status.SUBMITTED),
+            ("complete_without_meeting", Status.COMPLETE),
+            ("awaiting_forwarding", Status.RECOMMENDED),
+        ):
+            context[name] = start_list(
+                application_selectors.led_in_state(roles, status), link=inbox(status=status.value), labels=labels
+            )
         context["next_meetings"] = review_selectors.meetings_by_time(roles)[0][:3]
-        context["awaiting_forwarding"] = run_selectors.awaiting_forwarding(roles)
     if roles.is_steering_member:
-        context["upcoming_meetings"] = review_selectors.upcoming_meetings(roles)
-        context["awaiting_vote"] = review_selectors.items_awaiting_vote(request.user, roles)
-        context["my_recusals"] = review_selectors.my_recusals(request.user)
+        context["upcoming_meetings"] = start_list(
+            review_selectors.upcoming_meetings(roles), link=reverse("reviews:meeting_list")
+        )
+        context["awaiting_vote"] = start_list(review_selectors.items_awaiting_vote(request.user, roles))
+        context["my_recusals"] = start_list(review_selectors.my_recusals(request.user))
     if roles.koncernkontoret:
-        context["recently_submitted"] = application_selectors.submitted_for_koncernkontoret(roles)
+        context["recently_submitted"] = start_list(
+            application_selectors.submitted_for_koncernkontoret(roles), labels=labels
+        )
     if roles.run_secretariat:
-        context["at_run"] = application_selectors.at_run(roles)
+        context["at_run"] = start_list(application_selectors.at_run(roles), labels=labels)
         context["next_run_meetings"] = run_selectors.next_run_meetings(roles)
     if roles.is_nsv_member:
-        context["nsv_applications"] = application_selectors.followed_by_nsv(roles)
+        context["nsv_applications"] = start_list(application_selectors.followed_by_nsv(roles), labels=labels)
     return render(request, "home.html", context)
 
 
