@@ -63,6 +63,9 @@ def fill_application(application: Application, **overrides: Any) -> Application:
         budget_year = BudgetYear.objects.create(application=application, year=year, cost=500_000, requested=300_000)
         CoFinancing.objects.create(budget_year=budget_year, partner=region, amount=100_000)
         CoFinancing.objects.create(budget_year=budget_year, partner=municipal, amount=100_000)
+    # As the budget section's service keeps it: the sum of what is requested from RUN.
+    application.requested_total = 300_000 * (fields["ends_on"].year - fields["starts_on"].year + 1)
+    Application.objects.filter(pk=application.pk).update(requested_total=application.requested_total)
     for level in LogicLevel:
         LogicModelRow.objects.create(
             application=application,

@@ -1,8 +1,7 @@
 """The project leader's inbox: every submitted application of the partnerships they
 lead, filtered, sorted, counted per state, paged and exported.
 
-All reads start from ``inbox_applications``, which owns the joins and the
-requested-total annotation, so the page costs the same number of queries whatever
+All reads start from ``inbox_applications``, which owns the joins, so the page costs the same number of queries whatever
 the number of applications. Who may see the inbox is ``applications.view_inbox``
 in ``partnership.rules``; which triage step a row offers is ``applications.workflow``.
 """
@@ -20,9 +19,9 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import BigIntegerField, Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +30,8 @@ from partnership.rules import Roles, roles_of
 
 from . import workflow
 from .forms import DeadlineExtensionForm
-from .models import AddressedArea, Application, BudgetYear, DeadlineExtension, Source, Status
+from .models import AddressedArea, Application, DeadlineExtension, Status
+from .selectors import registered_in_led_partnerships
 
 PAGE_SIZE = 25
 TRIAGE_TRANSITIONS = ("request_completion", "accept")
@@ -44,31 +44,11 @@ INBOX_STATES = [status for status in Status if status != Status.DRAFT]
 
 def inbox_applications(roles: Roles) -> QuerySet[Application]:
     """Registered applications in the calls of the partnerships this person leads as
-    project leader, with call and working group joined and the total requested from
-    RUN (the sum of the budget years) annotated as ``requested_total``.
-
-    Drafts never appear, nor withdrawn drafts (they never got a diarienummer), nor
-    investments imported from the published list (they were never applied for here).
+    project leader (``selectors.registered_in_led_partnerships``, the set the start page
+    counts), with call and working group joined. The total requested from RUN is the
+    stored ``requested_total``, kept by the service that saves the budget.
     """
-    requested = (
-        BudgetYear.objects.filter(application=OuterRef("pk"))
-        .order_by()
-        .values("application")
-        .annotate(total=Sum("requested"))
-        .values("total")
-    )
-    return (
-        Application.objects.filter(
-            call__partnership__in=roles.project_leader_partnerships, source=Source.PORTAL, submitted_at__isnull=False
-        )
-        .exclude(status=Status.DRAFT)
-        .select_related("call", "working_group__municipality")
-        .annotate(
-            requested_total=Coalesce(
-                Subquery(requested, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField()
-            )
-        )
-    )
+    return registered_in_led_partnerships(roles).select_related("call", "working_group__municipality")
 
 
 # --- filters -----------------------------------------------------------------------
@@ -203,6 +183,13 @@ class InboxFilter(django_filters.FilterSet):
             queryset = queryset.exclude(status=Status.WITHDRAWN)
         return queryset
 
+    def chosen_state(self) -> str:
+        """The state the list is narrowed to ("" for every state but withdrawn)."""
+        if not self.is_bound:
+            return ""
+        self.form.is_valid()  # as in _apply: cleaned_data then holds the filters that are valid
+        return str(self.form.cleaned_data.get("status") or "")
+
     def filter_queryset(self, queryset: QuerySet[Application]) -> QuerySet[Application]:
         return self._apply(queryset, with_state=True)
 
@@ -334,13 +321,36 @@ def triage_actions(user: User, application: Application) -> list[workflow.Transi
     return [workflow.transition_for(name) for name in TRIAGE_TRANSITIONS if workflow.can(user, application, name)]
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its number of rows, so it runs no COUNT of its own."""
+
+    def __init__(self, object_list: QuerySet[Application], per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def listed_count(counts: list[StateCount], state: str) -> int:
+    """How many rows the list has, from the counts per state: the chosen state's, or without
+    one every state but withdrawn (as ``InboxFilter`` lists them)."""
+    if state:
+        return sum(c.count for c in counts if c.status == state)
+    return sum(c.count for c in counts if c.status != Status.WITHDRAWN)
+
+
 def inbox_page(*, user: User, params: Mapping[str, Any]) -> Inbox:
     """One page of the inbox, with the filter form, the counts per state and the sort headers."""
     roles = roles_of(user)
     filterset = InboxFilter(params, queryset=inbox_applications(roles), roles=roles)
     key, descending = parse_sort(params.get("sort"))
     sort = f"-{key}" if descending else key
-    paginator = Paginator(sorted_applications(filterset.qs, sort), PAGE_SIZE)
+    applications = sorted_applications(filterset.qs, sort)
+    # The counts per state are needed anyway; the page count is read from them.
+    counts = state_counts(filterset.without_state())
+    paginator = CountedPaginator(applications, PAGE_SIZE, count=listed_count(counts, filterset.chosen_state()))
     page = paginator.get_page(params.get("page"))
     page.object_list = list(page.object_list)
     for application in page.object_list:
@@ -348,7 +358,7 @@ def inbox_page(*, user: User, params: Mapping[str, Any]) -> Inbox:
     return Inbox(
         filterset=filterset,
         page=page,
-        counts=state_counts(filterset.without_state()),
+        counts=counts,
         headers=sort_headers(sort),
         sort=sort,
         page_range=list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),

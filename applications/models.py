@@ -104,6 +104,9 @@ class Application(models.Model):
     # Follow-up and afterwards
     follow_up = models.TextField(_("uppföljningsplan"), blank=True)
     implementation = models.TextField(_("implementering efter finansieringen"), blank=True)
+    # The sum of the budget years' amounts requested from RUN, kept by the service that saves
+    # the budget, so that the inbox filters and sorts on a column instead of a sum per row.
+    requested_total = models.PositiveBigIntegerField(_("sökt från RUN totalt (kr)"), default=0, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -116,7 +119,7 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "requested_total"])
 
     class Meta:
         verbose_name = _("ansökan")
@@ -150,8 +153,19 @@ class Application(models.Model):
             ),
             # The target of ``AddressedArea``'s (application, call) key.
             models.UniqueConstraint(fields=["id", "call"], name="application_with_its_call"),
+            models.CheckConstraint(
+                condition=Q(requested_total__gte=0),
+                name="application_requested_total_not_negative",
+                violation_error_message=_("Det sökta beloppet kan inte vara negativt."),
+            ),
         ]
-        indexes = [models.Index(fields=["status", "call"], name="application_status_call")]
+        indexes = [
+            models.Index(fields=["status", "call"], name="application_status_call"),
+            # The inbox's default order and the start pages' "newest first": read in index order.
+            models.Index(fields=["-submitted_at", "-id"], name="application_newest_submitted"),
+            # The inbox sorted by the requested amount (either way) reads this in order.
+            models.Index(fields=["-requested_total", "-id"], name="application_requested_total"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -168,6 +168,8 @@ def section_save(*, application: Application, key: str, version: int, by: User, 
 
 
 def _save_budget(application: Application, values: dict[int, BudgetRow]) -> None:
+    """The budget years as given (the others are taken away), and the total requested from RUN
+    stored on the application in the same transaction (what the inbox filters and sorts on)."""
     application.budget_years.exclude(year__in=values).delete()
     for year, row in values.items():
         budget_year, _created = BudgetYear.objects.update_or_create(
@@ -177,6 +179,8 @@ def _save_budget(application: Application, values: dict[int, BudgetRow]) -> None
             CoFinancing.objects.update_or_create(
                 budget_year=budget_year, partner_id=partner_id, defaults={"amount": amount}
             )
+    application.requested_total = sum(row["requested"] for row in values.values())
+    Application.objects.filter(pk=application.pk).update(requested_total=application.requested_total)
 
 
 def _save_criteria(application: Application, answers: list[tuple[str, str, str]]) -> None:

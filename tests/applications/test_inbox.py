@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import Application, BudgetYear, Status
+from applications.models import Application, Status
 from partnership.models import Body, BodyKind, Call, MembershipRole, Partnership
 from tests.factories import (
     ApplicationFactory,
@@ -50,13 +50,11 @@ def registered(demo, municipality="Uddevalla", *, requested=(300_000,), state=St
         )
     else:
         assert state == Status.SUBMITTED, state
-    # The amounts the test is about, instead of the complete draft's budget.
-    application.budget_years.all().delete()
-    BudgetYear.objects.bulk_create(
-        [
-            BudgetYear(application=application, year=2027 + i, cost=amount, requested=amount)
-            for i, amount in enumerate(requested)
-        ]
+    # The amounts the test is about, instead of the complete draft's budget, saved as the budget
+    # section's service saves them (which also stores the requested total).
+    services._save_budget(
+        application,
+        {2027 + i: {"cost": amount, "requested": amount, "cofinancing": {}} for i, amount in enumerate(requested)},
     )
     return application
 
@@ -383,9 +381,9 @@ def test_it_refuses_a_post(as_persona):
 
 # The page costs this many queries, whatever the number of applications: session, user,
 # the person's roles, the four filter choices (call, part, municipality, priority area), the
-# counts per state, the count and the page, the unread notifications in the header and the
+# counts per state (which also give the page count), the page, the unread notifications in the header and the
 # partnerships the footer names.
-INBOX_QUERIES = 12
+INBOX_QUERIES = 11
 
 
 @pytest.mark.parametrize("query", [{}, {"sort": "requested", "min_amount": 1, "q": "Insats", "status": "submitted"}])
@@ -422,3 +420,19 @@ def test_it_shows_the_date_in_swedish_time(as_persona, demo):
     html = inbox(as_persona("project_leader")).content.decode()
     assert "2026-11-23" in html
     assert timezone.get_current_timezone_name() == "Europe/Stockholm"
+
+
+def test_it_takes_the_page_count_from_the_counts_per_state(as_persona, demo):
+    bulk_registered(demo, 30)  # 15 complete, 15 submitted
+    registered(demo, title="Återtagen", state=Status.WITHDRAWN)
+    client = as_persona("project_leader")
+
+    last = inbox(client, sort="reference", page=99)
+    assert last.context["inbox"].page.number == 2
+    assert titles(last) == [f"Insats nummer {n}" for n in range(26, 31)]
+    assert titles(inbox(client, sort="reference", page="inte-en-sida")) == titles(inbox(client, sort="reference"))
+    assert inbox(client).context["inbox"].page.paginator.count == 30
+    assert inbox(client, status="submitted").context["inbox"].page.paginator.count == 15
+    assert inbox(client, status="withdrawn").context["inbox"].page.paginator.count == 1
+    # A state that does not exist is no filter: every state but withdrawn, as listed.
+    assert "30 ansökningar visas" in inbox(client, status="finns-inte").content.decode()
