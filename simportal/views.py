@@ -30,7 +30,7 @@ def home(request):
         context = {"partnerships": partnership_selectors.partnerships_taking_applications()}
         return render(request, "public/landing.html", context)
     roles = roles_of(request.user)
-    context: dict = {"roles": roles}
+    context: dict = {"roles": roles, "signing_duties": application_selectors.signing_duties(request.user)}
     if roles.is_group_member:
         context["group_applications"] = application_selectors.group_applications(roles)
         context["open_calls"] = partnership_selectors.calls_open_to_groups(roles.working_groups)

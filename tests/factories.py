@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import factory
 from django.utils import timezone
 
+from applications.demo import sign_as_demo
 from applications.models import Application, Status
 from partnership.models import (
     Body,
@@ -448,6 +449,8 @@ def applications_through_services(
             template = complete_application(call, group, title=title.format(number=mine[0]), by=group_leader(group))
             drafts[mine[0]] = template
             copies = _complete_drafts(template, [title.format(number=n) for n in mine[1:]])
+            for copy_of_template in copies:
+                sign_as_demo(copy_of_template, by=group_leader(group))
             drafts.update(zip(mine[1:], copies, strict=True))
         built = []
         for offset, n in enumerate(numbers):
