@@ -369,6 +369,7 @@ def attachment_add(
     )
     attachment.file.save(checked.sha256, upload, save=False)
     attachment.save()
+    Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
     if application.status != Status.DRAFT:
         _event(application, by=by, kind=EventKind.EDIT, section="attachments", message=name)
     signatures.signatures_after_edit(

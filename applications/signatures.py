@@ -95,15 +95,25 @@ def is_current_signatory(signatory: Signatory) -> bool:
 
 def valid_signatures(application: Application, sha256: str | None = None) -> dict[str, Signature]:
     """Each principal's signature that counts for the application as it reads now (or for the
-    content with checksum ``sha256``): by the current signatory, not voided, on this content."""
+    content with checksum ``sha256``): by the current signatory, not voided, on this content.
+
+    A signature on a version frozen after the application was last saved counts without reading
+    the application again; only otherwise is the checksum of the content computed."""
     signatories = current_signatories(application)
     if not signatories:
         return {}
-    sha256 = sha256 or current_sha256(application)
-    signatures = Signature.objects.filter(
-        signatory__in=signatories.values(), content_sha256=sha256, void__isnull=True
-    ).select_related("person", "version")
-    return {signature.principal: signature for signature in signatures.order_by("signed_at", "pk")}
+    candidates = list(
+        Signature.objects.filter(signatory__in=signatories.values(), void__isnull=True)
+        .select_related("person", "version")
+        .order_by("signed_at", "pk")
+    )
+    if sha256 is None and any(not unchanged_since(application, s.version) for s in candidates):
+        sha256 = current_sha256(application)
+    return {
+        s.principal: s
+        for s in candidates
+        if (s.content_sha256 == sha256 if sha256 is not None else unchanged_since(application, s.version))
+    }
 
 
 @dataclass(frozen=True)
@@ -242,8 +252,18 @@ def _locked(application: Application) -> Application:
     )
 
 
+def unchanged_since(application: Application, version: SigningVersion) -> bool:
+    """Nothing has been saved in the application since ``version`` was frozen: every service that
+    changes its content (a section, an attachment) moves ``updated_at``. When something has, only
+    the checksum tells whether the content differs (a section may have been saved unchanged)."""
+    return application.updated_at < version.created_at
+
+
 def _version_now(application: Application, by: User) -> SigningVersion:
     """The version of the application as it reads now, frozen (and its PDF queued) the first time."""
+    latest = application.signing_versions.order_by("-number").first()
+    if latest is not None and unchanged_since(application, latest):
+        return latest
     data = current_content(application)
     sha256 = content_sha256(data)
     existing = version_for_content(application, sha256)
@@ -337,7 +357,7 @@ def signature_add(*, signatory: Signatory, version: SigningVersion, by: User, co
     existing = Signature.objects.filter(signatory=signatory, version=version, void__isnull=True).first()
     if existing is not None:
         return existing
-    if current_sha256(application) != version.content_sha256:
+    if not unchanged_since(application, version) and current_sha256(application) != version.content_sha256:
         raise SigningRefused(
             _(
                 "Ansökan har ändrats sedan den här versionen togs fram, så den går inte längre att skriva under. "
