@@ -80,7 +80,7 @@ def signatures_page(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": selectors.signing_versions(application),
         "region": Principal.REGION,
     }
-    return render(request, "applications/signatures.html", context, status=400 if principal else 200)
+    return render(request, "applications/signatures.html", context)
 
 
 @require_POST
@@ -145,8 +145,7 @@ def signing_page(request: HttpRequest, pk: int) -> HttpResponse:
         "method": method,
         "refusal": refusal,
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "applications/signing.html", context, status=status)
+    return render(request, "applications/signing.html", context)
 
 
 @require_safe
