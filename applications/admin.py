@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from simportal.admin import RecordAdminMixin, RecordInline
 
-from .models import Application, Event, Snapshot
+from .models import Application, Event, Signatory, Signature, Snapshot
 
 
 class EventInline(RecordInline):
@@ -16,6 +16,16 @@ class SnapshotInline(RecordInline):
     fields = ["number", "created_at", "created_by"]
 
 
+class SignatoryInline(RecordInline):
+    model = Signatory
+    fields = ["principal", "person", "title", "organisation", "named_by", "named_at"]
+
+
+class SignatureInline(RecordInline):
+    model = Signature
+    fields = ["principal", "person", "role", "signed_at", "version", "content_sha256", "pdf_sha256", "method"]
+
+
 @admin.register(Application)
 class ApplicationAdmin(RecordAdminMixin, SimpleHistoryAdmin):
     """Read-only for system administrators: applications change only through the workflow, and
@@ -25,4 +35,4 @@ class ApplicationAdmin(RecordAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status", "call"]
     search_fields = ["title", "reference_number", "working_group__name"]
     list_select_related = ["working_group", "call"]
-    inlines = [SnapshotInline, EventInline]
+    inlines = [SnapshotInline, SignatoryInline, SignatureInline, EventInline]

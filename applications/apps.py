@@ -11,5 +11,7 @@ class ApplicationsConfig(AppConfig):
         from outbox.services import handler_register
 
         from .documents import store_application_pdf
+        from .signatures import store_signing_pdf
 
         handler_register(OutboxKind.APPLICATION_PDF, store_application_pdf)
+        handler_register(OutboxKind.SIGNING_PDF, store_signing_pdf)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from partnership.models import Body, Call, Organisation, Unit, User
+from django.utils.text import slugify
+
+from partnership.models import Body, Call, Membership, MembershipRole, Organisation, Principal, Unit, User
 
 from .models import (
     AddressedArea,
@@ -92,8 +94,72 @@ def fill_application(application: Application, **overrides: Any) -> Application:
     return application
 
 
+def demo_signatory(organisation: Organisation) -> User:
+    """The demo's manager who signs for ``organisation`` (``seed_demo`` gives the demo's own their names)."""
+    username = f"chef-{slugify(organisation.name)}"
+    person, _created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": "Chef",
+            "last_name": organisation.name,
+            "email": f"{username}@demo.simportal.local",
+            "title": "Förvaltningschef" if organisation.principal == Principal.MUNICIPALITY else "Verksamhetschef",
+            "organisation": organisation,
+        },
+    )
+    return person
+
+
+def _signing_organisations(application: Application) -> dict[str, Organisation]:
+    from .signatures import organisations_for
+
+    chosen = {}
+    for principal in (Principal.REGION, Principal.MUNICIPALITY):
+        offered = organisations_for(application, principal)
+        partners = [
+            p.unit.organisation
+            for p in application.partners.select_related("unit__organisation")
+            if p.unit is not None and p.unit.organisation in offered
+        ]
+        owner = application.project_owner if application.project_owner in offered else None
+        chosen[principal] = owner or (partners[0] if partners else offered[0])
+    return chosen
+
+
+def sign_as_demo(application: Application, *, by: User | None = None) -> None:
+    """Name the demo's managers as the principals' signatories and have both sign the application as
+    it reads now, through the services (``by``: the group member who names them)."""
+    from .signature_methods import Confirmation
+    from .signatures import Nominee, current_sha256, signatory_name, signature_add, version_for_content
+
+    if by is None or not by.has_perm("applications.name_signatory", application):
+        by = (
+            Membership.objects.current()
+            .filter(body=application.working_group, role=MembershipRole.LEADER)
+            .select_related("person")
+            .order_by("pk")
+            .first()
+            .person
+        )
+    for principal, organisation in _signing_organisations(application).items():
+        person = demo_signatory(organisation)
+        nominee = Nominee(person.email, person.first_name, person.last_name, person.title or "Chef", organisation)
+        named = signatory_name(application=application, principal=principal, nominee=nominee, by=by)
+        version = version_for_content(application, current_sha256(application))
+        signature_add(
+            signatory=named.signatory,
+            version=version,
+            by=person,
+            confirmation=Confirmation(method="demo", identity=person.username),
+        )
+
+
 def complete_draft(
-    *, call: Call, working_group: Body, title: str, by: User | None = None, **overrides: Any
+    *, call: Call, working_group: Body, title: str, by: User | None = None, signed: bool = True, **overrides: Any
 ) -> Application:
+    """A draft with every section filled in and, unless ``signed`` is False, signed by both principals."""
     application = Application.objects.create(call=call, working_group=working_group, title=title, created_by=by)
-    return fill_application(application, **overrides)
+    fill_application(application, **overrides)
+    if signed:
+        sign_as_demo(application, by=by)
+    return application

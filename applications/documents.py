@@ -22,7 +22,7 @@ from outbox.models import OutboxKind, OutboxMessage
 from outbox.services import PermanentFailure, outbox_add
 from simportal import pdf
 
-from .models import Application, ApplicationPdf, Criterion, Snapshot
+from .models import Application, ApplicationPdf, Criterion, Signature, Snapshot
 from .sections import SECTIONS, SectionSpec
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ class PdfContext(TypedDict):
     snapshot: Snapshot
     reference_number: str
     sections: list[SentSection]
+    signatures: list[Signature]
 
 
 def _ascii_slug(text: str) -> str:
@@ -95,6 +96,7 @@ def pdf_context(snapshot: Snapshot) -> PdfContext:
         "snapshot": snapshot,
         "reference_number": application.reference_number or "",
         "sections": sent_sections(snapshot.data),
+        "signatures": list(snapshot.signatures.select_related("person").order_by("principal")),
     }
 
 

@@ -4,7 +4,7 @@ services' work (``applications.services``)."""
 from __future__ import annotations
 
 import datetime
-from typing import TypedDict
+from typing import TypedDict, cast
 
 from django import forms
 from django.core.validators import MaxLengthValidator
@@ -749,3 +749,43 @@ class DeadlineExtensionForm(ExplainedErrorsMixin, forms.Form):
         if deadline <= self.call.deadline:
             raise forms.ValidationError(_("Den nya tiden måste ligga efter utlysningens sista dag."))
         return deadline
+
+
+class SignatoryForm(ExplainedErrorsMixin, forms.Form):
+    """Who signs for one principal: a manager at one of the principal's organisations."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Välj organisation"),
+        error_messages={"required": _("Välj den organisation som personen skriver under för.")},
+    )
+    first_name = forms.CharField(
+        label=_("Förnamn"), max_length=150, error_messages={"required": _("Skriv förnamnet på den som skriver under.")}
+    )
+    last_name = forms.CharField(
+        label=_("Efternamn"),
+        max_length=150,
+        error_messages={"required": _("Skriv efternamnet på den som skriver under.")},
+    )
+    title = forms.CharField(
+        label=_("Befattning"),
+        max_length=200,
+        help_text=_("T.ex. förvaltningschef eller verksamhetschef: en chef med rätt att förbinda organisationen."),
+        error_messages={"required": _("Skriv befattningen, t.ex. förvaltningschef.")},
+    )
+    email = forms.EmailField(
+        label=_("E-postadress"),
+        help_text=_("Har personen inget konto i portalen får hen en inbjudan till den här adressen."),
+        error_messages={
+            "required": _("Skriv e-postadressen till den som skriver under."),
+            "invalid": _("Skriv en hel e-postadress, t.ex. namn@kommun.se."),
+        },
+    )
+
+    def __init__(self, *args: object, organisations: list[Organisation], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = cast("forms.ModelChoiceField[Organisation]", self.fields["organisation"])
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations]).order_by("name")
+        if len(organisations) == 1 and not self.is_bound:
+            self.initial.setdefault("organisation", organisations[0].pk)

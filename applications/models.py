@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partnership.models import Principal
+
 
 class Status(models.TextChoices):
     """Every state an application can be in. Which moves are allowed, and by whom,
@@ -447,6 +449,8 @@ class Snapshot(models.Model):
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     data = models.JSONField()
+    # The principals' signatures the version was sent with (set once, when it is sent).
+    signatures = models.ManyToManyField("Signature", related_name="submissions", blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -514,3 +518,154 @@ class ApplicationPdf(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+# --- the principals' signatures (``applications.signatures``) ------------------------------------
+
+
+class Signatory(models.Model):
+    """The person who signs the application for one principal (the region or the municipality).
+
+    Rows are never changed: naming someone else for the same principal adds a row, and the
+    newest row of each principal is the one that counts.
+    """
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("ansökan"), on_delete=models.CASCADE, related_name="signatories"
+    )
+    principal = models.CharField(_("huvudman"), max_length=20, choices=Principal.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="signatory_duties"
+    )
+    organisation = models.ForeignKey(
+        "partnership.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("befattning"), max_length=200)
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("utsedd av"), on_delete=models.PROTECT, related_name="+"
+    )
+    named_at = models.DateTimeField(_("utsedd"))
+
+    class Meta:
+        verbose_name = _("undertecknare")
+        verbose_name_plural = _("undertecknare")
+        ordering = ["named_at", "pk"]
+        indexes = [models.Index(fields=["application", "principal", "named_at"], name="signatory_current")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(person=F("named_by")),
+                name="signatory_not_self_named",
+                violation_error_message=_("Ingen kan utse sig själv att skriva under."),
+            ),
+            models.CheckConstraint(
+                condition=Q(principal__in=["region", "municipality"]),
+                name="signatory_principal_known",
+                violation_error_message=_("Huvudmannen är regionen eller kommunen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.title}, {self.organisation}"
+
+    @property
+    def role(self) -> str:
+        return f"{self.title}, {self.organisation}"
+
+
+class SigningVersion(models.Model):
+    """The application as it read when its signatures were asked for: what a signatory reads and signs.
+
+    ``content_sha256`` is the SHA-256 of the version's content (``signatures.content_sha256``); the
+    same content is one version, however often signatures are asked for.
+    """
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("ansökan"), on_delete=models.CASCADE, related_name="signing_versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    content_sha256 = models.CharField(_("SHA-256 av innehållet"), max_length=64)
+    data = models.JSONField()
+    created_at = models.DateTimeField(_("skapad"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("version för underskrift")
+        verbose_name_plural = _("versioner för underskrift")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="signing_version_number_once"),
+            models.UniqueConstraint(fields=["application", "content_sha256"], name="signing_version_content_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} v{self.number}"
+
+
+class SigningPdf(models.Model):
+    """The PDF a signatory reads of one version: rendered once, in the background, with its checksum."""
+
+    version = models.OneToOneField(
+        SigningVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="pdf"
+    )
+    pdf = models.FileField(_("PDF"), upload_to="underskrifter/")
+    filename = models.CharField(_("filnamn"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("storlek (byte)"))
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("PDF för underskrift")
+        verbose_name_plural = _("PDF:er för underskrift")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Signature(models.Model):
+    """A signatory's commitment to one version: who, when, in which role, and the checksums of what they signed."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("ansökan"), on_delete=models.CASCADE, related_name="signatures"
+    )
+    signatory = models.ForeignKey(
+        Signatory, verbose_name=_("undertecknare"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    version = models.ForeignKey(
+        SigningVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("underskriven"))
+    role = models.CharField(_("roll"), max_length=420)
+    principal = models.CharField(_("huvudman"), max_length=20)
+    content_sha256 = models.CharField(_("SHA-256 av innehållet"), max_length=64)
+    pdf_sha256 = models.CharField(_("SHA-256 av PDF:en"), max_length=64, blank=True)
+    method = models.CharField(_("sätt att skriva under"), max_length=40)
+    identity = models.CharField(_("bekräftad identitet"), max_length=200)
+
+    class Meta:
+        verbose_name = _("underskrift")
+        verbose_name_plural = _("underskrifter")
+        ordering = ["signed_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["signatory", "version"], name="signature_once_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.signed_at:%Y-%m-%d %H:%M}"
+
+
+class SignatureVoid(models.Model):
+    """A signature no longer counts because the application changed after it was given."""
+
+    signature = models.OneToOneField(
+        Signature, verbose_name=_("underskrift"), on_delete=models.PROTECT, related_name="void"
+    )
+    voided_at = models.DateTimeField(_("upphävd"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ändrad av"), on_delete=models.PROTECT, related_name="+", null=True
+    )
+    reason = models.TextField(_("skäl"))
+
+    class Meta:
+        verbose_name = _("upphävd underskrift")
+        verbose_name_plural = _("upphävda underskrifter")

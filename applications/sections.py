@@ -164,3 +164,13 @@ SECTIONS: tuple[SectionSpec, ...] = (
 )
 BY_KEY: dict[str, SectionSpec] = {s.key: s for s in SECTIONS}
 FIELD_SECTION: dict[str, str] = {name: s.key for s in SECTIONS for name in s.fields}
+
+
+# Not a section the group writes (it is not in SECTIONS, nor counted among them): the principals'
+# signatures, shown beside the sections on the task list and when checking the answers.
+SIGNATURES = SectionSpec(
+    "signatures",
+    _("Underskrifter från huvudmännen"),
+    _("En behörig chef hos regionen och hos kommunen skriver under ansökan som den ser ut när den skickas in."),
+    "signatures",
+)

@@ -25,12 +25,16 @@ from .models import (
     LogicModelRow,
     Message,
     Section,
+    Signatory,
+    Signature,
+    SigningPdf,
+    SigningVersion,
     Snapshot,
     Source,
     Status,
     logic_level_order,
 )
-from .sections import SECTIONS, SectionSpec
+from .sections import SECTIONS, SIGNATURES, SectionSpec
 from .snapshots import Change, changes
 
 
@@ -219,6 +223,8 @@ class Task:
 @dataclass(frozen=True)
 class TaskList:
     tasks: list[Task]
+    # The principals' signatures: beside the sections, not counted among them.
+    signatures: Task | None = None
 
     @property
     def done(self) -> int:
@@ -250,7 +256,11 @@ def task_list(application: Application) -> TaskList:
         else:
             state = "not_started"
         tasks.append(Task(spec=spec, section=section, state=state, missing=found))
-    return TaskList(tasks=tasks)
+    unsigned = missing.get(SIGNATURES.key, [])
+    signed_state = (
+        "complete" if not unsigned else ("in_progress" if application.signatories.exists() else "not_started")
+    )
+    return TaskList(tasks=tasks, signatures=Task(spec=SIGNATURES, section=None, state=signed_state, missing=unsigned))
 
 
 def logic_rows(application: Application) -> QuerySet[LogicModelRow]:
@@ -329,3 +339,44 @@ def get_application_pdf_for_user(user: User | AnonymousUser, pk: int) -> tuple[A
     if snapshot is None:
         raise Http404
     return application, ApplicationPdf.objects.filter(snapshot=snapshot).first()
+
+
+# --- the principals' signatures ---------------------------------------------------------------
+
+
+def get_signatory_for_user(user: User | AnonymousUser, pk: int) -> Signatory:
+    """A signing duty, for the person named in it only: anyone else gets 404."""
+    signatory = (
+        Signatory.objects.select_related("application__call__partnership", "application__working_group", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if signatory is None or not user.has_perm("applications.view_signing", signatory):
+        raise Http404
+    return signatory
+
+
+def get_signing_pdf_for_user(user: User | AnonymousUser, pk: int) -> tuple[SigningVersion, SigningPdf | None]:
+    version = SigningVersion.objects.select_related("application").filter(pk=pk).first()
+    if version is None or not user.has_perm("applications.view_signing_version", version):
+        raise Http404
+    return version, SigningPdf.objects.filter(version=version).first()
+
+
+def signing_versions(application: Application) -> QuerySet[SigningVersion]:
+    return application.signing_versions.select_related("pdf").order_by("-number")
+
+
+def sent_signatures(application: Application) -> list[Signature]:
+    """The principals' signatures of the version last sent."""
+    snapshot = application.snapshots.order_by("-number").first()
+    if snapshot is None:
+        return []
+    return list(snapshot.signatures.select_related("person", "version").order_by("principal"))
+
+
+def signing_duties(user: User) -> list[Signatory]:
+    """What this person is asked to sign now (one query when nothing)."""
+    from .signatures import open_duties
+
+    return open_duties(user)

@@ -19,7 +19,7 @@ from outbox.services import event_add
 from partnership.models import Body, BodyKind, Call, PriorityArea, User
 from partnership.rules import call_is_offered_to
 
-from . import signals, submission, workflow
+from . import signals, signatures, submission, workflow
 from .documents import application_pdf_queue
 from .models import (
     AddressedArea,
@@ -40,7 +40,6 @@ from .models import (
     Status,
 )
 from .sections import BY_KEY
-from .snapshots import snapshot_data
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -164,6 +163,9 @@ def section_save(*, application: Application, key: str, version: int, by: User, 
     Application.objects.filter(pk=application.pk).update(updated_at=section.updated_at)
     if application.status != Status.DRAFT:
         _event(application, by=by, kind=EventKind.EDIT, section=key, message=str(spec.title))
+    signatures.signatures_after_edit(
+        application=application, by=by, what=_("avsnittet ”%(section)s” ändrades") % {"section": spec.title}
+    )
     return SectionSaved(section=section, application=application)
 
 
@@ -229,6 +231,9 @@ def application_submit(*, application: Application, by: User, at: datetime.datet
     if found:
         raise SubmissionRefused(found)
     now = at or timezone.now()
+    # The principals' signatures on the version sent (the rules above required both).
+    content = signatures.current_content(application)
+    signed = signatures.valid_signatures(application, signatures.content_sha256(content))
     if not application.reference_number:
         application.reference_number = next_reference_number(timezone.localtime(now).year)
         application.submitted_at = now
@@ -236,8 +241,9 @@ def application_submit(*, application: Application, by: User, at: datetime.datet
     application = transition_apply(application=application, name=name, by=by)
     number = application.snapshots.count() + 1
     snapshot = Snapshot.objects.create(
-        application=application, number=number, created_at=now, created_by=by, data=snapshot_data(application)
+        application=application, number=number, created_at=now, created_by=by, data=content
     )
+    snapshot.signatures.set(signed.values())
     # The version sent becomes a PDF in the background; the group's receipt carries it.
     application_pdf_queue(snapshot)
     event_add("receipt", key=f"receipt:{snapshot.pk}", application=application.pk, snapshot=snapshot.pk)
@@ -367,6 +373,10 @@ def attachment_add(
     )
     attachment.file.save(checked.sha256, upload, save=False)
     attachment.save()
+    Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
     if application.status != Status.DRAFT:
         _event(application, by=by, kind=EventKind.EDIT, section="attachments", message=name)
+    signatures.signatures_after_edit(
+        application=application, by=by, what=_("bilagan ”%(name)s” lades till") % {"name": name}
+    )
     return attachment

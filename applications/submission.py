@@ -19,6 +19,7 @@ from partnership.models import Call
 from simportal.formatting import format_kronor
 
 from .models import Application, Criterion, DeadlineExtension, LogicLevel
+from .signatures import PRINCIPALS, current_signatories, principal_label, valid_signatures
 
 
 @dataclass(frozen=True)
@@ -277,6 +278,26 @@ def before_deadline(application: Application, at: datetime.datetime | None = Non
     return []
 
 
+def signed_by_both_principals(application: Application) -> list[Problem]:
+    """Both principals' signatories have signed the application as it reads now."""
+    signatories = current_signatories(application)
+    valid = valid_signatures(application) if signatories else {}
+    problems = []
+    for principal in PRINCIPALS:
+        name = principal_label(principal).lower()
+        if principal not in signatories:
+            message = _("Ingen är utsedd att skriva under för %(principal)s. Utse en behörig chef under Underskrifter.")
+        elif principal not in valid:
+            message = _(
+                "%(principal)s har inte skrivit under ansökan som den ser ut nu. Be om underskrift under Underskrifter."
+            )
+            name = principal_label(principal)
+        else:
+            continue
+        problems.append(Problem("signatures", f"signatory-{principal}", message % {"principal": name}))
+    return problems
+
+
 RULES = (
     required_fields,
     partners_from_both_principals,
@@ -286,6 +307,7 @@ RULES = (
     budget_consistent,
     logic_model_complete,
     criteria_answered,
+    signed_by_both_principals,
 )
 
 

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .models import Application
-from .sections import SECTIONS, SectionSpec
+from .sections import SECTIONS, SIGNATURES, SectionSpec
+from .signatures import signing_state
 from .snapshots import snapshot_data
 from .submission import Problem
 
@@ -38,6 +40,8 @@ class SectionSummary:
 
 
 def section_url(application: Application, key: str) -> str:
+    if key == SIGNATURES.key:
+        return reverse("applications:signatures", args=[application.pk])
     if key == "attachments":
         return reverse("applications:attachments", args=[application.pk])
     return reverse("applications:section", args=[application.pk, key])
@@ -56,9 +60,10 @@ def check_answers(application: Application, problems: list[Problem]) -> list[Sec
     """Each section in order: what it says now, what submission still needs from it, and its
     "Ändra" link that returns to the summary."""
     data = snapshot_data(application)
+    data[SIGNATURES.key] = signature_rows(application)
     back_to = summary_url(application)
     summaries = []
-    for spec in SECTIONS:
+    for spec in (*SECTIONS, SIGNATURES):
         content = data.get(spec.key, {})
         # A snapshot keeps each file's checksum; a reader needs the names.
         rows = [(str(_("Filer")), ", ".join(content))] if spec.kind == "attachments" else list(content.items())
@@ -76,6 +81,27 @@ def check_answers(application: Application, problems: list[Problem]) -> list[Sec
             )
         )
     return summaries
+
+
+def signature_rows(application: Application) -> dict[str, str]:
+    """{principal: who signs and whether their signature counts for the application as it reads now}."""
+    rows = {}
+    for state in signing_state(application):
+        if state.signatory is None:
+            text = _("Ingen utsedd")
+        else:
+            who = f"{state.signatory.person.get_full_name() or state.signatory.person.email}, {state.signatory.role}"
+            if state.signature is not None:
+                status = _("underskriven %(when)s") % {
+                    "when": timezone.localtime(state.signature.signed_at).strftime("%Y-%m-%d %H:%M")
+                }
+            elif state.earlier is not None:
+                status = _("behöver skriva under igen: ansökan har ändrats sedan underskriften")
+            else:
+                status = _("väntar på underskrift")
+            text = f"{who} – {status}"
+        rows[state.label] = text
+    return rows
 
 
 def return_url(raw: str | None, application: Application) -> str | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_signatures
 
 app_name = "applications"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("<int:pk>/bilagor/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path("<int:pk>/andringar/", views.changes_view, name="changes"),
     path("<int:pk>/ansokan.pdf", views.application_pdf, name="pdf"),
+    path("<int:pk>/underskrifter/", views_signatures.signatures_page, name="signatures"),
+    path("<int:pk>/underskrifter/be-om/", views_signatures.signatures_request_view, name="signatures_request"),
+    path("underskrift/<int:pk>/", views_signatures.signing_page, name="signing"),
+    path("underskrift/version/<int:pk>/ansokan.pdf", views_signatures.signing_pdf, name="signing_pdf"),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from simportal.downloads import stored_pdf
 from simportal.forms import show_refusal
 
-from . import forms, selectors, services, submission, summary, workflow
+from . import forms, selectors, services, signatures, submission, summary, workflow
 from .attachments import AttachmentForm
 from .models import Application
 from .sections import BY_KEY, SECTIONS
@@ -72,6 +72,8 @@ def application_detail(request, pk: int):
         or request.user.has_perm("applications.comment_application", application),
         "changes": selectors.changes_since_return(application),
         "deadline": submission.deadline_for(application) if application.working_group_id else None,
+        "signing": signatures.signing_state(application) if application.is_editable_by_group else None,
+        "sent_signatures": selectors.sent_signatures(application) if application.is_submitted else [],
     }
     return render(request, "applications/detail.html", context)
 

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.models import Application, Message, MessageKind
+from applications.models import Application, Message, MessageKind, Signatory, Signature
 from partnership.models import BodyKind, Membership, MembershipRole, User
 from partnership.rules import VOTING_ROLES, Roles
 from simportal.formatting import format_kronor
@@ -649,6 +649,120 @@ RECEIPT = Event(
 EVENTS[RECEIPT.key] = RECEIPT
 
 # --- end of the receipt ---
+
+
+# --- the principals' signatures (applications/signatures.py) ---
+
+
+def _signatory(ctx: dict[str, Any]) -> Signatory:
+    return Signatory.objects.select_related("person", "organisation").get(pk=ctx["signatory"])
+
+
+def asked_signatory(ctx: dict[str, Any]) -> list[User]:
+    person = _signatory(ctx).person
+    return [person] if person.is_active else []
+
+
+def voided_signatories(ctx: dict[str, Any]) -> list[User]:
+    people = Signatory.objects.filter(pk__in=ctx.get("signatories", []), person__is_active=True)
+    return list(User.objects.filter(pk__in=people.values("person_id")).order_by("last_name", "first_name", "pk"))
+
+
+def _signing_url(ctx: dict[str, Any]) -> str:
+    return reverse("applications:signing", args=[ctx["signatory"]])
+
+
+def _signature_requested(ctx: dict[str, Any]) -> Content:
+    application = ctx["application"]
+    signatory = _signatory(ctx)
+    return Content(
+        _("Skriv under ansökan: %(name)s") % {"name": _named(application)},
+        _(
+            "%(group)s ber dig skriva under ansökan %(name)s om sociala investeringsmedel som %(role)s. "
+            "Med underskriften förbinder du din organisation att genomföra insatsen enligt ansökan."
+        )
+        % {"group": application.working_group.name, "name": _named(application), "role": signatory.role},
+        _("Logga in, läs ansökan som PDF och skriv under på sidan som länken leder till."),
+        _signing_url(ctx),
+    )
+
+
+def _application_signed(ctx: dict[str, Any]) -> Content:
+    application = ctx["application"]
+    signature = Signature.objects.select_related("person").get(pk=ctx["signature"])
+    return Content(
+        _("Underskriven: %(name)s") % {"name": _named(application)},
+        _("%(person)s har skrivit under ansökan %(name)s som %(role)s.")
+        % {
+            "person": signature.person.get_full_name() or signature.person.username,
+            "name": _named(application),
+            "role": signature.role,
+        },
+        _("Ansökan kan skickas in när båda huvudmännen har skrivit under; se Underskrifter på ansökans sida."),
+        reverse("applications:signatures", args=[application.pk]),
+    )
+
+
+def _signatures_voided(ctx: dict[str, Any]) -> Content:
+    application = ctx["application"]
+    return Content(
+        _("Underskriften gäller inte längre: %(name)s") % {"name": _named(application)},
+        _(
+            "Ansökan %(name)s har ändrats efter att du skrev under (%(what)s), så din underskrift gäller inte "
+            "längre. Arbetsgruppen ber dig skriva under den nya versionen när den är klar."
+        )
+        % {"name": _named(application), "what": ctx.get("what", "")},
+        _("Du behöver inte göra något förrän du får en ny begäran om underskrift."),
+        _app_url_for_signatory(ctx),
+    )
+
+
+def _app_url_for_signatory(ctx: dict[str, Any]) -> str:
+    signatories = ctx.get("signatories") or []
+    return reverse("applications:signing", args=[signatories[0]]) if signatories else ""
+
+
+def _voided_personal(ctx: dict[str, Any], user: User, content: Content) -> Content:
+    """Each signatory's link leads to their own signing page."""
+    mine = Signatory.objects.filter(pk__in=ctx.get("signatories", []), person=user).order_by("-pk").first()
+    if mine is None:
+        return content
+    return Content(content.title, content.body, content.action, reverse("applications:signing", args=[mine.pk]))
+
+
+SIGNATURE_EVENTS = [
+    Event(
+        "signature_requested",
+        gettext_lazy("Begäran om underskrift"),
+        gettext_lazy("arbetsgruppen utser den som skriver under för en huvudman, eller ber om underskrift igen"),
+        gettext_lazy("den som är utsedd att skriva under"),
+        asked_signatory,
+        _signature_requested,
+        lambda roles: True,
+    ),
+    Event(
+        "application_signed",
+        gettext_lazy("Ansökan underskriven av en huvudman"),
+        gettext_lazy("en huvudmans undertecknare skriver under ansökan"),
+        gettext_lazy("arbetsgruppen"),
+        working_group_members,
+        _application_signed,
+        lambda roles: roles.is_group_member,
+    ),
+    Event(
+        "signatures_voided",
+        gettext_lazy("Underskrift upphävd"),
+        gettext_lazy("ansökan ändras efter att någon har skrivit under"),
+        gettext_lazy("de som hade skrivit under"),
+        voided_signatories,
+        _signatures_voided,
+        lambda roles: True,
+        personal=_voided_personal,
+    ),
+]
+EVENTS.update({signature_event.key: signature_event for signature_event in SIGNATURE_EVENTS})
+
+# --- end of the signatures ---
 
 
 def events_for(roles: Roles) -> list[Event]:

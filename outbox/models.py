@@ -23,6 +23,7 @@ class OutboxKind(models.TextChoices):
     DECISION_LETTER = "decision_letter", _("Beslutsbrev")
     MINUTES_PDF = "minutes_pdf", _("Protokoll som PDF")
     APPLICATION_PDF = "application_pdf", _("Ansökan som PDF")
+    SIGNING_PDF = "signing_pdf", _("Ansökan som PDF för underskrift")
     PASSWORD_RESET = "password_reset", _("Länk för nytt lösenord")
     INVITATION = "invitation", _("Inbjudan att välja lösenord")
     ACCOUNT_MAIL_REQUEST = "account_mail_request", _("Begäran om länk för lösenord")

@@ -304,6 +304,36 @@ def appointed_applying_group(user: UserLike, application: Obj) -> bool:
 
 
 @rules.predicate
+def is_the_signatory(user: UserLike, signatory: Obj) -> bool:
+    return signatory is not None and user is not None and signatory.person_id == user.pk
+
+
+@rules.predicate
+def is_current_signatory(user: UserLike, signatory: Obj) -> bool:
+    """Nobody has been named for the same principal of the application since."""
+    if signatory is None:
+        return False
+    newest = signatory.application.signatories.filter(principal=signatory.principal).order_by("-named_at", "-pk")
+    return bool(newest.values_list("pk", flat=True).first() == signatory.pk)
+
+
+@rules.predicate
+def signatorys_application_editable(user: UserLike, signatory: Obj) -> bool:
+    return signatory is not None and signatory.application.is_editable_by_group
+
+
+@rules.predicate
+def writes_or_signs_version(user: UserLike, version: Obj) -> bool:
+    """A version for signing: the applying group, and whoever is named to sign the application now."""
+    if version is None or user is None:
+        return False
+    application = version.application
+    if application.working_group_id in roles_of(user).working_groups:
+        return True
+    return any(is_current_signatory(user, s) for s in application.signatories.filter(person_id=user.pk))
+
+
+@rules.predicate
 def is_public_investment(user: UserLike, application: Obj) -> bool:
     return application is not None and bool(application.is_public)
 
@@ -475,6 +505,16 @@ rules.add_perm(
     ),
 )
 rules.add_perm("applications.change_application", is_active_user & is_in_applying_group & is_editable_by_group)
+# The principals' signatures (applications/signatures.py): the group names who signs for each
+# principal while it may still change the application; only the one named signs, while the
+# application is still the group's to change; the version to sign is for them and the group.
+rules.add_perm("applications.name_signatory", is_active_user & is_in_applying_group & is_editable_by_group)
+rules.add_perm("applications.view_signing", is_active_user & is_the_signatory)
+rules.add_perm(
+    "applications.sign_application",
+    is_active_user & is_the_signatory & is_current_signatory & signatorys_application_editable,
+)
+rules.add_perm("applications.view_signing_version", is_active_user & writes_or_signs_version)
 # The application as sent (PDF): its group, and of the same partnership the project leader, the steering
 # group (as far as it sees the application) and Koncernkontoret. Not NSV, not RUN's secretariat.
 rules.add_perm(

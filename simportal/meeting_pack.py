@@ -26,6 +26,7 @@ from applications.models import (
     Fulfilment,
     Message,
     MessageKind,
+    Signature,
 )
 from applications.models import Snapshot as ApplicationSnapshot
 from applications.sections import BY_KEY
@@ -77,9 +78,8 @@ class ItemRow:
     latest_comment: Message | None
     # (year, amount) in the budget years of the whole comparison, filled in once every item is read.
     year_amounts: list[tuple[int, int | None]] = field(default_factory=list)
-    # Slot for the principals' signatures of the application. They are not recorded yet (another
-    # part of issue 11): until they are, this stays empty and the comparison shows no column for it.
-    principal_signatures: tuple[Any, ...] = ()
+    # The principals' signatures the application was sent with (who, in which role, when).
+    principal_signatures: tuple[str, ...] = ()
 
     @property
     def application(self) -> Any:
@@ -167,14 +167,18 @@ def _pack_items(meeting: Meeting, *, with_snapshots: bool) -> QuerySet[AgendaIte
             to_attr="comments_latest_first",
         ),
     ]
-    if with_snapshots:
-        lookups.append(
-            Prefetch(
-                "application__snapshots",
-                queryset=ApplicationSnapshot.objects.order_by("-number"),
-                to_attr="snapshots_latest_first",
-            )
+    # The versions sent, newest first, with the principals' signatures each was sent with (the
+    # comparison reads only those; the PDF reads the whole of the latest).
+    snapshots = ApplicationSnapshot.objects.order_by("-number").prefetch_related(
+        Prefetch("signatures", queryset=Signature.objects.select_related("person").order_by("principal"))
+    )
+    lookups.append(
+        Prefetch(
+            "application__snapshots",
+            queryset=snapshots if with_snapshots else snapshots.defer("data"),
+            to_attr="snapshots_latest_first",
         )
+    )
     return (
         meeting.items.select_related("application__working_group__municipality", "application__call")
         .prefetch_related(*lookups)
@@ -198,6 +202,12 @@ def _row(item: AgendaItem) -> ItemRow:
             )
         )
     comments: list[Message] = getattr(application, "comments_latest_first", [])
+    snapshots: list[ApplicationSnapshot] = getattr(application, "snapshots_latest_first", [])
+    signatures = tuple(
+        f"{signature.person.get_full_name() or signature.person.username} "
+        f"({signature.role}, {timezone.localtime(signature.signed_at):%Y-%m-%d})"
+        for signature in (snapshots[0].signatures.all() if snapshots else [])
+    )
     return ItemRow(
         item=item,
         requested_by_year={y.year: y.requested for y in years},
@@ -207,6 +217,7 @@ def _row(item: AgendaItem) -> ItemRow:
         families=application.expected_families,
         criteria=criteria,
         latest_comment=comments[0] if comments else None,
+        principal_signatures=signatures,
     )
 
 

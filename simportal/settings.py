@@ -262,6 +262,12 @@ OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", 30.0)
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", 365)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", 90)
 
+# How a principal's signatory proves who they are when signing an application: the portal's own
+# password confirmation, or an e-identification service's class (applications/signature_methods.py).
+SIMPORTAL_SIGNATURE_METHOD = env.str(
+    "SIMPORTAL_SIGNATURE_METHOD", default="applications.signature_methods.PasswordConfirmation"
+)
+
 # The certificate (PEM) and key the portal signs its letters and approved minutes with (PAdES);
 # the key's password is read from SIMPORTAL_SIGNING_KEY_PASSWORD when the signature is made.
 # Unset, development and tests make a self-signed pair in var/signing/ (simportal/signing.py).

@@ -32,7 +32,7 @@ def home(request):
         context = {"partnerships": partnership_selectors.partnerships_taking_applications()}
         return render(request, "public/landing.html", context)
     roles = roles_of(request.user)
-    context: dict = {"roles": roles}
+    context: dict = {"roles": roles, "signing_duties": application_selectors.signing_duties(request.user)}
     # Every list shows its first rows and how many there are, with a link to the whole list.
     start_list = application_selectors.start_list
     labels = application_selectors.status_labels()

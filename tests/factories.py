@@ -371,6 +371,7 @@ def _complete_drafts(template: Application, titles: list[str]) -> list[Applicati
         LogicModelRow,
         Partner,
         Section,
+        Signatory,
     )
 
     drafts = Application.objects.bulk_create(
@@ -384,7 +385,7 @@ def _complete_drafts(template: Application, titles: list[str]) -> list[Applicati
             for pk in municipality_ids
         ]
     )
-    for model in (Section, LogicModelRow, CriterionAnswer, AddressedArea):
+    for model in (Section, LogicModelRow, CriterionAnswer, AddressedArea, Signatory):
         rows = list(model.objects.filter(application=template).order_by("pk"))
         model.objects.bulk_create([row for draft in drafts for row in _copied(rows, application=draft)])
     partners = list(Partner.objects.filter(application=template).order_by("pk"))
@@ -406,6 +407,23 @@ def _complete_drafts(template: Application, titles: list[str]) -> list[Applicati
         ]
     )
     return drafts
+
+
+def _signed_like_the_template(draft: Application, *, by: User) -> None:
+    """A copy names the template's signatories (copied with its rows): they are asked to sign the
+    copy as it reads and sign it, through the services."""
+    from applications import signatures
+    from applications.signature_methods import Confirmation
+
+    signatures.signatures_request(application=draft, by=by)
+    version = draft.signing_versions.get()
+    for signatory in signatures.current_signatories(draft).values():
+        signatures.signature_add(
+            signatory=signatory,
+            version=version,
+            by=signatory.person,
+            confirmation=Confirmation(method="demo", identity=signatory.person.username),
+        )
 
 
 def applications_through_services(
@@ -448,6 +466,8 @@ def applications_through_services(
             template = complete_application(call, group, title=title.format(number=mine[0]), by=group_leader(group))
             drafts[mine[0]] = template
             copies = _complete_drafts(template, [title.format(number=n) for n in mine[1:]])
+            for copy_of_template in copies:
+                _signed_like_the_template(copy_of_template, by=group_leader(group))
             drafts.update(zip(mine[1:], copies, strict=True))
         built = []
         for offset, n in enumerate(numbers):

@@ -35,13 +35,18 @@ def summary(application):
 
 def test_it_summarises_every_section_with_a_change_link_that_returns(complete):
     summaries = check_answers(complete, [])
-    assert [s.spec.key for s in summaries] == [spec.key for spec in SECTIONS]
+    # Every section, then the principals' signatures (not a section the group writes).
+    assert [s.spec.key for s in summaries] == [spec.key for spec in SECTIONS] + ["signatures"]
     basics = summaries[0]
     assert ("Insatsens namn", "Språkstöd i förskolan") in basics.rows
     assert basics.change_url == with_return(
         reverse("applications:section", args=[complete.pk, "basics"]), summary(complete)
     )
-    assert summaries[-1].change_url.startswith(reverse("applications:attachments", args=[complete.pk]) + "?next=")
+    assert summaries[-2].change_url.startswith(reverse("applications:attachments", args=[complete.pk]) + "?next=")
+    signed = summaries[-1]
+    assert signed.change_url.startswith(reverse("applications:signatures", args=[complete.pk]) + "?next=")
+    assert [label for label, _text in signed.rows] == ["Regionen", "Kommunen"]
+    assert all("underskriven" in text for _label, text in signed.rows)
 
 
 def test_it_groups_the_problems_by_section_with_links_to_the_fields(draft):

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from applications import services
+from applications.demo import sign_as_demo
 from tests.browser.conftest import assert_accessible, field_label
 from tests.browser.test_reflow import assert_reflows, log_in
 from tests.factories import complete_application
@@ -26,7 +27,9 @@ def pdf_text(content: bytes) -> str:
 
 def test_the_group_checks_its_answers_sends_and_gets_the_pdf_and_a_receipt(portal, demo):
     leader = demo.person("leader")
-    application = complete_application(demo.call(), demo.working_group("Uddevalla"), title=TITLE, by=leader, purpose="")
+    application = complete_application(
+        demo.call(), demo.working_group("Uddevalla"), title=TITLE, by=leader, purpose="", signed=False
+    )
     summary = portal.url(f"/ansokningar/{application.pk}/skicka-in/")
     reference = f"SIM {timezone.localdate().year}/0001"
 
@@ -47,7 +50,10 @@ def test_the_group_checks_its_answers_sends_and_gets_the_pdf_and_a_receipt(porta
     page.get_by_label(field_label("Syfte")).fill("Fler barn i Dalaberg läser för nöjes skull.")
     page.get_by_role("button", name="Spara och gå tillbaka till sammanfattningen").click()
     expect(page).to_have_url(summary + "#summary-purpose")
-    expect(page.locator("#error-summary")).to_have_count(0)
+    # Only the principals' signatures are missing now.
+    expect(page.locator("#error-summary").get_by_role("heading", level=3)).to_have_text(
+        ["Underskrifter från huvudmännen"]
+    )
     expect(page.get_by_role("region", name="Syfte och problem")).to_contain_text("läser för nöjes skull")
 
     # "Ändra" on a section (its name is in the link for screen readers) returns here too.
@@ -58,6 +64,12 @@ def test_the_group_checks_its_answers_sends_and_gets_the_pdf_and_a_receipt(porta
     expect(page).to_have_url(summary + "#summary-target_group")
     expect(page.get_by_role("region", name="Målgrupp")).to_contain_text("Dalabergs förskolor")
     assert_accessible(page)
+
+    # Both principals sign the application as it now reads (their own pages have a test of their own).
+    expect(page.locator("#error-summary")).to_contain_text("Ingen är utsedd att skriva under för regionen")
+    sign_as_demo(application, by=leader)
+    portal.open(f"/ansokningar/{application.pk}/skicka-in/")
+    expect(page.locator("#error-summary")).to_have_count(0)
 
     # Send: the confirmation with the diarienummer, what happens next and the PDF.
     page.get_by_role("button", name="Skicka in").click()

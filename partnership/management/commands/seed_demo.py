@@ -134,6 +134,11 @@ PEOPLE = [
     ("gruppledare-mellerud", "Fatima", "Ali", "Utvecklingsledare", "Melleruds kommun", None),
     ("nsv-uddevalla", "Bengt", "Olsson", "Områdeschef", "Närhälsan", "NSV-ordförande Uddevalla"),
     ("run-ordf", "Birgitta", "Lund", "Ordförande RUN", "Västra Götalandsregionen", None),
+    # The principals' managers who sign applications (no seat in any body; ``applications.demo``).
+    ("chef-nu-sjukvarden", "Helena", "Åberg", "Sjukhusdirektör", "NU-sjukvården", "Undertecknare för regionen"),
+    ("chef-uddevalla-kommun", "Marie", "Lindberg", "Kommundirektör", "Uddevalla kommun", "Undertecknare för Uddevalla"),
+    ("chef-fargelanda-kommun", "Olof", "Berglund", "Kommundirektör", "Färgelanda kommun", None),
+    ("chef-melleruds-kommun", "Annelie", "Sund", "Kommundirektör", "Melleruds kommun", None),
 ]
 
 
@@ -176,6 +181,7 @@ REGION_WIDE_PEOPLE = [
     ("gruppmedlem-boras", "Erik", "Ström", "BVC-sjuksköterska", "Närhälsan", "Arbetsgruppsmedlem Borås"),
     ("gruppledare-goteborg", "Hanna", "Berglund", "Rektor", "Göteborgs Stad", "Arbetsgruppsledare Göteborg"),
     ("nsv-boras", "Karl", "Månsson", "Områdeschef", "Närhälsan", "NSV-ordförande Borås"),
+    ("chef-boras-stad", "Peter", "Holmgren", "Stadsdirektör", "Borås Stad", "Undertecknare för Borås Stad"),
 ]
 
 
