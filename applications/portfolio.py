@@ -75,7 +75,8 @@ def public_investments(today: datetime.date | None = None) -> QuerySet[Applicati
 def investment(pk: int, today: datetime.date | None = None) -> Application | None:
     """One application with what its public page shows, whatever its state: the view
     asks the rules whether it may be shown."""
-    return _with_details(Application.objects.filter(pk=pk), today or timezone.localdate()).first()
+    one = Application.objects.filter(pk=pk).select_related("call__partnership")  # the footer names it
+    return _with_details(one, today or timezone.localdate()).first()
 
 
 def year_choices() -> list[tuple[int, int]]:
