@@ -14,12 +14,24 @@ import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import django_filters
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -308,6 +320,11 @@ class Inbox:
         return any(value not in (None, "", []) for value in data.values())
 
 
+def addressed_areas() -> QuerySet[AddressedArea]:
+    """The areas applications ticked, with their names, in the call's order."""
+    return AddressedArea.objects.select_related("area").order_by("area__position", "area__pk")
+
+
 def state_counts(queryset: QuerySet[Application]) -> list[StateCount]:
     """How many applications are in each state, in one aggregate query."""
     totals = queryset.order_by().aggregate(
@@ -353,6 +370,8 @@ def inbox_page(*, user: User, params: Mapping[str, Any]) -> Inbox:
     paginator = CountedPaginator(applications, PAGE_SIZE, count=listed_count(counts, filterset.chosen_state()))
     page = paginator.get_page(params.get("page"))
     page.object_list = list(page.object_list)
+    # The areas each row ticked: one query for the page, whatever its rows.
+    prefetch_related_objects(page.object_list, Prefetch("addressed_areas", queryset=addressed_areas()))
     for application in page.object_list:
         application.triage_actions = triage_actions(user, application)
     return Inbox(
@@ -385,11 +404,13 @@ def export_header() -> list[str]:
         gettext("Status"),
         gettext("Sökt belopp (kr)"),
         gettext("Inskickad"),
+        gettext("Prioriterade områden"),
     ]
 
 
 # The columns of an export, read straight from the database (no model objects): reference
-# number, title, working group, municipality, call, state, requested total, submitted at.
+# number, title, working group, municipality, call, state, requested total, submitted at. The
+# priority areas, last, are read per chunk of rows (``_area_names``).
 EXPORT_COLUMNS = (
     "reference_number",
     "title",
@@ -403,26 +424,40 @@ EXPORT_COLUMNS = (
 EXPORT_CHUNK = 2000  # rows fetched from the database at a time, and rows per written chunk of CSV
 
 
+def _area_names(application_ids: list[int]) -> dict[int, str]:
+    """The names of the areas each of these applications ticked, in the call's order, as one
+    cell ("Psykisk hälsa, Läsning och språk"): one query for all of them."""
+    names: dict[int, list[str]] = {}
+    ticked = addressed_areas().filter(application_id__in=application_ids).values_list("application_id", "area__name")
+    for application_id, name in ticked:
+        names.setdefault(application_id, []).append(name)
+    return {application_id: ", ".join(each) for application_id, each in names.items()}
+
+
 def export_rows(applications: QuerySet[Application]) -> Iterator[list[Any]]:
     """One row per application: text, the amount as a whole number, the date as a date.
 
     Rows come from ``values_list`` through a server-side cursor, so memory stays flat
-    whatever the number of rows; the state's label is looked up once per export.
+    whatever the number of rows; the state's label is looked up once per export, and the
+    priority areas once per chunk of ``EXPORT_CHUNK`` rows.
     """
     labels = {value: str(label) for value, label in Status.choices}
     tz = timezone.get_current_timezone()
-    rows = applications.values_list(*EXPORT_COLUMNS).iterator(chunk_size=EXPORT_CHUNK)
-    for reference, title, group, municipality, call, status, requested, submitted_at in rows:
-        yield [
-            reference or "",
-            title,
-            group or "",
-            municipality or "",
-            call,
-            labels.get(status, status),
-            int(requested or 0),
-            submitted_at.astimezone(tz).date() if submitted_at else None,
-        ]
+    rows = applications.values_list("pk", *EXPORT_COLUMNS).iterator(chunk_size=EXPORT_CHUNK)
+    while chunk := list(islice(rows, EXPORT_CHUNK)):
+        areas = _area_names([row[0] for row in chunk])
+        for pk, reference, title, group, municipality, call, status, requested, submitted_at in chunk:
+            yield [
+                reference or "",
+                title,
+                group or "",
+                municipality or "",
+                call,
+                labels.get(status, status),
+                int(requested or 0),
+                submitted_at.astimezone(tz).date() if submitted_at else None,
+                areas.get(pk, ""),
+            ]
 
 
 # A cell that starts with one of these is run as a formula by spreadsheet programs
@@ -474,7 +509,7 @@ def export_xlsx(rows: Iterable[list[Any]]) -> Iterator[bytes]:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(gettext("Inkorg"))
-    for letter, width in zip("ABCDEFGH", (16, 48, 32, 16, 40, 28, 18, 12), strict=True):
+    for letter, width in zip("ABCDEFGHI", (16, 48, 32, 16, 40, 28, 18, 12, 48), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
@@ -503,7 +538,7 @@ def export_xlsx(rows: Iterable[list[Any]]) -> Iterator[bytes]:
             else:
                 cells.append(value)
         sheet.append(cells)
-    sheet.auto_filter.ref = f"A1:H{count + 1}"
+    sheet.auto_filter.ref = f"A1:I{count + 1}"
     with tempfile.TemporaryFile() as file:
         workbook.save(file)
         file.seek(0)

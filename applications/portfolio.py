@@ -16,7 +16,21 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, CharField, Count, IntegerField, Max, Min, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -75,7 +89,8 @@ def public_investments(today: datetime.date | None = None) -> QuerySet[Applicati
 def investment(pk: int, today: datetime.date | None = None) -> Application | None:
     """One application with what its public page shows, whatever its state: the view
     asks the rules whether it may be shown."""
-    return _with_details(Application.objects.filter(pk=pk), today or timezone.localdate()).first()
+    one = Application.objects.filter(pk=pk).select_related("call__partnership")  # the footer names it
+    return _with_details(one, today or timezone.localdate()).first()
 
 
 def year_choices() -> list[tuple[int, int]]:
@@ -87,6 +102,18 @@ def year_choices() -> list[tuple[int, int]]:
     if first is None or last is None:
         return []
     return [(year, year) for year in range(max(first, last), min(first, last) - 1, -1)]
+
+
+def area_choices() -> list[tuple[str, str]]:
+    """The priority areas granted investments address, by name: calls may name the same area
+    (each call its own *psykisk hälsa*), and a visitor asks for the area, not the call."""
+    names = (
+        AddressedArea.objects.filter(application__status=Status.APPROVED)
+        .order_by("area__name")
+        .values_list("area__name", flat=True)
+        .distinct()
+    )
+    return [(name, name) for name in names]
 
 
 class InvestmentFilter(django_filters.FilterSet):
@@ -109,6 +136,12 @@ class InvestmentFilter(django_filters.FilterSet):
         choices=[(RunStatus.ONGOING.value, _("Pågående")), (RunStatus.COMPLETED.value, _("Avslutade"))],
         empty_label=_("Pågående och avslutade"),
     )
+    priority_area = django_filters.ChoiceFilter(
+        label=_("Prioriterat område"),
+        method="filter_priority_area",
+        choices=[],
+        empty_label=_("Alla områden"),
+    )
     q = django_filters.CharFilter(
         label=_("Sök"),
         method="filter_text",
@@ -126,6 +159,7 @@ class InvestmentFilter(django_filters.FilterSet):
             Municipality.objects.filter(applications__status=Status.APPROVED).distinct().order_by("name")
         )
         self.form.fields["year"].choices = year_choices()
+        self.form.fields["priority_area"].choices = area_choices()
         for field in self.form.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
         self.form.fields["q"].widget.input_type = "search"
@@ -142,6 +176,12 @@ class InvestmentFilter(django_filters.FilterSet):
 
     def filter_phase(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
         return queryset.filter(phase=value) if value else queryset
+
+    def filter_priority_area(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
+        """Investments that address an area of that name, in whichever call."""
+        if not value:
+            return queryset
+        return queryset.filter(Exists(AddressedArea.objects.filter(application=OuterRef("pk"), area__name=value)))
 
     def filter_text(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
         """Every word must appear in the title, the purpose or the content."""

@@ -63,6 +63,11 @@ class Notification(models.Model):
         related_name="+",
         help_text=_("Partnerskapet som händelsen gäller; e-postens sidfot säger vilken roll mottagaren har i det."),
     )
+    # A receipt's submission: whichever e-mail the receipt goes out with, at once or in the day's
+    # digest, carries the PDF of that application as sent.
+    submission = models.ForeignKey(
+        "applications.Snapshot", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("avisering")

@@ -138,10 +138,11 @@ def deliver_event(message: OutboxMessage) -> None:
                     "delivery": chosen[user.pk],
                     "letter": letter,
                     "partnership_id": partnership_id,
+                    "submission_id": payload.get("snapshot"),
                 },
             )
             if created and notification.delivery == Delivery.IMMEDIATE and user.email:
-                email_for(notification, submission_id=payload.get("snapshot"))
+                email_for(notification, submission_id=notification.submission_id)
 
 
 def _absolute(url: str) -> str:
@@ -214,6 +215,18 @@ def email_for(notification: Notification, *, submission_id: int | None = None) -
     return email
 
 
+def submissions_carried(email: Email) -> list[int]:
+    """The submissions whose PDFs the e-mail attaches, in the order it tells of them: a single
+    receipt's own, and each receipt a digest holds."""
+    held = (
+        Notification.objects.filter(email=email, submission__isnull=False)
+        .order_by("created_at", "pk")
+        .values_list("submission_id", flat=True)
+    )
+    own = [email.submission_id] if email.submission_id is not None else []
+    return list(dict.fromkeys([*own, *held]))
+
+
 def send_email(message: OutboxMessage) -> None:
     email = Email.objects.select_for_update(of=("self",)).select_related("letter").get(pk=message.payload["email"])
     if email.sent_at:
@@ -229,13 +242,16 @@ def send_email(message: OutboxMessage) -> None:
     if email.letter is not None:
         with email.letter.pdf.open("rb") as pdf:
             mail.attach(email.letter.filename, pdf.read(), "application/pdf")
-    if email.submission_id is not None:
-        document = ApplicationPdf.objects.filter(snapshot_id=email.submission_id).first()
-        if document is None:
+    submissions = submissions_carried(email)
+    if submissions:
+        documents = {d.snapshot_id: d for d in ApplicationPdf.objects.filter(snapshot_id__in=submissions)}
+        missing = [pk for pk in submissions if pk not in documents]
+        if missing:
             # A receipt never goes without the application it confirms: the outbox tries again later.
-            raise PdfNotStoredYet(f"the PDF of submission {email.submission_id} is not stored yet")
-        with document.pdf.open("rb") as pdf:
-            mail.attach(document.filename, pdf.read(), "application/pdf")
+            raise PdfNotStoredYet(f"the PDF of submission {', '.join(map(str, missing))} is not stored yet")
+        for pk in submissions:
+            with documents[pk].pdf.open("rb") as pdf:
+                mail.attach(documents[pk].filename, pdf.read(), "application/pdf")
     mail.send(fail_silently=False)
     email.sent_at = timezone.now()
     email.save(update_fields=["sent_at"])

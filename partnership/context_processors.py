@@ -3,6 +3,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
+from .footer import page_partnerships
 from .rules import roles_of
 
 
@@ -31,8 +32,12 @@ def _navigation_items(request) -> list[dict]:
 
 
 def _footer(request) -> dict:
-    """The partnerships the person belongs to; for everyone else (and on public pages, without a
-    query) the footer names the region's SIM work generally."""
+    """The partnerships the page is about when it said so (``footer.page_about``: an investment's or
+    a call's partnership; none on a page about all of them), else those the person belongs to; with
+    none, the footer names the region's SIM work generally (anonymous visitors without a query)."""
+    about = page_partnerships(request)
+    if about is not None:
+        return {"partnerships": about}
     user = getattr(request, "user", None)
     return {"partnerships": selectors.partnerships_of(user) if user is not None else []}
 

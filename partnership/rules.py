@@ -546,21 +546,22 @@ rules.add_perm("applications.close_agenda_item", is_active_user & chairs_a_meeti
 rules.add_perm("applications.record_decision", is_active_user & is_forwarded_to_run & secretariat_serves_partnership_of)
 rules.add_perm("applications.view_public_investment", is_public_investment)
 
+# Who reads a published meeting: the steering group's current members, and Koncernkontoret of
+# the meeting's partnership (it reads and comments, with or without a seat in the group). One
+# definition for the meeting's page and its pack; voting and editing are separate rules below.
+reads_published_meeting = (sits_in_meetings_group | koncernkontoret_serves_meetings_partnership) & is_published
+
+# The meeting's page: the project leader from the start, the readers once the agenda is published.
 rules.add_perm(
     "reviews.view_meeting",
-    is_active_user & ((sits_in_meetings_group & is_published) | leads_meetings_partnership),
+    is_active_user & (leads_meetings_partnership | reads_published_meeting),
 )
 
 # The meeting pack (the items compared side by side, the agenda and applications as one PDF):
-# the project leader from the start; the steering group's current members and Koncernkontoret
-# of the partnership once the agenda is published.
+# as the meeting's page.
 rules.add_perm(
     "reviews.view_meeting_pack",
-    is_active_user
-    & (
-        leads_meetings_partnership
-        | ((sits_in_meetings_group | koncernkontoret_serves_meetings_partnership) & is_published)
-    ),
+    is_active_user & (leads_meetings_partnership | reads_published_meeting),
 )
 
 # Steering-group meetings, minutes, RUN and the budget.

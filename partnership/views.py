@@ -2,10 +2,12 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
 
 from . import selectors
+from .footer import page_about
 
 
 @permission_required("partnership.view_structure", raise_exception=True)
 def who_is_who(request):
+    page_about(request)  # the whole organisation, every partnership in it
     return render(
         request,
         "partnership/who_is_who.html",
@@ -18,12 +20,14 @@ def who_is_who(request):
 
 @permission_required("partnership.view_call", raise_exception=True)
 def call_list(request):
+    page_about(request)  # every partnership's calls
     return render(request, "partnership/call_list.html", {"calls": selectors.calls_overview()})
 
 
 @permission_required("partnership.view_call", raise_exception=True)
 def call_detail(request, pk: int):
     call = get_object_or_404(selectors.calls_overview(), pk=pk)
+    page_about(request, call.partnership)
     return render(request, "partnership/call_detail.html", {"call": call})
 
 

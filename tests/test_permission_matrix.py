@@ -530,6 +530,12 @@ ACROSS = {
     "run:decision_letter": frozenset({"secretariat", "koncernkontoret"}),
     "application_sent": frozenset({"secretariat", "koncernkontoret"}),
     "applications:pdf": frozenset({"koncernkontoret"}),
+    # Koncernkontoret reads the published meetings of every partnership it serves, seat or not.
+    "reviews:meeting_detail": frozenset({"koncernkontoret"}),
+    "meeting_compare": frozenset({"koncernkontoret"}),
+    "meeting_pack_pdf": frozenset({"koncernkontoret"}),
+    "minutes:detail": frozenset({"koncernkontoret"}),
+    "minutes:pdf": frozenset({"koncernkontoret"}),
 }
 
 

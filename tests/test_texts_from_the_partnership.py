@@ -97,6 +97,108 @@ def test_it_names_every_partnership_of_a_person_in_two(demo_region, demo, client
     assert "partnerskapssatsning i Fyrbodal" in html
 
 
+# --- the footer of a page about a partnership ------------------------------------------------
+
+GENERAL = "Sociala investeringsmedel (SIM): regionen och kommunerna gör tidiga insatser"
+
+
+def footer_of(request) -> dict:
+    from partnership.context_processors import navigation
+
+    return {"partnerships": list(navigation(request)["site_footer"]["partnerships"])}
+
+
+def test_the_footer_names_the_partnership_a_page_says_it_is_about(demo_region, rf):
+    from partnership.footer import page_about
+
+    fyrbodal = Partnership.objects.get(short_name="SIM spår 2 Fyrbodal")
+    region_wide = Partnership.objects.get(short_name="SIM Västra Götaland")
+    request = rf.get("/")
+    request.user = demo_region.person("leader")  # of Borås, in the region-wide partnership
+    assert footer_of(request)["partnerships"] == [region_wide]
+    page_about(request, fyrbodal)
+    assert footer_of(request)["partnerships"] == [fyrbodal]
+    page_about(request, region_wide, fyrbodal, region_wide)
+    assert footer_of(request)["partnerships"] == sorted([fyrbodal, region_wide], key=lambda p: p.name)
+    page_about(request)
+    assert footer_of(request)["partnerships"] == []
+
+
+def test_the_footer_of_an_anonymous_visitor_names_what_the_page_is_about(demo_region, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from partnership.footer import page_about
+
+    region_wide = Partnership.objects.get(short_name="SIM Västra Götaland")
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    assert footer_of(request)["partnerships"] == []
+    page_about(request, region_wide)
+    assert footer_of(request)["partnerships"] == [region_wide]
+
+
+@pytest.fixture
+def granted_in_the_region(demo_region):
+    from tests.factories import decided_through_services, recommended_through_services
+
+    granted, _meeting = recommended_through_services(
+        call=demo_region.call(), working_group=demo_region.working_group("Borås"), title="Läslust i Borås"
+    )
+    decided_through_services(granted, secretariat=demo_region.person("secretariat"), outcome="approved")
+    return granted
+
+
+def test_an_investments_page_names_its_partnership_not_the_readers(granted_in_the_region, demo, client):
+    fyrbodal = Partnership.objects.get(short_name="SIM spår 2 Fyrbodal")
+    region_wide = granted_in_the_region.call.partnership
+    assert region_wide.short_name == "SIM Västra Götaland"
+    url = reverse("portfolio:detail", args=[granted_in_the_region.pk])
+    for reader in (None, demo.person("leader")):  # anonymous, and the group leader of Uddevalla (Fyrbodal)
+        if reader is not None:
+            client.force_login(reader)
+        html = footer(client.get(url).content.decode())
+        assert region_wide.name in html
+        assert region_wide.parties in html
+        assert fyrbodal.name not in html
+        assert GENERAL not in html
+
+
+def test_an_imported_investment_names_the_regions_archive_partnership(demo, client):
+    from applications.importers import PARTNERSHIP_NAME
+    from tests.factories import imported_investments
+
+    (imported,) = imported_investments({"title": "Närvaroteamet"})
+    html = footer(client.get(reverse("portfolio:detail", args=[imported.pk])).content.decode())
+    assert PARTNERSHIP_NAME in html
+    assert "Fyrbodal" not in html
+
+
+def test_a_calls_page_names_the_calls_partnership(demo_region, as_persona):
+    fyrbodal = Partnership.objects.get(short_name="SIM spår 2 Fyrbodal")
+    region_wide = Partnership.objects.get(short_name="SIM Västra Götaland")
+    client = as_persona("leader")  # of Uddevalla, in Fyrbodal
+    html = footer(client.get(reverse("partnership:call_detail", args=[demo_region.call().pk])).content.decode())
+    assert region_wide.name in html
+    assert fyrbodal.name not in html
+    html = footer(client.get(reverse("partnership:call_detail", args=[demo_region.call_2017().pk])).content.decode())
+    assert fyrbodal.name in html
+    assert region_wide.name not in html
+
+
+def test_pages_about_every_partnership_name_the_regions_sim_work(granted_in_the_region, as_persona, client):
+    pages = [reverse("portfolio:list"), reverse("partnership:call_list"), reverse("partnership:who_is_who")]
+    logged_in = as_persona("leader")  # of Uddevalla, whose own pages name Fyrbodal
+    assert "Fyrbodal" in footer(logged_in.get(reverse("home")).content.decode())
+    for url in pages:
+        html = footer(logged_in.get(url).content.decode())
+        assert GENERAL in html, url
+        assert "Fyrbodal" not in html, url
+        assert "SIM Västra Götaland" not in html, url
+    client.logout()
+    html = footer(client.get(reverse("portfolio:list")).content.decode())
+    assert GENERAL in html
+
+
 # --- the start page's age span ------------------------------------------------------------------
 
 

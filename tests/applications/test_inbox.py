@@ -381,9 +381,9 @@ def test_it_refuses_a_post(as_persona):
 
 # The page costs this many queries, whatever the number of applications: session, user,
 # the person's roles, the four filter choices (call, part, municipality, priority area), the
-# counts per state (which also give the page count), the page, the unread notifications in the header and the
-# partnerships the footer names.
-INBOX_QUERIES = 11
+# counts per state (which also give the page count), the page, the priority areas the page's rows
+# ticked, the unread notifications in the header and the partnerships the footer names.
+INBOX_QUERIES = 12
 
 
 @pytest.mark.parametrize("query", [{}, {"sort": "requested", "min_amount": 1, "q": "Insats", "status": "submitted"}])

@@ -24,6 +24,7 @@ HEADER = [
     "Status",
     "Sökt belopp (kr)",
     "Inskickad",
+    "Prioriterade områden",
 ]
 
 
@@ -79,6 +80,7 @@ def test_it_exports_the_filtered_list_as_csv_for_swedish_excel(as_persona, demo,
             "Inskickad",
             "1234567",
             "2026-11-23",
+            "Läsning och språk",
         ],
     ]
 
@@ -107,6 +109,7 @@ def test_it_exports_the_filtered_list_as_xlsx_with_numbers_and_dates(as_persona,
             "Inskickad",
             1_234_567,
             datetime.datetime(2026, 11, 23),  # noqa: DTZ001 - openpyxl reads a date cell back as a naive midnight
+            "Läsning och språk",
         )
     ]
     sheet = load_workbook(io.BytesIO(response.body)).active
@@ -165,8 +168,8 @@ def test_it_uses_the_same_number_of_queries_for_5_and_200_applications(as_person
     bulk_registered(demo, 195, first=6)
     with CaptureQueriesContext(connection) as large:
         response = export(client, format=export_format)
-    # session, user, the person's roles, the applications
-    assert len(small) == len(large) == 4
+    # session, user, the person's roles, the applications, their priority areas (one chunk)
+    assert len(small) == len(large) == 5
     rows = read_csv(response) if export_format == "csv" else read_xlsx(response)
     assert len(rows) == 201
 
@@ -196,5 +199,5 @@ def test_the_csv_starts_before_the_last_row_is_read():
 def test_the_workbook_has_a_filter_over_every_row_and_a_frozen_header(as_persona, demo, applications):
     sheet = load_workbook(io.BytesIO(export(as_persona("project_leader"), format="xlsx").body)).active
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:H3"
+    assert sheet.auto_filter.ref == "A1:I3"
     assert sheet.column_dimensions["B"].width == 48

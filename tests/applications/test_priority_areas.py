@@ -316,3 +316,134 @@ def test_the_portfolio_shows_an_investments_priority_areas(client, demo):
     assert "<dt>Prioriterade områden</dt>" in detail
     assert "<li>Läsning och språk</li>" in detail
     assert "Läsning och språk" in listing
+
+
+# --- the areas in the inbox's rows and its export --------------------------------------------
+
+
+@pytest.fixture
+def two_in_the_inbox(demo):
+    """Uddevalla's "Läsombud" (reading, as ``complete_application`` ticks it) and "Läsning och
+    samtal", which also ticks mental health (listed in the call's order: mental health first)."""
+    call = demo.call()
+    group = demo.working_group("Uddevalla")
+    submitted_application(call=call, working_group=group, title="Läsombud")
+    both = complete_application(call, group, title="Läsning och samtal", by=demo.person("leader"))
+    tick(both, {"Läsning och språk": "Läsombud.", "Psykisk hälsa": "Samtal."}, by=demo.person("leader"))
+    services.application_submit(application=both, by=demo.person("leader"))
+
+
+def inbox_row(html: str, title: str) -> str:
+    import re
+
+    return re.search(
+        rf'<tr role="row">\s*<td[^>]*>[^<]*</td>\s*<th[^>]*><a [^>]*>{title}</a>.*?</tr>', html, re.S
+    ).group(0)
+
+
+def test_the_inbox_row_shows_the_areas_the_application_ticked(as_persona, demo, two_in_the_inbox):
+    html = as_persona("project_leader").get(reverse("inbox:list")).content.decode()
+    assert '<th scope="col" role="columnheader">Prioriterade områden</th>' in html
+    both = inbox_row(html, "Läsning och samtal")
+    assert 'data-label="Prioriterade områden"' in both
+    assert "<li>Psykisk hälsa</li><li>Läsning och språk</li>" in both
+    one = inbox_row(html, "Läsombud")
+    assert "<li>Läsning och språk</li>" in one
+    assert "Psykisk hälsa" not in one
+
+
+def _export(client, export_format: str) -> dict[str, str]:
+    """{title: the export's priority-area cell}, read through the real export."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client.get(reverse("inbox:export"), {"format": export_format})
+    assert response.streaming
+    body = b"".join(response.streaming_content)
+    if export_format == "csv":
+        header, *rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    else:
+        header, *rows = list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
+    assert header[-1] == "Prioriterade områden"
+    return {row[1]: row[-1] for row in rows}
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_the_export_has_a_column_with_the_areas_each_application_ticked(
+    as_persona, demo, two_in_the_inbox, export_format
+):
+    assert _export(as_persona("project_leader"), export_format) == {
+        "Läsning och samtal": "Psykisk hälsa, Läsning och språk",
+        "Läsombud": "Läsning och språk",
+    }
+
+
+def test_the_export_reads_the_areas_once_per_chunk_of_rows(as_persona, demo, monkeypatch):
+    from applications import inbox
+
+    client = as_persona("project_leader")
+    applications_through_services(demo, 5, states=(Status.SUBMITTED,), municipalities=("Munkedal",))
+    monkeypatch.setattr(inbox, "EXPORT_CHUNK", 2)  # 5 rows: chunks of 2, 2 and 1
+    with CaptureQueriesContext(connection) as captured:
+        cells = _export(client, "csv")
+    area_queries = [q["sql"] for q in captured.captured_queries if "applications_addressedarea" in q["sql"]]
+    assert len(area_queries) == 3
+    assert len(cells) == 5
+    assert set(cells.values()) == {"Läsning och språk"}
+
+
+# --- the portfolio's filter by area -------------------------------------------------------------
+
+
+@pytest.fixture
+def granted_reading(demo):
+    """A granted investment of the portal that addresses "Läsning och språk", beside an imported one
+    (which addresses no area of a call)."""
+    from tests.factories import imported_investments
+
+    granted, _meeting = recommended_through_services(
+        call=demo.call(), working_group=demo.working_group("Uddevalla"), title="Läslust"
+    )
+    decided_through_services(granted, secretariat=demo.person("secretariat"), outcome="approved")
+    imported_investments({"title": "Närvaroteamet"})
+    return granted
+
+
+def portfolio_titles(client, **query) -> list[str]:
+    response = client.get(reverse("portfolio:list"), query)
+    assert response.status_code == 200
+    return sorted(investment.title for investment in response.context["portfolio"].page.object_list)
+
+
+def test_the_portfolio_filters_by_a_priority_area(client, granted_reading):
+    assert portfolio_titles(client) == ["Läslust", "Närvaroteamet"]
+    assert portfolio_titles(client, priority_area="Läsning och språk") == ["Läslust"]
+
+
+def test_the_portfolio_offers_only_the_areas_granted_investments_address(client, demo, granted_reading):
+    response = client.get(reverse("portfolio:list"))
+    choices = dict(response.context["portfolio"].filterset.form.fields["priority_area"].choices)
+    assert choices == {"": "Alla områden", "Läsning och språk": "Läsning och språk"}
+    html = response.content.decode()
+    assert '<label class="form-label" for="id_priority_area">Prioriterat område</label>' in html
+    refused = client.get(reverse("portfolio:list"), {"priority_area": "Psykisk hälsa"})
+    assert refused.context["portfolio"].filterset.form.errors["priority_area"]
+
+
+def test_the_portfolio_area_filter_costs_the_same_queries_for_5_and_50_investments(client, granted_reading):
+    from tests.factories import imported_investments
+
+    def make(count: int, first: int) -> None:
+        imported_investments(*[{"title": f"Investering {number}"} for number in range(first, first + count)])
+
+    query = {"priority_area": "Läsning och språk", "phase": "ongoing"}
+    make(3, 1)  # 5 investments in all
+    with CaptureQueriesContext(connection) as small:
+        assert portfolio_titles(client, **query) == ["Läslust"]
+    make(45, 4)  # 50
+    with CaptureQueriesContext(connection) as large:
+        assert portfolio_titles(client, **query) == ["Läslust"]
+    assert len(portfolio_titles(client)) == 25  # a full page unfiltered
+    assert len(small) == len(large), "\n".join(q["sql"][:150] for q in large.captured_queries)
