@@ -409,14 +409,16 @@ def _complete_drafts(template: Application, titles: list[str]) -> list[Applicati
     return drafts
 
 
-def _signed_like_the_template(draft: Application, *, by: User) -> None:
-    """A copy names the template's signatories (copied with its rows): they are asked to sign the
-    copy as it reads and sign it, through the services."""
+def signed_again(draft: Application, *, by: User | None = None) -> Application:
+    """The signatories already named are asked to sign the application as it reads now (after an
+    edit voided their signatures, or on a copy that has its template's signatories) and sign it,
+    through the services. ``by``: the group member who asks (default: the group's leader)."""
     from applications import signatures
     from applications.signature_methods import Confirmation
 
-    signatures.signatures_request(application=draft, by=by)
-    version = draft.signing_versions.get()
+    draft = Application.objects.get(pk=draft.pk)
+    signatures.signatures_request(application=draft, by=by or group_leader(draft.working_group))
+    version = draft.signing_versions.order_by("-number").first()
     for signatory in signatures.current_signatories(draft).values():
         signatures.signature_add(
             signatory=signatory,
@@ -424,6 +426,7 @@ def _signed_like_the_template(draft: Application, *, by: User) -> None:
             by=signatory.person,
             confirmation=Confirmation(method="demo", identity=signatory.person.username),
         )
+    return draft
 
 
 def applications_through_services(
@@ -467,7 +470,7 @@ def applications_through_services(
             drafts[mine[0]] = template
             copies = _complete_drafts(template, [title.format(number=n) for n in mine[1:]])
             for copy_of_template in copies:
-                _signed_like_the_template(copy_of_template, by=group_leader(group))
+                signed_again(copy_of_template, by=group_leader(group))
             drafts.update(zip(mine[1:], copies, strict=True))
         built = []
         for offset, n in enumerate(numbers):

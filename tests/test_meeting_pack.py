@@ -82,8 +82,8 @@ def test_it_gives_each_item_its_figures_in_agenda_order(two_items):
     assert {(c.fulfilment, c.justification) for c in first.criteria} == {("Ja", "Se ansökan.")}
     assert first.latest_comment.body == "Senaste kommentaren: budgeten är rimlig."
     assert second.latest_comment is None
-    # No signatures of the principals are recorded yet: the slot stays empty, nothing is made up.
-    assert not compared.has_signatures
+    # Both were sent signed by both principals.
+    assert compared.has_signatures
 
 
 def test_it_adds_up_the_totals(two_items):
@@ -287,3 +287,15 @@ def _flat(outline):
             yield from _flat(entry)
         else:
             yield entry
+
+
+def test_it_lists_the_principals_signatures_each_application_was_sent_with(two_items, as_persona):
+    compared = meeting_pack.comparison(two_items)
+    assert compared.has_signatures
+    first = compared.rows[0]
+    assert len(first.principal_signatures) == 2
+    assert any("Kommundirektör, Uddevalla kommun (Kommunen)" in text for text in first.principal_signatures)
+    assert any("(Regionen)" in text for text in first.principal_signatures)
+    html = as_persona("steering_member").get(reverse("meeting_compare", args=[two_items.pk])).content.decode()
+    assert 'data-label="Huvudmännens underskrifter"' in html
+    assert "Helena Åberg" in html

@@ -18,6 +18,7 @@ from tests.factories import (
     complete_application,
     decided_through_services,
     recommended_through_services,
+    signed_again,
     submitted_application,
 )
 
@@ -47,7 +48,7 @@ def tick(application: Application, chosen: dict[str, str], *, by) -> Application
 def draft(demo):
     """A complete draft of Uddevalla's group, with none of the call's areas ticked."""
     application = complete_application(demo.call(), demo.working_group("Uddevalla"), by=demo.person("leader"))
-    return tick(application, {}, by=demo.person("leader"))
+    return signed_again(tick(application, {}, by=demo.person("leader")))
 
 
 # --- the model ------------------------------------------------------------------------------
@@ -190,7 +191,7 @@ def test_submission_is_refused_until_an_area_is_ticked_and_explained(demo, draft
     with pytest.raises(services.SubmissionRefused) as refused:
         services.application_submit(application=draft, by=leader)
     assert [p.section for p in refused.value.problems] == ["priority_areas"]
-    tick(draft, {"Läsning och språk": "Läsombud i förskolan."}, by=leader)
+    draft = signed_again(tick(draft, {"Läsning och språk": "Läsombud i förskolan."}, by=leader))
     assert services.application_submit(application=draft, by=leader).status == Status.SUBMITTED
 
 
@@ -199,7 +200,9 @@ def test_submission_is_refused_until_an_area_is_ticked_and_explained(demo, draft
 
 def test_the_snapshot_summary_and_pdf_show_the_areas_and_how(demo, draft):
     leader = demo.person("leader")
-    tick(draft, {"Psykisk hälsa": "Samtal i skolan.", "Läsning och språk": "Läsombud."}, by=leader)
+    draft = signed_again(
+        tick(draft, {"Psykisk hälsa": "Samtal i skolan.", "Läsning och språk": "Läsombud."}, by=leader)
+    )
     sent = services.application_submit(application=draft, by=leader)
     data = sent.snapshots.get().data
     assert data["priority_areas"] == {"Psykisk hälsa": "Samtal i skolan.", "Läsning och språk": "Läsombud."}
@@ -237,7 +240,9 @@ def test_the_inbox_filters_by_one_or_more_priority_areas(as_persona, demo):
     # ``complete_application`` ticks "Läsning och språk"; one also explains mental health.
     submitted_application(call=call, working_group=group, title="Läsombud")
     both = complete_application(call, group, title="Läsning och samtal", by=demo.person("leader"))
-    tick(both, {"Läsning och språk": "Läsombud.", "Psykisk hälsa": "Samtal."}, by=demo.person("leader"))
+    both = signed_again(
+        tick(both, {"Läsning och språk": "Läsombud.", "Psykisk hälsa": "Samtal."}, by=demo.person("leader"))
+    )
     services.application_submit(application=both, by=demo.person("leader"))
     client = as_persona("project_leader")
 

@@ -7,7 +7,7 @@ from applications import services, workflow
 from applications.models import Event, Status
 from decisions import services as decision_services
 from tests.decisions.test_run import forwarded_case
-from tests.factories import complete_application
+from tests.factories import complete_application, signed_again
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,8 @@ def test_it_refuses_an_incomplete_application_and_keeps_the_draft(application, d
     application.save()
     with pytest.raises(services.SubmissionRefused) as refused:
         services.application_submit(application=application, by=demo.person("leader"))
-    assert [p.field for p in refused.value.problems] == ["id_purpose"]
+    # The principals signed the application with its purpose: they are asked to sign again too.
+    assert [p.field for p in refused.value.problems] == ["id_purpose", "signatory-region", "signatory-municipality"]
     application.refresh_from_db()
     assert application.status == Status.DRAFT
     assert application.reference_number is None
@@ -91,6 +92,8 @@ def test_it_returns_for_completion_and_takes_the_resubmission(application, demo)
     assert application.messages.get().body == "Komplettera budgeten för 2028."
     application.purpose = "Ett tydligare syfte."
     application.save()
+    # The completion is signed again before it goes back.
+    application = signed_again(application)
     resubmitted = services.application_submit(application=application, by=leader)
     assert resubmitted.status == Status.SUBMITTED
     assert resubmitted.reference_number.endswith("/0001")  # the same number as before
