@@ -218,11 +218,11 @@ def _person_for(nominee: Nominee, principal: str, by: User) -> tuple[User, bool]
         if person.organisation is not None and person.organisation.principal != principal:
             raise ValidationError(
                 {
-                    "email": _("%(name)s hör till %(organisation)s, som inte är %(principal)s organisation.")
+                    "email": _("%(name)s hör till %(organisation)s, som inte är en organisation hos %(principal)s.")
                     % {
                         "name": person.get_full_name() or person.email,
                         "organisation": person.organisation,
-                        "principal": principal_label(principal).lower() + "s",
+                        "principal": principal_label(principal).lower(),
                     }
                 }
             )
