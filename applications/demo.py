@@ -132,6 +132,7 @@ def sign_as_demo(application: Application, *, by: User | None = None) -> None:
     from .signature_methods import Confirmation
     from .signatures import Nominee, current_sha256, signatory_name, signature_add, version_for_content
 
+    application = Application.objects.get(pk=application.pk)  # as it is stored now
     if by is None or not by.has_perm("applications.name_signatory", application):
         by = (
             Membership.objects.current()

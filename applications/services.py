@@ -231,9 +231,12 @@ def application_submit(*, application: Application, by: User, at: datetime.datet
     if found:
         raise SubmissionRefused(found)
     now = at or timezone.now()
-    # The principals' signatures on the version sent (the rules above required both).
+    # The principals' signatures on the version sent, checked against its checksum: the rules
+    # above trust a signature when nothing was saved since its version; this reads the content.
     content = signatures.current_content(application)
     signed = signatures.valid_signatures(application, signatures.content_sha256(content))
+    if set(signed) != set(signatures.PRINCIPALS):
+        raise SubmissionRefused(submission.signed_by_both_principals(application, signatures.content_sha256(content)))
     if not application.reference_number:
         application.reference_number = next_reference_number(timezone.localtime(now).year)
         application.submitted_at = now

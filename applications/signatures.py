@@ -218,11 +218,11 @@ def _person_for(nominee: Nominee, principal: str, by: User) -> tuple[User, bool]
         if person.organisation is not None and person.organisation.principal != principal:
             raise ValidationError(
                 {
-                    "email": _("%(name)s hör till %(organisation)s, som inte är %(principal)s organisation.")
+                    "email": _("%(name)s hör till %(organisation)s, som inte är en organisation hos %(principal)s.")
                     % {
                         "name": person.get_full_name() or person.email,
                         "organisation": person.organisation,
-                        "principal": principal_label(principal).lower() + "s",
+                        "principal": principal_label(principal).lower(),
                     }
                 }
             )
@@ -260,10 +260,10 @@ def unchanged_since(application: Application, version: SigningVersion) -> bool:
 
 
 def _version_now(application: Application, by: User) -> SigningVersion:
-    """The version of the application as it reads now, frozen (and its PDF queued) the first time."""
-    latest = application.signing_versions.order_by("-number").first()
-    if latest is not None and unchanged_since(application, latest):
-        return latest
+    """The version of the application as it reads now, frozen (and its PDF queued) the first time.
+
+    Always read from the content itself: asking for signatures must never rest on the version
+    an earlier request froze, in case the content changed without a service (a unit renamed)."""
     data = current_content(application)
     sha256 = content_sha256(data)
     existing = version_for_content(application, sha256)

@@ -278,10 +278,11 @@ def before_deadline(application: Application, at: datetime.datetime | None = Non
     return []
 
 
-def signed_by_both_principals(application: Application) -> list[Problem]:
-    """Both principals' signatories have signed the application as it reads now."""
+def signed_by_both_principals(application: Application, sha256: str | None = None) -> list[Problem]:
+    """Both principals' signatories have signed the application as it reads now (or the content
+    with checksum ``sha256``)."""
     signatories = current_signatories(application)
-    valid = valid_signatures(application) if signatories else {}
+    valid = valid_signatures(application, sha256) if signatories else {}
     problems = []
     for principal in PRINCIPALS:
         name = principal_label(principal).lower()

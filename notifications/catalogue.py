@@ -738,7 +738,8 @@ SIGNATURE_EVENTS = [
         gettext_lazy("den som är utsedd att skriva under"),
         asked_signatory,
         _signature_requested,
-        lambda roles: True,
+        # Personal duties, not a role's: never a choice, always told at once.
+        lambda roles: False,
     ),
     Event(
         "application_signed",
@@ -756,7 +757,7 @@ SIGNATURE_EVENTS = [
         gettext_lazy("de som hade skrivit under"),
         voided_signatories,
         _signatures_voided,
-        lambda roles: True,
+        lambda roles: False,
         personal=_voided_personal,
     ),
 ]

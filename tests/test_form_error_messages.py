@@ -9,14 +9,14 @@ import pytest
 from django import forms as django_forms
 from django.utils import translation
 
-from applications import attachments, services
+from applications import attachments, services, signature_methods
 from applications import forms as application_forms
 from simportal import accounts
 from simportal.forms import django_defaults
 
 pytestmark = pytest.mark.django_db
 
-MODULES = (application_forms, attachments, accounts)
+MODULES = (application_forms, attachments, accounts, signature_methods)
 
 
 def form_classes():
@@ -42,6 +42,7 @@ def draft(demo):
 def build(cls, data, demo, draft):
     """Each form with what its ``__init__`` asks for."""
     from applications.models import Application
+    from applications.signatures import organisations_for
 
     call = demo.call()
     leader = demo.person("leader")
@@ -55,6 +56,7 @@ def build(cls, data, demo, draft):
         "NewApplicationForm": {"calls": type(call).objects.all()},
         "TransitionForm": {"needs_message": True},
         "DeadlineExtensionForm": {"call": call},
+        "SignatoryForm": {"organisations": organisations_for(draft, "municipality")},
     }.get(cls.__name__, {})
     if cls.__name__ in {"ChosenPasswordForm", "ChangedPasswordForm"}:
         return cls(leader, data)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from applications.documents import application_pdf_store
 from applications.models import Attachment
+from applications.signatures import signing_pdf_store
 from decisions import services as decision_services
 from decisions.models import DecisionLetter
 from notifications.models import Email, Notification
@@ -35,6 +36,7 @@ from tests.factories import (
     ApplicationFactory,
     accepted_application,
     clear_of_factory_reference_numbers,
+    complete_application,
     decided_through_services,
     imported_investments,
     minuted_meeting,
@@ -85,6 +87,12 @@ EXPECTED = {
     "applications:attachments": (GROUP, "get", "draft"),
     "applications:attachment": (GROUP, "get", "draft_attachment"),
     "applications:changes": (GROUP, "get", "draft"),
+    # The principals' signatures: the group names and asks; only the person named signs (none of the
+    # personas is), and the version to sign is for the group and that person.
+    "applications:signatures": (GROUP, "get", "draft"),
+    "applications:signatures_request": (GROUP, "post", "draft"),
+    "applications:signing": (NOBODY, "get", "signing_duty"),
+    "applications:signing_pdf": (GROUP, "get", "signing_version"),
     # Uddevalla's sent application: the confirmation page for whoever sees it; its PDF for the group, the
     # project leader, the steering group that has it on its agenda and Koncernkontoret (not NSV, not RUN's).
     "application_sent": (WITH_ROLE - {"outsider"}, "get", "sent_application"),
@@ -311,6 +319,7 @@ def objects(demo):
         "invitee": {"pk": User.objects.get(username="utan-uppdrag").pk},
         "second_item": second_item.pk,
         "second_attachment": second_attachment.pk,
+        **_signing(complete_application(demo.call(), demo.working_group("Uddevalla"), title="Att skriva under")),
         **run_objects(demo),
     }
 
@@ -326,6 +335,17 @@ def _attachment(application, by):
     )
     attachment.file.save("kartlaggning", ContentFile(b"%PDF-1.4\n"), save=True)
     return attachment
+
+
+def _signing(application) -> dict:
+    """The application's signatory for the region and its version for signing, with that version's
+    PDF rendered (work done after a commit)."""
+    version = application.signing_versions.order_by("-number").first()
+    signing_pdf_store(version.pk)
+    return {
+        "signing_duty": {"pk": application.signatories.get(principal="region").pk},
+        "signing_version": {"pk": version.pk},
+    }
 
 
 def _with_stored_pdf(application) -> int:
@@ -389,6 +409,7 @@ REDIRECTS = {
     "notifications:open": lambda kwargs: "/",  # the notification's own link
     "notifications:mark_read": lambda kwargs: reverse("notifications:list"),
     "applications:message": lambda kwargs: reverse("applications:detail", kwargs={"pk": kwargs["pk"]}) + "#meddelanden",
+    "applications:signatures_request": lambda kwargs: reverse("applications:signatures", kwargs={"pk": kwargs["pk"]}),
     "reviews:agenda_item": lambda kwargs: reverse("reviews:agenda", kwargs={"pk": kwargs["pk"]}),
     "reviews:publish": lambda kwargs: reverse("reviews:agenda", kwargs={"pk": kwargs["pk"]}),
     # Sending an invitation again is done at once, back on the person's page.
@@ -599,6 +620,7 @@ def other(demo):
         "recommended_application": {"pk": recommended.pk},
         "run_case": {"pk": waiting_case.pk},
         "run_decision": {"pk": decision.pk},
+        **_signing(complete),
     }
     assert decided_case.run_meeting_id == waiting_case.run_meeting_id
     return {"people": people, "objects": objects}

@@ -8,8 +8,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from applications.demo import sign_as_demo
+from applications.models import Application
 from tests.browser.conftest import assert_accessible, field_label
 from tests.browser.steps import log_out
+from tests.factories import signed_again
 
 pytestmark = pytest.mark.browser
 
@@ -126,7 +129,8 @@ def test_it_takes_an_application_from_draft_to_complete(portal, demo):
     expect(page.locator(".alert-success")).to_contain_text("Självskattning")
     assert_accessible(page)
 
-    # Submit.
+    # Both principals sign (their own pages have a browser test of their own), then the leader submits.
+    sign_as_demo(Application.objects.get(title=TITLE))
     page.get_by_role("link", name=f"Tillbaka till ”{TITLE}”").click()
     expect(page.get_by_role("navigation", name="Avsnitt")).not_to_contain_text("Påbörjad")
     page.get_by_role("link", name="Skicka in").click()
@@ -163,6 +167,7 @@ def test_it_takes_an_application_from_draft_to_complete(portal, demo):
     page.get_by_label(field_label("Målgrupp")).fill("Barn på förskolorna i Dalaberg; föräldrarna nås via BVC.")
     page.get_by_role("button", name="Spara", exact=True).click()
     page.get_by_role("link", name=f"Tillbaka till ”{TITLE}”").click()
+    signed_again(Application.objects.get(title=TITLE))  # the completion is signed again
     page.get_by_role("link", name="Skicka in kompletteringen").click()
     page.get_by_role("button", name="Skicka in kompletteringen").click()
     expect(page.locator(".confirmation-panel")).to_contain_text(reference)

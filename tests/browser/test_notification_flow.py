@@ -8,6 +8,8 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from notifications.models import Notification
+from notifications.services import mark_read
 from tests.browser.conftest import assert_accessible, field_label
 from tests.browser.steps import header_link, log_out
 from tests.factories import complete_application
@@ -21,6 +23,9 @@ def test_a_submission_reaches_the_project_leader_and_the_answer_reaches_the_grou
     leader = demo.person("leader")
     application = complete_application(demo.call(), demo.working_group("Uddevalla"), title=TITLE, by=leader)
     reference = f"SIM {timezone.localdate().year}/0001"
+    # The group was told as each principal signed; the leader has read those.
+    assert Notification.objects.filter(recipient=leader, event="application_signed").count() == 2
+    mark_read(leader)
 
     page = portal.log_in("leader")
     portal.open(f"/ansokningar/{application.pk}/")

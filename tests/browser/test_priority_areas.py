@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, field_label
-from tests.factories import complete_application, submitted_application
+from tests.factories import complete_application, signed_again, submitted_application
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +53,9 @@ def test_the_group_ticks_and_explains_two_areas_and_the_inbox_filters_by_one(por
     expect(areas).to_contain_text("Föräldraträffar på BVC och i förskolan.")
     expect(areas).not_to_contain_text("Läsning och språk")
     assert_accessible(page)
+    # The edits voided the principals' signatures: they sign the application as it now reads.
+    signed_again(application)
+    page.reload()
     page.get_by_role("button", name="Skicka in").click()
     expect(page).to_have_url(re.compile(rf"/ansokningar/{application.pk}/inskickad/"))
 

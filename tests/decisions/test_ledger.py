@@ -25,7 +25,7 @@ from tests.decisions.test_run import (
     run_meeting,
     years_of,
 )
-from tests.factories import accepted_application, complete_application
+from tests.factories import accepted_application, complete_application, signed_again
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +217,7 @@ def test_it_sums_requested_recommended_and_granted_per_year(demo):
     registered = complete_application(call, demo.working_group("Munkedal"), title="Inskickad")
     registered.budget_years.exclude(year=years[0]).delete()
     registered.budget_years.update(requested=80_000, cost=280_000)  # the partners give 200 000 kr
+    registered = signed_again(registered)
     services.application_submit(application=registered, by=leader_of(demo, "Munkedal"))
     # Neither a draft nor a withdrawn application counts.
     draft = Application.objects.create(call=call, working_group=demo.working_group("Uddevalla"), title="Utkast")

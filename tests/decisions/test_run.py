@@ -24,7 +24,7 @@ from partnership.models import Body, BodyKind, Membership, MembershipRole
 from reviews import services as meetings
 from reviews import services as review_services
 from reviews.models import AgendaItem, ItemOutcome, Meeting, VoteChoice
-from tests.factories import accepted_application, complete_application
+from tests.factories import accepted_application, complete_application, signed_again
 from tests.reviews.test_meetings import VOTERS, mark_present, meeting_with, person
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +96,7 @@ def recommended_application(
     if per_year is not None and per_year > REQUESTED_PER_YEAR:
         # The group asks for enough to be recommended ``per_year`` (its partners still give 200 000 kr).
         application.budget_years.update(requested=per_year, cost=per_year + 200_000)
+        application = signed_again(application)
     services.application_submit(application=application, by=leader)
     services.application_accept(application=application, by=demo.person("project_leader"))
     meeting = meeting_with(demo, application, starts_at=timezone.now() - datetime.timedelta(days=days_ago))

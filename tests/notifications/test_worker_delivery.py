@@ -14,6 +14,7 @@ from applications.models import Status
 from decisions import selectors as decision_selectors
 from decisions import services as decision_services
 from decisions.models import DecisionLetter
+from outbox.models import OutboxMessage
 from tests.decisions.test_run import forwarded_case
 from tests.factories import complete_application
 
@@ -26,9 +27,25 @@ def emails_of(demo, persona: str) -> str:
     return demo.person(persona).email
 
 
-def submit_over_http(client, demo, title="Språkstöd i förskolan"):
+def settled(smtp_server, timeout: float = 60) -> None:
+    """Wait until the worker has done every piece of background work (the principals' signing is
+    told and mailed before the submission), then forget the mail it sent so far."""
+    deadline = time.monotonic() + timeout
+    while OutboxMessage.objects.pending().exists():
+        assert time.monotonic() < deadline, "the background work before the submission was never done"
+        time.sleep(0.2)
+    smtp_server.messages.clear()
+
+
+def submit_over_http(client, demo, title="Språkstöd i förskolan", *, smtp_server=None, before_submit=None):
+    """A signed draft of Uddevalla's group, submitted over HTTP by its leader. With ``smtp_server``
+    the mail about the signing is delivered and forgotten first; ``before_submit`` runs just before."""
     leader = demo.person("leader")
     application = complete_application(demo.call(), demo.working_group("Uddevalla"), title=title, by=leader)
+    if smtp_server is not None:
+        settled(smtp_server)
+    if before_submit is not None:
+        before_submit()
     client.force_login(leader)
     started = time.monotonic()
     response = client.post(reverse("applications:submit", args=[application.pk]))
@@ -46,7 +63,7 @@ def quiet_period(seconds: float = 3.0) -> None:
 
 
 def test_a_submission_over_http_reaches_the_project_leader_by_email(client, demo, smtp_server, celery_worker):
-    application, _elapsed = submit_over_http(client, demo)
+    application, _elapsed = submit_over_http(client, demo, smtp_server=smtp_server)
 
     smtp_server.wait_for(2, log=celery_worker.log_path)
     quiet_period(2)
@@ -65,7 +82,7 @@ def test_a_submission_over_http_reaches_the_project_leader_by_email(client, demo
 
 
 def test_a_submission_over_http_sends_the_group_a_receipt_with_the_pdf(client, demo, smtp_server, celery_worker):
-    application, _elapsed = submit_over_http(client, demo, title=TITLE)
+    application, _elapsed = submit_over_http(client, demo, title=TITLE, smtp_server=smtp_server)
 
     smtp_server.wait_for(4, log=celery_worker.log_path)  # the project leader, Koncernkontoret, the group's two
     quiet_period(2)

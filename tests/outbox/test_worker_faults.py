@@ -79,9 +79,8 @@ def test_a_submission_while_redis_is_down_is_saved_at_once_and_mailed_once_redis
 ):
     stop_redis, start_redis = restart_redis
     worker = celery_worker_factory(beat=True).start()
-    stop_redis()
 
-    application, elapsed = submit_over_http(client, demo)
+    application, elapsed = submit_over_http(client, demo, smtp_server=smtp_server, before_submit=stop_redis)
 
     assert elapsed < 1.0, f"the submission took {elapsed:.2f} s with Redis down"
     event = OutboxMessage.objects.get(kind="event", payload__event="submitted", payload__application=application.pk)
@@ -103,9 +102,7 @@ def test_a_submission_while_redis_is_down_is_saved_at_once_and_mailed_once_redis
 
 def test_an_smtp_server_failing_twice_still_gets_each_mail_once(client, demo, smtp_server, celery_worker_factory):
     worker = celery_worker_factory(beat=True).start()
-    smtp_server.fail_next(2)
-
-    submit_over_http(client, demo)
+    submit_over_http(client, demo, smtp_server=smtp_server, before_submit=lambda: smtp_server.fail_next(2))
 
     # The project leader and Koncernkontoret; and the receipts to the group's leader and member.
     smtp_server.wait_for(4, timeout=60, log=worker.log_path)

@@ -21,7 +21,7 @@ from reviews.models import (
     Minutes,
     VoteChoice,
 )
-from tests.factories import accepted_application, complete_application
+from tests.factories import accepted_application, complete_application, signed_again
 from tests.reviews.test_meetings import VOTERS, mark_present, meeting_with
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,7 @@ def build_meeting(demo, *, close_items: bool = True) -> Meeting:
     year_1, year_2 = first.budget_years.order_by("year")
     first.budget_years.filter(pk=year_1.pk).update(requested=600_000, cost=800_000)
     first.budget_years.filter(pk=year_2.pk).update(requested=634_567, cost=834_567)
+    first = signed_again(first)  # both principals sign the application as it now reads
     services.application_submit(application=first, by=leader("Uddevalla"))
     services.application_accept(application=first, by=demo.person("project_leader"))
     second = accepted_application(demo, "Munkedal", title="Läsfrämjande i årskurs 1–3")
