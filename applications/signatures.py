@@ -337,6 +337,8 @@ def signatures_request(*, application: Application, by: User) -> list[Signatory]
     application = _locked(application)
     if not by.has_perm("applications.name_signatory", application):
         raise PermissionDenied
+    if not current_signatories(application):
+        return []  # nobody to ask: no version is frozen for nobody
     version = _version_now(application, by)
     valid = valid_signatures(application, version.content_sha256)
     asked = [s for p, s in current_signatories(application).items() if p not in valid]

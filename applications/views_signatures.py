@@ -33,9 +33,12 @@ def signatures_page(request: HttpRequest, pk: int) -> HttpResponse:
     the forms to name someone (or someone else)."""
     application = selectors.get_application_for_user(request.user, pk)
     can_name = request.user.has_perm("applications.name_signatory", application)
-    principal = request.POST.get("principal") if request.method == "POST" else None
-    if request.method == "POST" and (not can_name or principal not in signatures.PRINCIPALS):
+    if request.method == "POST" and not can_name:
         raise PermissionDenied
+    # A post that names no principal's form (not one the page sends) shows the page as it is.
+    principal = request.POST.get("principal") if request.method == "POST" else None
+    if principal not in signatures.PRINCIPALS:
+        principal = None
     named_forms = _forms(application, request.POST if principal else None, principal)
     if principal is not None:
         form = named_forms[principal]
