@@ -334,7 +334,9 @@ def two_in_the_inbox(demo):
     group = demo.working_group("Uddevalla")
     submitted_application(call=call, working_group=group, title="Läsombud")
     both = complete_application(call, group, title="Läsning och samtal", by=demo.person("leader"))
-    tick(both, {"Läsning och språk": "Läsombud.", "Psykisk hälsa": "Samtal."}, by=demo.person("leader"))
+    both = signed_again(
+        tick(both, {"Läsning och språk": "Läsombud.", "Psykisk hälsa": "Samtal."}, by=demo.person("leader"))
+    )
     services.application_submit(application=both, by=demo.person("leader"))
 
 
