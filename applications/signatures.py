@@ -166,7 +166,7 @@ def open_duties(person: User) -> list[Signatory]:
     named = (
         Signatory.objects.filter(person=person, application__status__in=["draft", "returned"])
         .select_related("application__working_group", "organisation")
-        .order_by("-named_at")
+        .order_by("-named_at")[:10]  # the start page shows at most the newest ten
     )
     return [
         signatory
