@@ -10,7 +10,25 @@ from pathlib import Path
 
 os.environ.setdefault("SIMPORTAL_TESTING", "1")
 
-from simportal.settings import *  # noqa: F403
+# Under pytest-xdist (``-n 2``) each test process has a test database of its own (pytest-django
+# adds the worker's name) and must have a Redis database of its own too, or one process's
+# Celery worker would take the other's tasks. The Celery workers a test starts inherit the
+# shifted URL, so the shift is made once, in the test process.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if XDIST_WORKER and os.environ.get("REDIS_URL") and not os.environ.get("SIMPORTAL_TEST_REDIS_SHIFTED"):
+    from urllib.parse import urlsplit, urlunsplit
+
+    _redis = urlsplit(os.environ["REDIS_URL"])
+    _base = int(_redis.path.strip("/") or 0)
+    _number = _base + 1 + int(XDIST_WORKER.removeprefix("gw"))
+    os.environ["REDIS_URL"] = urlunsplit(_redis._replace(path=f"/{_number}"))
+    os.environ["SIMPORTAL_TEST_REDIS_SHIFTED"] = "1"
+
+from simportal.settings import *  # noqa: E402, F403
+
+if XDIST_WORKER:
+    # The development signing pair and the collected static files, per test process.
+    VAR_DIR = VAR_DIR / f"test-{XDIST_WORKER}"  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False

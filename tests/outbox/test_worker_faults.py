@@ -45,8 +45,9 @@ REDIS_START = [
 
 
 @pytest.fixture
-def restart_redis():
+def restart_redis(request):
     """Stops this machine's Redis for a test and always starts it again."""
+    assert request.node.get_closest_marker("serial"), "a test that stops Redis must be marked serial"
     url = os.environ.get("REDIS_URL", "")
     if "127.0.0.1:6379" not in url and "localhost:6379" not in url:
         pytest.skip("stops and starts the local Redis on 127.0.0.1:6379 only")
@@ -74,6 +75,7 @@ def restart_redis():
             start()
 
 
+@pytest.mark.serial
 def test_a_submission_while_redis_is_down_is_saved_at_once_and_mailed_once_redis_is_back(
     client, demo, smtp_server, celery_worker_factory, restart_redis
 ):
@@ -151,6 +153,7 @@ def test_a_worker_killed_in_the_middle_of_a_letter_leaves_one_letter_after_resta
     assert Application.objects.get(pk=decision.case.application_id).status == Status.APPROVED
 
 
+@pytest.mark.serial
 def test_the_queue_never_waits_on_a_dead_broker(settings, demo, restart_redis, celery_worker_factory):
     """Handing work over gives up within the publish wait; the request is never held."""
     stop_redis, _start = restart_redis
