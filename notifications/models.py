@@ -90,6 +90,24 @@ class Notification(models.Model):
         return self.read_at is not None
 
 
+class UnreadCount(models.Model):
+    """How many of the person's notifications are unread, kept by the services that add and mark
+    them (``notifications.services``), so that the header's count costs no query of its own: it is
+    read with the logged-in person (``simportal.backends.PasswordBackend.get_user``)."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="unread_count"
+    )
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("antal olästa aviseringar")
+        verbose_name_plural = _("antal olästa aviseringar")
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.count}"
+
+
 class Email(models.Model):
     """One e-mail to one person: a single notification or a day's digest. Sent at most once."""
 

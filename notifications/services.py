@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -31,7 +33,7 @@ from simportal.accounts import invitation_tokens, password_mail_answer
 from simportal.text import header_value, without_bidi_controls
 
 from .catalogue import EVENTS
-from .models import Delivery, Email, Notification, Preference
+from .models import Delivery, Email, Notification, Preference, UnreadCount
 
 log = logging.getLogger(__name__)
 
@@ -126,20 +128,18 @@ def deliver_event(message: OutboxMessage) -> None:
         for user in recipients:
             letter = ctx["letter"] if _may_have_letter(user, ctx) else None
             mine = event.personal(ctx, user, content) if event.personal is not None else content
-            notification, created = Notification.objects.get_or_create(
+            notification, created = notification_add(
                 key=f"{message.key}:{user.pk}",
-                defaults={
-                    "recipient": user,
-                    "event": event.key,
-                    "title": mine.title[:300],
-                    "body": mine.body,
-                    "action": mine.action[:500],
-                    "url": mine.url,
-                    "delivery": chosen[user.pk],
-                    "letter": letter,
-                    "partnership_id": partnership_id,
-                    "submission_id": payload.get("snapshot"),
-                },
+                recipient=user,
+                event=event.key,
+                title=mine.title,
+                body=mine.body,
+                action=mine.action,
+                url=mine.url,
+                delivery=chosen[user.pk],
+                letter=letter,
+                partnership_id=partnership_id,
+                submission_id=payload.get("snapshot"),
             )
             if created and notification.delivery == Delivery.IMMEDIATE and user.email:
                 email_for(notification, submission_id=notification.submission_id)
@@ -385,16 +385,85 @@ def prune(now: datetime.datetime | None = None) -> Pruned:
 # --- the person's own list and choices -----------------------------------------------------
 
 
+def notification_add(
+    *, key: str, recipient: User, event: str, title: str, body: str, url: str = "", action: str = "", **fields: Any
+) -> tuple[Notification, bool]:
+    """Tell ``recipient`` something in the portal, once per ``key`` (again with the same key: the
+    one already there, and False). The person's unread count grows in the same transaction."""
+    with transaction.atomic():
+        notification, created = Notification.objects.get_or_create(
+            key=key,
+            defaults={
+                "recipient": recipient,
+                "event": event,
+                "title": title[:300],
+                "body": body,
+                "action": action[:500],
+                "url": url,
+                **fields,
+            },
+        )
+        if created and notification.read_at is None:
+            _count_unread(recipient, +1)
+    return notification, created
+
+
+def _count_unread(user: User, change: int) -> None:
+    """Move the person's stored unread count by ``change`` (an UPDATE relative to the stored value,
+    so that two requests at once both count), creating it the first time."""
+    counted = UnreadCount.objects.filter(person_id=user.pk)
+    if not counted.update(count=Greatest(F("count") + change, 0)):
+        try:
+            with transaction.atomic():
+                UnreadCount.objects.create(person_id=user.pk, count=max(change, 0))
+        except IntegrityError:  # another request created it first
+            counted.update(count=Greatest(F("count") + change, 0))
+    related = User.unread_count.related
+    if related.is_cached(user):
+        related.delete_cached_value(user)  # the next read asks the database
+
+
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The person's unread notifications, as stored: read with the person when a request logs them
+    in (no query then), else in one small query."""
+    descriptor = User.unread_count
+    if descriptor.is_cached(user):
+        try:
+            return int(user.unread_count.count)
+        except UnreadCount.DoesNotExist:
+            return 0
+    return UnreadCount.objects.filter(person_id=user.pk).values_list("count", flat=True).first() or 0
 
 
 def mark_read(user: User, notification_ids: list[int] | None = None) -> int:
     """Mark the person's own notifications read (all when no ids are given)."""
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if notification_ids is not None:
-        unread = unread.filter(pk__in=notification_ids)
-    return unread.update(read_at=timezone.now())
+    with transaction.atomic():
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        if notification_ids is not None:
+            unread = unread.filter(pk__in=notification_ids)
+        marked = unread.update(read_at=timezone.now())
+        if marked:
+            _count_unread(user, -marked)
+    return marked
+
+
+def unread_recount(people: Iterable[User] | None = None) -> int:
+    """Count the unread notifications again from the notifications themselves and store the counts
+    (an operator's repair; ``manage.py recount_unread``). Returns how many counts were wrong."""
+    users = User.objects.all() if people is None else User.objects.filter(pk__in=[p.pk for p in people])
+    actual = dict(
+        Notification.objects.filter(read_at__isnull=True, recipient__in=users)
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values_list("recipient", "n")
+    )
+    stored = dict(UnreadCount.objects.filter(person__in=users).values_list("person_id", "count"))
+    wrong = 0
+    for person_id in users.values_list("pk", flat=True):
+        if stored.get(person_id, 0) != actual.get(person_id, 0):
+            wrong += 1
+            UnreadCount.objects.update_or_create(person_id=person_id, defaults={"count": actual.get(person_id, 0)})
+    return wrong
 
 
 def preferences_of(user: User) -> dict[str, str]:

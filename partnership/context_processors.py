@@ -2,9 +2,8 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
 from .footer import page_partnerships
-from .rules import roles_of
+from .rules import partnerships_sat_in, roles_of
 
 
 def _navigation_items(request) -> list[dict]:
@@ -39,7 +38,7 @@ def _footer(request) -> dict:
     if about is not None:
         return {"partnerships": about}
     user = getattr(request, "user", None)
-    return {"partnerships": selectors.partnerships_of(user) if user is not None else []}
+    return {"partnerships": partnerships_sat_in(user)}
 
 
 def navigation(request) -> dict:

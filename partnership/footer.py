@@ -1,6 +1,7 @@
 """Whose work the page footer names.
 
-By default the footer names the partnerships the person sits in (``selectors.partnerships_of``).
+By default the footer names the partnerships the person sits in (``rules.partnerships_sat_in``, read
+with their roles).
 A page that is about something else says so before it renders: an investment's or a call's page
 names the partnership it belongs to, whoever reads it, and a page that covers every partnership
 (the portfolio, the calls, *Vem är vem*) names none of them, so the footer speaks of the region's

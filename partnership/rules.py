@@ -21,13 +21,14 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Body, BodyKind, Call, Membership, MembershipRole, User
+from .models import Body, BodyKind, Call, Membership, MembershipRole, Partnership, User
 
 # Application and Meeting live in higher apps: they are read through their attributes.
 UserLike = User | AnonymousUser | None
 Obj = Any
 
 _CACHE_ATTR = "_simportal_roles"
+_PARTNERSHIPS_ATTR = "_simportal_partnerships"
 VOTING_ROLES = frozenset({MembershipRole.CHAIR, MembershipRole.VICE_CHAIR, MembershipRole.MEMBER})
 
 
@@ -168,16 +169,27 @@ def roles_of(user: UserLike, on: datetime.date | None = None) -> Roles:
     cached: tuple[datetime.date, Roles] | None = getattr(user, _CACHE_ATTR, None)
     if cached is not None and cached[0] == today:
         return cached[1]
-    memberships = list(Membership.objects.current(today).filter(person_id=user.pk).select_related("body"))
+    memberships = list(Membership.objects.current(today).filter(person_id=user.pk).select_related("body__partnership"))
     roles = roles_from_memberships(memberships)
     setattr(user, _CACHE_ATTR, (today, roles))
+    sat_in = {m.body.partnership_id: m.body.partnership for m in memberships if m.body.partnership is not None}
+    setattr(user, _PARTNERSHIPS_ATTR, (today, sorted(sat_in.values(), key=lambda p: p.name)))
     return roles
+
+
+def partnerships_sat_in(user: UserLike) -> list[Partnership]:
+    """The partnerships whose bodies the person sits in today, read with their roles (no query of its own)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    roles_of(user)
+    return list(getattr(user, _PARTNERSHIPS_ATTR)[1])
 
 
 def forget_roles(user: UserLike) -> None:
     """Drop the cached roles, e.g. after memberships changed within a request."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _PARTNERSHIPS_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 # --- role predicates -------------------------------------------------------------

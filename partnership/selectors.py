@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .models import Body, BodyKind, Call, Membership, MembershipRole, Partnership, User
+from .rules import partnerships_sat_in
 
 # The order in which Fig. 2 of the project plan draws the organisation.
 FIG2_ORDER = [
@@ -163,6 +164,8 @@ def partnerships_of(person: User | AnonymousUser, on: datetime.date | None = Non
     group) belongs to no one partnership: the footer then names the region's SIM work."""
     if not person.is_authenticated:
         return []
+    if on is None:
+        return partnerships_sat_in(person)
     seats = Membership.objects.current(on).filter(person_id=person.pk, body__partnership__isnull=False)
     return list(Partnership.objects.filter(pk__in=seats.values("body__partnership_id")).order_by("name"))
 

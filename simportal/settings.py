@@ -130,7 +130,8 @@ AUTH_USER_MODEL = "partnership.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Checks passwords; grants no permission (simportal/backends.py).
+    "simportal.backends.PasswordBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

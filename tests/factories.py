@@ -1,6 +1,7 @@
 import contextlib
 import copy
 import datetime
+import typing
 from dataclasses import dataclass
 
 import factory
@@ -575,3 +576,10 @@ def imported_investments(*investments: dict) -> list[Application]:
     titles = [investment["title"] for investment in investments]
     by_title = {a.title: a for a in Application.objects.filter(source="import", title__in=titles)}
     return [by_title[title] for title in titles]
+
+
+def a_notification(**fields: typing.Any):
+    """A notification added through the service (so the person's unread count includes it)."""
+    from notifications.services import notification_add
+
+    return notification_add(**fields)[0]

@@ -26,7 +26,7 @@ from applications.models import Attachment
 from applications.signatures import signing_pdf_store
 from decisions import services as decision_services
 from decisions.models import DecisionLetter
-from notifications.models import Email, Notification
+from notifications.models import Email
 from outbox.models import OutboxMessage
 from partnership.models import User
 from reviews.models import Minutes
@@ -34,6 +34,7 @@ from tests.conftest import PERSONAS
 from tests.decisions.test_run import forwarded_case, run_objects
 from tests.factories import (
     ApplicationFactory,
+    a_notification,
     accepted_application,
     clear_of_factory_reference_numbers,
     complete_application,
@@ -291,7 +292,7 @@ def objects(demo):
     second_attachment = _attachment(
         ApplicationFactory(call=demo.call(), working_group=demo.working_group("Uddevalla")), demo.person("leader")
     )
-    notification = Notification.objects.create(
+    notification = a_notification(
         key="matrix", recipient=demo.person("leader"), event="accepted", title="Komplett", body="…", url="/"
     )
     Email.objects.create(

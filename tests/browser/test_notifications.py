@@ -13,13 +13,14 @@ from notifications.models import Email, Notification, Preference
 from outbox.models import OutboxKind, OutboxMessage
 from tests.browser.conftest import assert_accessible, field_label
 from tests.browser.steps import header_link
+from tests.factories import a_notification as notification_added
 from tests.factories import complete_application
 
 pytestmark = pytest.mark.browser
 
 
 def a_notification(person, title: str, *, url: str = "/", event: str = "returned") -> Notification:
-    return Notification.objects.create(
+    return notification_added(
         key=f"test:{person.pk}:{title}",
         recipient=person,
         event=event,

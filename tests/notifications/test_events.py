@@ -16,7 +16,7 @@ from notifications.models import Email, Notification
 from outbox.models import OutboxMessage
 from reviews import services as meetings
 from tests.decisions.test_run import forwarded_case
-from tests.factories import accepted_application, complete_application
+from tests.factories import a_notification, accepted_application, complete_application
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +165,7 @@ def test_every_event_has_a_label_a_moment_and_recipients():
 def test_the_header_counts_unread_notifications(as_persona, demo):
     leader = demo.person("leader")
     for number in range(3):
-        Notification.objects.create(key=f"n{number}", recipient=leader, event="returned", title="T", body="B", url="/")
+        a_notification(key=f"n{number}", recipient=leader, event="returned", title="T", body="B", url="/")
     html = as_persona("leader").get(reverse("home")).content.decode()
     assert 'Aviseringar <span class="badge text-bg-light">3<span class="visually-hidden"> olästa</span>' in html
 

@@ -17,6 +17,7 @@ from notifications.services import digests_send, preferences_of
 from partnership.models import Call
 from tests.decisions.test_run import forwarded_case
 from tests.factories import (
+    a_notification,
     accepted_application,
     complete_application,
     published_agenda,
@@ -223,7 +224,7 @@ def test_a_missing_choice_is_explained_in_swedish_and_nothing_is_saved(as_person
 
 def test_opening_a_notification_marks_it_read_and_follows_its_link(as_persona, demo):
     leader = demo.person("leader")
-    notification = Notification.objects.create(
+    notification = a_notification(
         key="x", recipient=leader, event="accepted", title="Ansökan är komplett", body="…", url="/ansokningar/"
     )
     response = as_persona("leader").get(reverse("notifications:open", args=[notification.pk]))
@@ -234,7 +235,7 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(as_persona, d
 
 
 def test_a_notification_never_leads_off_the_portal(as_persona, demo):
-    notification = Notification.objects.create(
+    notification = a_notification(
         key="x", recipient=demo.person("leader"), event="accepted", title="T", body="B", url="https://example.com/"
     )
     response = as_persona("leader").get(reverse("notifications:open", args=[notification.pk]))
@@ -242,7 +243,7 @@ def test_a_notification_never_leads_off_the_portal(as_persona, demo):
 
 
 def test_someone_elses_notification_is_not_found(as_persona, demo):
-    notification = Notification.objects.create(
+    notification = a_notification(
         key="x", recipient=demo.person("outsider"), event="accepted", title="Hemlig", body="B", url="/"
     )
     client = as_persona("leader")
@@ -263,10 +264,8 @@ def test_the_list_costs_the_same_number_of_queries_for_5_and_200_notifications(
     client = as_persona("leader")
 
     def add(count: int, start: int) -> None:
-        Notification.objects.bulk_create(
-            Notification(key=f"n{start + n}", recipient=leader, event="accepted", title=f"T{n}", body="B", url="/")
-            for n in range(count)
-        )
+        for n in range(count):
+            a_notification(key=f"n{start + n}", recipient=leader, event="accepted", title=f"T{n}", body="B", url="/")
 
     add(5, 0)
     with CaptureQueriesContext(connection) as small:
@@ -278,7 +277,7 @@ def test_the_list_costs_the_same_number_of_queries_for_5_and_200_notifications(
 
 
 def test_marking_one_read_keeps_the_filter_and_page_the_person_was_on(as_persona, demo):
-    notification = Notification.objects.create(
+    notification = a_notification(
         key="x", recipient=demo.person("leader"), event="accepted", title="T", body="B", url="/"
     )
     back = reverse("notifications:list") + "?visa=olasta&sida=1"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from notifications.models import Email, Notification
 from outbox import services as outbox
 from outbox.models import OutboxMessage
+from tests.factories import a_notification
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +215,7 @@ def test_what_has_served_its_purpose_is_deleted_after_the_retention_period(demo,
     recent = timezone.now() - datetime.timedelta(days=10)
 
     def notification(key, created_at, read_at):
-        return Notification.objects.create(
+        return a_notification(
             key=key, recipient=leader, event="accepted", title=key, body="…", created_at=created_at, read_at=read_at
         )
 
