@@ -405,16 +405,16 @@ class PartnerUnits:
 def _units_allowed(application: Application) -> Q:
     """The units an application of this call may name as partners: those of the partnership's
     sub-region (of the whole region for a region-wide partnership) and those of no municipality."""
-    where = (
+    place = (
         Call.objects.filter(pk=application.call_id)
-        .values("partnership__sub_region_id", "partnership__region_id")
+        .values_list("partnership__sub_region_id", "partnership__region_id")
         .first()
-        or {}
     )
-    if where.get("partnership__sub_region_id"):
-        nearby = Q(municipality__sub_region_id=where["partnership__sub_region_id"])
+    sub_region_id, region_id = place if place is not None else (None, None)
+    if sub_region_id:
+        nearby = Q(municipality__sub_region_id=sub_region_id)
     else:
-        nearby = Q(municipality__sub_region__region_id=where.get("partnership__region_id"))
+        nearby = Q(municipality__sub_region__region_id=region_id)
     return nearby | Q(municipality__isnull=True)
 
 

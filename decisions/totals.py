@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from applications.models import Application
@@ -98,6 +98,10 @@ def rebuild() -> int:
     services, or to repair a difference ``ledger_check`` found). Returns the rows written."""
     from .ledger import recomputed
 
+    if connection.vendor == "postgresql":
+        # Acts in progress finish first and acts that start now wait, so none is summed twice or lost.
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {LedgerTotal._meta.db_table} IN EXCLUSIVE MODE")
     expected = recomputed()
     LedgerTotal.objects.all().delete()
     LedgerTotal.objects.bulk_create(
