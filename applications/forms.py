@@ -387,7 +387,9 @@ class BasePartnerFormSet(RebasingInlineFormSet):
         if not self.is_bound:
             return set()
         pattern = re.compile(rf"^{re.escape(self.prefix)}-\d+-unit$")
-        return {int(value) for key, value in self.data.items() if pattern.match(key) and str(value).isdigit()}
+        posted = {str(value) for key, value in self.data.items() if pattern.match(key)}
+        # A forged number beyond the key's range would fail the query instead of the row.
+        return {int(value) for value in posted if value.isdigit() and len(value) < 19}
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "units": self.units.offered}

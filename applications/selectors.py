@@ -430,7 +430,7 @@ def partner_units(application: Application, *, chosen: set[int], search: str = "
     a partner stays offered whatever it is. ``search``: part of a unit's (or its organisation's)
     name; the allowed units that match are offered too."""
     allowed = _units_allowed(application)
-    search = " ".join(search.split())[:100]
+    search = " ".join(search.replace("\x00", "").split())[:100]  # PostgreSQL takes no NUL in a string
     found: list[Unit] = []
     if search:
         matches = Unit.objects.filter(allowed).filter(

@@ -95,6 +95,12 @@ def test_the_search_says_when_nothing_was_found(as_persona, draft):
     assert "Ingen enhet hittades för ”Ingenstans”. Kontrollera stavningen" in html
 
 
+def test_the_search_takes_any_text(as_persona, draft):
+    response = as_persona("leader").get(section(draft, enhet="bup\x00" + "x" * 300))
+    assert response.status_code == 200
+    assert "Ingen enhet hittades för" in response.content.decode()
+
+
 def test_the_search_does_not_find_a_unit_of_another_partnerships_area(as_persona, demo, draft):
     other_partnership()
     html = as_persona("leader").get(section(draft, enhet="Skövde")).content.decode()
@@ -127,8 +133,9 @@ def test_it_refuses_a_unit_of_another_partnerships_area_and_says_what_to_do(as_p
     assert not Partner.objects.filter(application=draft).exists()
 
 
-def test_it_refuses_a_unit_that_does_not_exist(as_persona, draft):
-    response = as_persona("leader").post(section(draft), rows(draft, Unit(pk=999_999)))
+@pytest.mark.parametrize("pk", [999_999, 10**30])
+def test_it_refuses_a_unit_that_does_not_exist(as_persona, draft, pk):
+    response = as_persona("leader").post(section(draft), rows(draft, Unit(pk=pk)))
     assert "Enheten kan inte väljas i den här ansökan." in response.content.decode()
     assert not Partner.objects.filter(application=draft).exists()
 
