@@ -4,6 +4,7 @@ services' work (``applications.services``)."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import TypedDict, cast
 
 from django import forms
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from partnership.models import Municipality, Organisation, Unit
 from simportal.forms import DATE_HINT, ExplainedErrorsMixin, KronorField, TypedDateField, mark_optional
 
+from . import selectors
 from .models import (
     Application,
     Criterion,
@@ -233,11 +235,30 @@ class FollowUpForm(SectionModelForm):
 
 
 class UnitChoiceField(forms.ModelChoiceField):
-    """Units named with their organisation and principal, so that both sides are easy to find."""
+    """Units named with their organisation and principal, so that both sides are easy to find.
+
+    Given the units to ``offer``, it lists and accepts only those, read once for the whole
+    formset, instead of listing every unit and reading the chosen one again for each row."""
+
+    offered: dict[str, Unit] | None = None
 
     def label_from_instance(self, obj: Unit) -> str:
         side = _("region") if obj.organisation.principal == "region" else _("kommun")
         return f"{obj.name} – {obj.organisation.name} ({side})"
+
+    def offer(self, units: list[Unit]) -> None:
+        self.offered = {str(unit.pk): unit for unit in units}
+        self.widget.choices = [("", self.empty_label or ""), *((str(u.pk), self.label_from_instance(u)) for u in units)]
+
+    def to_python(self, value):
+        if self.offered is None:
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        key = str(value.pk if isinstance(value, Unit) else value)
+        if key not in self.offered:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return self.offered[key]
 
 
 class PartnerForm(ExplainedErrorsMixin, forms.ModelForm):
@@ -247,14 +268,27 @@ class PartnerForm(ExplainedErrorsMixin, forms.ModelForm):
         field_classes = {"unit": UnitChoiceField}
         widgets = {"role": forms.Textarea(attrs={"rows": 2})}
         labels = {"unit": _("Enhet"), "role": _("Roll i insatsen")}
-        help_texts = {"unit": _("Välj enheten i listan; regionens enheter står först.")}
+        help_texts = {
+            "unit": _(
+                "Listan har enheterna i ansökans kommuner och regionens gemensamma enheter; regionens står först. "
+                "Finns enheten inte i listan, sök efter den ovanför samverkansparterna."
+            )
+        }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, units: list[Unit] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.select_related("organisation").order_by(
-            "-organisation__principal", "organisation__name", "name"
-        )
-        self.fields["unit"].required = True
+        field = self.fields["unit"]
+        if units is None:
+            field.queryset = Unit.objects.select_related("organisation").order_by(
+                "-organisation__principal", "organisation__name", "name"
+            )
+        else:
+            field.offer(units)
+            field.error_messages["invalid_choice"] = _(
+                "Enheten kan inte väljas i den här ansökan. Välj en enhet i listan under Enhet, eller sök efter "
+                "enheten med sökfältet ovanför samverkansparterna."
+            )
+        field.required = True
         _guard_text_fields(self)
         mark_needed(self, "partners")
 
@@ -341,6 +375,25 @@ class RebasingInlineFormSet(forms.BaseInlineFormSet):
 
 
 class BasePartnerFormSet(RebasingInlineFormSet):
+    """The partners section's rows. Every row's select lists the same units
+    (``selectors.partner_units``: the application's municipalities, the region's common units,
+    the units chosen and those found by ``search``), read once for the formset."""
+
+    def __init__(self, data=None, *args, search: str = "", **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.units = selectors.partner_units(self.instance, chosen=self._posted_units(), search=search)
+
+    def _posted_units(self) -> set[int]:
+        if not self.is_bound:
+            return set()
+        pattern = re.compile(rf"^{re.escape(self.prefix)}-\d+-unit$")
+        posted = {str(value) for key, value in self.data.items() if pattern.match(key)}
+        # A forged number beyond the key's range would fail the query instead of the row.
+        return {int(value) for value in posted if value.isdigit() and len(value) < 19}
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "units": self.units.offered}
+
     def clean(self):
         super().clean()
         # A unit is a partner once (a database constraint). Someone else may have added it

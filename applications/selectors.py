@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
-from partnership.models import Body, Call, User
+from partnership.models import Body, Call, Principal, Unit, User
 from partnership.rules import Roles, roles_of
 from partnership.selectors import calls_open_to
 
@@ -380,3 +380,73 @@ def signing_duties(user: User) -> list[Signatory]:
     from .signatures import open_duties
 
     return open_duties(user)
+
+
+# --- the units a partners section offers ------------------------------------------------------
+
+UNIT_SEARCH_LIMIT = 25
+
+
+@dataclass(frozen=True)
+class PartnerUnits:
+    """The units the partners section's selects list, and the units found by a search.
+
+    ``offered``: the units of the application's municipalities (of both principals), the
+    region's units that belong to no one municipality, the units already chosen (saved or
+    posted) and the units found. ``found``: the search's hits, at most ``UNIT_SEARCH_LIMIT``
+    (``more`` when there were more)."""
+
+    offered: list[Unit]
+    found: list[Unit]
+    search: str
+    more: bool
+
+
+def _units_allowed(application: Application) -> Q:
+    """The units an application of this call may name as partners: those of the partnership's
+    sub-region (of the whole region for a region-wide partnership) and those of no municipality."""
+    place = (
+        Call.objects.filter(pk=application.call_id)
+        .values_list("partnership__sub_region_id", "partnership__region_id")
+        .first()
+    )
+    sub_region_id, region_id = place if place is not None else (None, None)
+    if sub_region_id:
+        nearby = Q(municipality__sub_region_id=sub_region_id)
+    else:
+        nearby = Q(municipality__sub_region__region_id=region_id)
+    return nearby | Q(municipality__isnull=True)
+
+
+def _units_in_order(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    # The region's units first, then by organisation and name.
+    return units.select_related("organisation").order_by("-organisation__principal", "organisation__name", "name")
+
+
+def partner_units(application: Application, *, chosen: set[int], search: str = "") -> PartnerUnits:
+    """What the partners section offers (three queries whatever the number of units and rows).
+
+    ``chosen``: the units the page posted; those allowed stay offered. A unit already saved as
+    a partner stays offered whatever it is. ``search``: part of a unit's (or its organisation's)
+    name; the allowed units that match are offered too."""
+    allowed = _units_allowed(application)
+    search = " ".join(search.replace("\x00", "").split())[:100]  # PostgreSQL takes no NUL in a string
+    found: list[Unit] = []
+    if search:
+        matches = Unit.objects.filter(allowed).filter(
+            Q(name__icontains=search) | Q(organisation__name__icontains=search)
+        )
+        found = list(_units_in_order(matches)[: UNIT_SEARCH_LIMIT + 1])
+    more = len(found) > UNIT_SEARCH_LIMIT
+    found = found[:UNIT_SEARCH_LIMIT]
+    own = Q(municipality__in=application.municipalities.values("pk")) | Q(
+        organisation__principal=Principal.REGION, municipality__isnull=True
+    )
+    offered = _units_in_order(
+        Unit.objects.filter(
+            own
+            | Q(pk__in=application.partners.filter(unit__isnull=False).values("unit_id"))
+            | (Q(pk__in=chosen | {unit.pk for unit in found}) & allowed)
+        )
+    )
+    return PartnerUnits(offered=list(offered), found=found, search=search, more=more)

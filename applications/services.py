@@ -169,9 +169,21 @@ def section_save(*, application: Application, key: str, version: int, by: User, 
     return SectionSaved(section=section, application=application)
 
 
+def counts_as_requested(application: Application) -> bool:
+    """Whether the budget ledger counts the application's request: registered, not withdrawn."""
+    return application.submitted_at is not None and application.status not in (Status.DRAFT, Status.WITHDRAWN)
+
+
+def _requested_by_year(application: Application) -> dict[int, int]:
+    return dict(BudgetYear.objects.filter(application=application).values_list("year", "requested"))
+
+
 def _save_budget(application: Application, values: dict[int, BudgetRow]) -> None:
     """The budget years as given (the others are taken away), and the total requested from RUN
-    stored on the application in the same transaction (what the inbox filters and sorts on)."""
+    stored on the application in the same transaction (what the inbox filters and sorts on).
+    When the ledger counts the request, it hears of the change (``signals.requested_changed``)."""
+    counted = counts_as_requested(application)
+    before = _requested_by_year(application) if counted else {}
     application.budget_years.exclude(year__in=values).delete()
     for year, row in values.items():
         budget_year, _created = BudgetYear.objects.update_or_create(
@@ -183,6 +195,10 @@ def _save_budget(application: Application, values: dict[int, BudgetRow]) -> None
             )
     application.requested_total = sum(row["requested"] for row in values.values())
     Application.objects.filter(pk=application.pk).update(requested_total=application.requested_total)
+    if counted:
+        after = {year: row["requested"] for year, row in values.items()}
+        change = {year: after.get(year, 0) - before.get(year, 0) for year in set(after) | set(before)}
+        signals.requested_changed.send(sender=Application, application=application, change=change)
 
 
 def _save_criteria(application: Application, answers: list[tuple[str, str, str]]) -> None:
@@ -263,8 +279,14 @@ def transition_apply(*, application: Application, name: str, by: User, message: 
     if transition.needs_message and not message.strip():
         raise workflow.TransitionNotAllowed(_("Skriv ett meddelande som förklarar varför."))
     from_status = application.status
+    counted = counts_as_requested(application)
     application.status = transition.target
     application.save(update_fields=["status", "updated_at"])
+    if counts_as_requested(application) != counted:
+        # Submitted for the first time, or withdrawn: the ledger gains or loses the request.
+        sign = -1 if counted else 1
+        change = {year: sign * amount for year, amount in _requested_by_year(application).items()}
+        signals.requested_changed.send(sender=Application, application=application, change=change)
     event = _event(
         application,
         by=by,

@@ -10,3 +10,9 @@ from django.dispatch import Signal
 # (locked, now withdrawn), ``from_status`` (where it was), ``by`` and ``message`` (the reason).
 # A receiver that raises rolls the withdrawal back.
 application_withdrawn = Signal()
+
+# Sent inside the transaction of a change to what the budget ledger counts as requested (the
+# budget of a registered, not withdrawn application), with ``application`` and ``change``
+# (year → kronor added, negative when taken away): when such an application's budget is saved,
+# when it is first submitted and when it is withdrawn.
+requested_changed = Signal()

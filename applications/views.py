@@ -115,7 +115,9 @@ def _actions(user, application: Application) -> list[dict]:
     return [a for a in actions if not (a["url"] in seen or seen.add(a["url"]))]
 
 
-def _section_form(application: Application, key: str, data=None, files=None, version: int | None = None):
+def _section_form(
+    application: Application, key: str, data=None, files=None, version: int | None = None, unit_search: str = ""
+):
     spec = BY_KEY[key]
     initial_version = {"version": version}
     if spec.kind == "fields":
@@ -129,7 +131,7 @@ def _section_form(application: Application, key: str, data=None, files=None, ver
         }[key]
         return form_class(data, instance=application, initial=initial_version)
     if spec.kind == "partners":
-        return forms.PartnerFormSet(data, instance=application, prefix="partners")
+        return forms.PartnerFormSet(data, instance=application, prefix="partners", search=unit_search)
     if spec.kind == "logic":
         return forms.LogicRowFormSet(
             data, instance=application, prefix="logic_rows", queryset=selectors.logic_rows(application)
@@ -168,6 +170,8 @@ def section_edit(request, pk: int, key: str):
             },
         )
     section = services.section_open(application=application, key=key)
+    # The partners section's search for a unit its lists do not show (a GET form on the page).
+    unit_search = request.GET.get("enhet") or request.POST.get("enhet") or ""
     conflict = None
     rows_changed = None
     if (
@@ -182,7 +186,7 @@ def section_edit(request, pk: int, key: str):
         data = forms.RebasingInlineFormSet.with_rows_changed(
             request.POST, prefix, add=added, remove=request.POST.get("remove_row")
         )
-        form = _section_form(application, key, data).without_errors()
+        form = _section_form(application, key, data, unit_search=unit_search).without_errors()
         rows_changed = {"added": added, "index": len(form.forms) - 1 if added else None}
     elif (
         request.method == "POST"
@@ -201,7 +205,7 @@ def section_edit(request, pk: int, key: str):
         rows_changed = {"added": added, "index": None, "focus": focus}
     elif request.method == "POST":
         posted_version = _posted_version(request)
-        form = _section_form(application, key, request.POST, version=posted_version)
+        form = _section_form(application, key, request.POST, version=posted_version, unit_search=unit_search)
         if form.is_valid():
             try:
                 services.section_save(
@@ -210,7 +214,11 @@ def section_edit(request, pk: int, key: str):
             except services.EditConflict as error:
                 conflict = error.section
                 form = _section_form(
-                    application, key, _with_version(request.POST, conflict.version), version=conflict.version
+                    application,
+                    key,
+                    _with_version(request.POST, conflict.version),
+                    version=conflict.version,
+                    unit_search=unit_search,
                 )
                 form.is_valid()
             else:
@@ -222,7 +230,7 @@ def section_edit(request, pk: int, key: str):
                     return redirect(_next_section_url(application, key))
                 return redirect("applications:section", pk, key)
     else:
-        form = _section_form(application, key, version=section.version)
+        form = _section_form(application, key, version=section.version, unit_search=unit_search)
     context = {
         "application": application,
         "spec": spec,

@@ -1,6 +1,8 @@
 """The budget ledger of each call: what is earmarked (the call's budget and RUN's budget
 acts), requested, recommended by the steering group and granted by RUN, per year, and what
-remains. A fixed number of queries whatever the number of applications.
+remains. Three queries whatever the number of applications: the figures per year are the
+running totals the services keep (``decisions.totals``); ``recomputed`` sums the records the
+long way, for the operator's check (``manage.py ledger_check``).
 
 **Recommended** counts, per application, only the latest item the steering group
 recommended (an application referred back and recommended again is counted once), and not
@@ -20,7 +22,7 @@ from partnership.models import Call
 from partnership.rules import Roles
 from reviews.models import AgendaItem, ItemOutcome, RecommendedYear
 
-from .models import BudgetAdjustment, DecisionOutcome, GrantedYear
+from .models import BudgetAdjustment, DecisionOutcome, GrantedYear, LedgerTotal
 
 
 def ledger_calls(roles: Roles) -> QuerySet[Call]:
@@ -37,7 +39,8 @@ def granted_years() -> QuerySet[GrantedYear]:
 
 
 def granted_total(call: Call) -> int:
-    total = granted_years().filter(decision__case__application__call=call).aggregate(total=Sum("amount"))["total"]
+    """What RUN has granted from the call, from the running totals."""
+    total = LedgerTotal.objects.filter(call=call).aggregate(total=Sum("granted"))["total"]
     return int(total or 0)
 
 
@@ -92,60 +95,71 @@ def _by_call_and_year(rows: Any, call_key: str) -> dict[int, dict[int, int]]:
     return result
 
 
-def ledger(calls: QuerySet[Call] | None = None) -> list[CallLedger]:
-    """Per call and year: requested, recommended and granted; per call: earmarked and
-    remaining. Five queries whatever the number of applications."""
-    calls = (calls if calls is not None else Call.objects.all()).prefetch_related(
-        Prefetch("budget_adjustments", queryset=BudgetAdjustment.objects.select_related("recorded_by"))
+def recomputed(call_ids: list[int] | None = None) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """The totals summed from the records, (call, year) → (requested, recommended, granted),
+    years with nothing left out: what the running totals must equal. Reads every row of the
+    calls' budgets, recommendations and grants, so it is for the operator's check, not a page."""
+    applications = BudgetYear.objects.filter(application__submitted_at__isnull=False).exclude(
+        application__status__in=[Status.DRAFT, Status.WITHDRAWN]
     )
-    call_list = list(calls)
-    ids = [c.pk for c in call_list]
-    requested = _by_call_and_year(
-        BudgetYear.objects.filter(application__call__in=ids, application__submitted_at__isnull=False)
-        .exclude(application__status__in=[Status.DRAFT, Status.WITHDRAWN])
-        .values("application__call", "year")
-        .annotate(total=Sum("requested"))
-        .order_by(),
-        "application__call",
+    recommendations = RecommendedYear.objects.filter(item__outcome=ItemOutcome.RECOMMENDED).exclude(
+        item__application__status=Status.WITHDRAWN
     )
+    grants = granted_years()
+    if call_ids is not None:
+        applications = applications.filter(application__call__in=call_ids)
+        recommendations = recommendations.filter(item__application__call__in=call_ids)
+        grants = grants.filter(decision__case__application__call__in=call_ids)
     later_recommendation = AgendaItem.objects.filter(
         application=OuterRef("item__application"),
         outcome=ItemOutcome.RECOMMENDED,
         closed_at__gt=OuterRef("item__closed_at"),
     )
+    requested = _by_call_and_year(
+        applications.values("application__call", "year").annotate(total=Sum("requested")).order_by(),
+        "application__call",
+    )
     recommended = _by_call_and_year(
-        RecommendedYear.objects.filter(item__outcome=ItemOutcome.RECOMMENDED, item__application__call__in=ids)
-        .exclude(item__application__status=Status.WITHDRAWN)
-        .exclude(Exists(later_recommendation))
+        recommendations.exclude(Exists(later_recommendation))
         .values("item__application__call", "year")
         .annotate(total=Sum("amount"))
         .order_by(),
         "item__application__call",
     )
     granted = _by_call_and_year(
-        granted_years()
-        .filter(decision__case__application__call__in=ids)
-        .values("decision__case__application__call", "year")
-        .annotate(total=Sum("amount"))
-        .order_by(),
+        grants.values("decision__case__application__call", "year").annotate(total=Sum("amount")).order_by(),
         "decision__case__application__call",
     )
-    ledgers = []
-    for call in call_list:
-        years = sorted(set(requested[call.pk]) | set(recommended[call.pk]) | set(granted[call.pk]))
-        ledgers.append(
-            CallLedger(
-                call=call,
-                adjustments=list(call.budget_adjustments.all()),
-                years=[
-                    LedgerYear(
-                        year=year,
-                        requested=requested[call.pk].get(year, 0),
-                        recommended=recommended[call.pk].get(year, 0),
-                        granted=granted[call.pk].get(year, 0),
-                    )
-                    for year in years
-                ],
+    result = {}
+    for call_id in set(requested) | set(recommended) | set(granted):
+        for year in set(requested[call_id]) | set(recommended[call_id]) | set(granted[call_id]):
+            figures = (
+                requested[call_id].get(year, 0),
+                recommended[call_id].get(year, 0),
+                granted[call_id].get(year, 0),
             )
+            if any(figures):
+                result[(call_id, year)] = figures
+    return result
+
+
+def ledger(calls: QuerySet[Call] | None = None) -> list[CallLedger]:
+    """Per call and year: requested, recommended and granted; per call: earmarked and
+    remaining. Three queries whatever the number of applications: the calls, their budget
+    acts and their running totals."""
+    calls = (calls if calls is not None else Call.objects.all()).prefetch_related(
+        Prefetch("budget_adjustments", queryset=BudgetAdjustment.objects.select_related("recorded_by")),
+        Prefetch("ledger_totals", queryset=LedgerTotal.objects.order_by("year")),
+    )
+    return [
+        CallLedger(
+            call=call,
+            adjustments=list(call.budget_adjustments.all()),
+            years=[
+                LedgerYear(year=row.year, requested=row.requested, recommended=row.recommended, granted=row.granted)
+                for row in call.ledger_totals.all()
+                if not row.is_empty
+            ],
         )
-    return ledgers
+        for call in calls
+    ]

@@ -217,3 +217,36 @@ class DecisionLetter(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class LedgerTotal(models.Model):
+    """The running totals of one call and budget year: what is requested from RUN, recommended
+    by the steering group and granted by RUN. Kept by the services that change them
+    (``decisions.totals``), in their own transaction, with ``F()`` updates so that simultaneous
+    acts add up; the budget ledger reads them instead of summing every application's rows.
+    ``manage.py ledger_check`` recomputes them from the rows and compares."""
+
+    call = models.ForeignKey("partnership.Call", on_delete=models.CASCADE, related_name="ledger_totals")
+    year = models.PositiveSmallIntegerField(_("år"))
+    requested = models.BigIntegerField(_("sökt (kr)"), default=0)
+    recommended = models.BigIntegerField(_("tillstyrkt (kr)"), default=0)
+    granted = models.BigIntegerField(_("beviljat (kr)"), default=0)
+
+    class Meta:
+        verbose_name = _("löpande summa per utlysning och år")
+        verbose_name_plural = _("löpande summor per utlysning och år")
+        ordering = ["call", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "year"], name="ledgertotal_once_per_call_and_year"),
+            models.CheckConstraint(
+                condition=Q(requested__gte=0, recommended__gte=0, granted__gte=0),
+                name="ledgertotal_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} {self.year}: {self.requested}/{self.recommended}/{self.granted}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.requested or self.recommended or self.granted)

@@ -22,6 +22,8 @@ Choices made here, so that nobody has to guess:
 * **The budget** is checked at call level inside the decision's transaction, with the
   call row locked (``select_for_update``), so two simultaneous approvals cannot both
   pass. Lowering a call's budget below what is already granted is refused as well.
+* **The ledger's running totals** (``decisions.totals``) change in the act's transaction: an
+  approval adds its amounts, a correction replaces the corrected decision's amounts.
 * **A withdrawn application** closes its open RUN case as withdrawn, in the withdrawing
   transaction (``close_withdrawn``, a receiver of ``applications.signals.application_withdrawn``).
 """
@@ -33,7 +35,6 @@ from typing import NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,7 +45,7 @@ from partnership.models import Body, BodyKind, Call, User
 from reviews.models import Minutes
 from simportal.formatting import format_kronor
 
-from . import ledger, selectors
+from . import ledger, selectors, totals
 from .letters import decision_recorded
 from .models import (
     RUN_REFERENCE_HELP,
@@ -350,6 +351,7 @@ def decision_record(
             raise DecisionRefused(_("Ange beviljat belopp för minst ett år."))
         _check_limits(case, granted)
         _check_budget(application.call_id, adding=sum(granted.values()))
+        totals.add(application.call_id, "granted", granted)
     decision = _write_decision(
         case=case,
         granted=granted,
@@ -422,8 +424,9 @@ def decision_correct(
         if not granted:
             raise DecisionRefused(_("Ange beviljat belopp för minst ett år."))
         _check_limits(case, granted)
-        released = old.granted_years.aggregate(total=Sum("amount"))["total"] or 0
-        _check_budget(application.call_id, adding=sum(granted.values()), releasing=int(released))
+        released = dict(old.granted_years.values_list("year", "amount"))
+        _check_budget(application.call_id, adding=sum(granted.values()), releasing=sum(released.values()))
+        totals.add(application.call_id, "granted", totals.difference(granted, released))
     correction = _write_decision(
         case=case,
         granted=granted,

@@ -30,6 +30,7 @@ from outbox.services import event_add, outbox_add
 from partnership.models import Body, BodyKind, User
 from partnership.rules import roles_of
 
+from . import signals
 from .minutes import MinutesError, MinutesLocked, adjuster_candidates, ensure_minutes_open, locked_minutes
 from .models import (
     AgendaItem,
@@ -362,6 +363,8 @@ def agenda_item_close(
     RecommendedYear.objects.bulk_create(
         [RecommendedYear(item=item, year=year, amount=amount) for year, amount in sorted(amounts.items())]
     )
+    if result.outcome == ItemOutcome.RECOMMENDED:
+        signals.item_recommended.send(sender=AgendaItem, item=item, amounts=amounts)
     return item
 
 

@@ -183,6 +183,23 @@ def test_without_javascript_a_plain_submit_adds_and_removes_a_row(
     context.close()
 
 
+def test_it_finds_a_unit_the_list_does_not_show_and_saves_it(portal, draft):
+    page = open_section(portal, draft, "partners")
+    unit = page.get_by_role("group", name="Samverkanspart 1").get_by_label(field_label("Enhet"))
+    expect(unit.locator("option", has_text="BUP NU-sjukvården")).to_have_count(0)
+    search = page.get_by_role("search", name="Sök en enhet som inte finns i listan")
+    search.get_by_label("Enhetens eller organisationens namn").fill("BUP")
+    search.get_by_role("button", name="Sök enhet").click()
+    expect(page.get_by_role("status").filter(has_text="En enhet hittades för ”BUP”")).to_be_visible()
+    assert_accessible(page)
+    first = page.get_by_role("group", name="Samverkanspart 1")
+    first.get_by_label(field_label("Enhet")).select_option(label="BUP NU-sjukvården – NU-sjukvården (region)")
+    first.get_by_label(field_label("Roll i insatsen")).fill("BUP handleder förskolans personal.")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.locator(".alert-success")).to_contain_text("Samverkansparter")
+    assert [p.unit.name for p in Partner.objects.filter(application=draft)] == ["BUP NU-sjukvården"]
+
+
 def with_partners(draft, by, *unit_names: str) -> None:
     data = QueryDict(mutable=True)
     data.update({"partners-TOTAL_FORMS": str(len(unit_names)), "partners-INITIAL_FORMS": "0"})
