@@ -52,11 +52,11 @@ def test_the_header_count_follows_what_is_added_and_read(as_persona, demo):
         for number in range(3)
     ]
     a_notification(key="n0", recipient=leader, event="returned", title="again", body="B", url="/")  # same key: once
-    assert "3<span class=\"visually-hidden\"> olästa" in client.get(reverse("home")).content.decode()
+    assert '3<span class="visually-hidden"> olästa' in client.get(reverse("home")).content.decode()
 
     client.get(reverse("notifications:open", args=[added[0].pk]))
     client.get(reverse("notifications:open", args=[added[0].pk]))  # opened twice, counted once
-    assert "2<span class=\"visually-hidden\"> olästa" in client.get(reverse("home")).content.decode()
+    assert '2<span class="visually-hidden"> olästa' in client.get(reverse("home")).content.decode()
 
     client.post(reverse("notifications:mark_read"), {})
     assert "olästa" not in client.get(reverse("home")).content.decode().split("</header>")[0]
