@@ -36,7 +36,7 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 
 # Whitenoise looks for collected files; tests serve from the finders instead.
-STATIC_ROOT = VAR_DIR / "test-staticfiles"  # noqa: F405
+STATIC_ROOT = VAR_DIR / "test-staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
