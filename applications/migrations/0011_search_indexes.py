@@ -4,20 +4,29 @@ does nothing.
 
 - trigram GIN indexes (pg_trgm) over ``UPPER(field)``, which is what ``icontains`` compares,
   so that a part of a word or a diarienummer is found without reading every row;
-- GIN indexes over the Swedish text vectors that full-text search matches, one for the
-  inbox's fields and one for the portfolio's. They must stay the same expressions as
-  ``applications.search.INBOX`` and ``PORTFOLIO``.
+- the Swedish text vectors that full-text search matches, one over the inbox's fields and one
+  over the portfolio's, as stored generated columns (``applications.search.INBOX`` and
+  ``PORTFOLIO`` name them) with a GIN index each. Stored, because a vector computed from the
+  text for each row the search looks at costs more than the search saves. The model does not
+  know these columns: PostgreSQL fills them in on every insert and update.
 """
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.operations import TrigramExtension
-from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 from django.db.models.functions import Upper
 
 
-def search_indexes():
-    trigram = [
+TABLE = "applications_application"
+# column: (index, the fields it reads)
+DOCUMENTS = {
+    "search_inbox": ("application_inbox_text", ("title", "purpose")),
+    "search_portfolio": ("application_portfolio_text", ("title", "purpose", "content")),
+}
+
+
+def trigram_indexes():
+    return [
         GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=f"application_{name}_trgm")
         for field, name in (
             ("title", "title"),
@@ -26,27 +35,31 @@ def search_indexes():
             ("content", "content"),
         )
     ]
-    documents = [
-        GinIndex(SearchVector("title", "purpose", config="swedish"), name="application_inbox_text"),
-        GinIndex(SearchVector("title", "purpose", "content", config="swedish"), name="application_portfolio_text"),
-    ]
-    return trigram + documents
 
 
 def indexes_add(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     application = apps.get_model("applications", "Application")
-    for index in search_indexes():
+    for index in trigram_indexes():
         schema_editor.add_index(application, index)
+    for column, (index, fields) in DOCUMENTS.items():
+        text = " || ' ' || ".join(f"coalesce({field}, '')" for field in fields)
+        schema_editor.execute(
+            f"ALTER TABLE {TABLE} ADD COLUMN {column} tsvector "
+            f"GENERATED ALWAYS AS (to_tsvector('swedish'::regconfig, {text})) STORED"
+        )
+        schema_editor.execute(f"CREATE INDEX {index} ON {TABLE} USING gin ({column})")
 
 
 def indexes_remove(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     application = apps.get_model("applications", "Application")
-    for index in search_indexes():
+    for index in trigram_indexes():
         schema_editor.remove_index(application, index)
+    for column in DOCUMENTS:
+        schema_editor.execute(f"ALTER TABLE {TABLE} DROP COLUMN {column}")
 
 
 class Migration(migrations.Migration):
