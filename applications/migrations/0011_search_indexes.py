@@ -12,7 +12,6 @@ does nothing.
 """
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 from django.db.models.functions import Upper
 
@@ -40,6 +39,7 @@ def trigram_indexes():
 def indexes_add(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     application = apps.get_model("applications", "Application")
     for index in trigram_indexes():
         schema_editor.add_index(application, index)
@@ -68,7 +68,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # A no-op on any database but PostgreSQL.
-        TrigramExtension(),
+        # Back, the extension stays: something else in the database may use it.
         migrations.RunPython(indexes_add, indexes_remove),
     ]
