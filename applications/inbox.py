@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from partnership.models import Body, BodyKind, Call, Municipality, Part, PriorityArea, User
 from partnership.rules import Roles, roles_of
 
-from . import workflow
+from . import search, workflow
 from .forms import DeadlineExtensionForm
 from .models import AddressedArea, Application, DeadlineExtension, Status
 from .selectors import registered_in_led_partnerships
@@ -165,12 +165,8 @@ class InboxFilter(django_filters.FilterSet):
                 field.widget.attrs.update({"inputmode": "numeric", "step": 1, "min": 0})
 
     def filter_text(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
-        text = value.strip()
-        if not text:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=text) | Q(reference_number__icontains=text) | Q(purpose__icontains=text)
-        )
+        """Every word in the name, the diarienummer or the purpose (``applications.search``)."""
+        return search.applications_matching(queryset, value, search.INBOX)
 
     def filter_priority_areas(
         self, queryset: QuerySet[Application], name: str, value: Iterable[str]

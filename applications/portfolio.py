@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnership.models import Municipality
 
+from . import search
 from .models import AddressedArea, Application, Partner, RunStatus, Status
 
 PAGE_SIZE = 25
@@ -184,12 +185,8 @@ class InvestmentFilter(django_filters.FilterSet):
         return queryset.filter(Exists(AddressedArea.objects.filter(application=OuterRef("pk"), area__name=value)))
 
     def filter_text(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
-        """Every word must appear in the title, the purpose or the content."""
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(purpose__icontains=word) | Q(content__icontains=word)
-            )
-        return queryset
+        """Every word in the title, the purpose or the content (``applications.search``)."""
+        return search.applications_matching(queryset, value, search.PORTFOLIO)
 
 
 @dataclass(frozen=True)
