@@ -57,11 +57,16 @@ SUB_REGIONS = {
 
 
 def ensure_reference_data(Region, SubRegion, Municipality) -> None:
+    """Add the region, its sub-regions and municipalities that are missing (three queries when all are there)."""
     region, _ = Region.objects.get_or_create(name="Västra Götalandsregionen", defaults={"short_name": "VGR"})
+    sub_regions = {s.name: s for s in SubRegion.objects.filter(region=region)}
+    known = set(Municipality.objects.values_list("name", flat=True))
     for sub_region_name, municipalities in SUB_REGIONS.items():
-        sub_region, _ = SubRegion.objects.get_or_create(region=region, name=sub_region_name)
+        if sub_region_name not in sub_regions:
+            sub_regions[sub_region_name] = SubRegion.objects.create(region=region, name=sub_region_name)
         for name in municipalities:
-            Municipality.objects.get_or_create(name=name, defaults={"sub_region": sub_region})
+            if name not in known:
+                Municipality.objects.create(name=name, sub_region=sub_regions[sub_region_name])
 
 
 FYRBODAL_MUNICIPALITIES = SUB_REGIONS["Fyrbodal"]

@@ -305,14 +305,14 @@ class Command(BaseCommand):
         municipal_names: dict[str, str],
         municipalities: dict[str, Municipality],
     ) -> dict[str, Organisation]:
-        """The region's units of ``orgs``, then each municipality's organisation with its units."""
+        """The region's units of ``orgs``, then each municipality's organisation with its units.
+
+        The units are read once and written together: a unit missing is added, one whose kind or
+        municipality differs is corrected, and the rest cost nothing."""
+        wanted: dict[tuple[int, str], tuple[str, Municipality]] = {}
         for org_name, units in region_units:
             for unit_name, kind, municipality in units:
-                Unit.objects.update_or_create(
-                    organisation=orgs[org_name],
-                    name=unit_name,
-                    defaults={"kind": kind, "municipality": municipalities[municipality]},
-                )
+                wanted[(orgs[org_name].pk, unit_name)] = (kind, municipalities[municipality])
         for name, municipality in municipalities.items():
             org, _ = Organisation.objects.update_or_create(
                 name=municipal_names[name],
@@ -320,11 +320,20 @@ class Command(BaseCommand):
             )
             orgs[org.name] = org
             for unit_name, kind in MUNICIPAL_UNITS:
-                Unit.objects.update_or_create(
-                    organisation=org,
-                    name=f"{unit_name} {name}",
-                    defaults={"kind": kind, "municipality": municipality},
-                )
+                wanted[(org.pk, f"{unit_name} {name}")] = (kind, municipality)
+        existing = {
+            (unit.organisation_id, unit.name): unit
+            for unit in Unit.objects.filter(organisation_id__in={org_id for org_id, _name in wanted})
+        }
+        missing = []
+        for (org_id, unit_name), (kind, municipality) in wanted.items():
+            unit = existing.get((org_id, unit_name))
+            if unit is None:
+                missing.append(Unit(organisation_id=org_id, name=unit_name, kind=kind, municipality=municipality))
+            elif unit.kind != kind or unit.municipality_id != municipality.pk:
+                unit.kind, unit.municipality = kind, municipality
+                unit.save(update_fields=["kind", "municipality"])
+        Unit.objects.bulk_create(missing)
         return orgs
 
     def build_organisations(self, municipalities: dict[str, Municipality]) -> dict[str, Organisation]:
