@@ -13,7 +13,7 @@ The applications and meetings are made through the services, as the tests make t
 PostgreSQL database of its own (``simportal_bench_meetings`` unless ``--database`` names another;
 dropped first and dropped at the end unless ``--keep`` is given).
 
-Run it with ``scripts/bench-meeting-pages [--items N] [--candidates N] [--runs N] [--keep]`` (needs
+Run it with ``scripts/bench-meeting-pages [--items N] [--draft-items N] [--candidates N] [--runs N] [--keep] [--reuse]`` (needs
 the dev dependencies, ``scripts/setup-venv dev``, and PostgreSQL on 127.0.0.1). It is not a test:
 pytest never collects it.
 """
@@ -47,6 +47,7 @@ def _prepare_environment(database: str, *, reuse: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=150, help="items on each meeting's agenda (default 150)")
+    parser.add_argument("--draft-items", type=int, default=None, help="items on the draft's agenda (default --items)")
     parser.add_argument("--candidates", type=int, default=300, help="complete applications waiting (default 300)")
     parser.add_argument("--runs", type=int, default=7, help="requests per page (default 7)")
     parser.add_argument("--database", default=DATABASE_NAME, help=f"database to build in (default {DATABASE_NAME})")
@@ -86,11 +87,12 @@ def main(argv: list[str] | None = None) -> int:
         call_command("migrate", verbosity=0)
         Command().build(demo_logins=True)
         started = time.perf_counter()
+        draft_items = options.items if options.draft_items is None else options.draft_items
         applications = applications_through_services(
-            demo, 2 * options.items + options.candidates, states=(Status.COMPLETE,)
+            demo, options.items + draft_items + options.candidates, states=(Status.COMPLETE,)
         )
         today = published_agenda(demo, applications[: options.items], starts_at=timezone.now())
-        draft = _draft_meeting(demo, applications[options.items : 2 * options.items])
+        draft = _draft_meeting(demo, applications[options.items : options.items + draft_items])
         print(f"byggt på {time.perf_counter() - started:.0f} s\n")
 
     pages = [
