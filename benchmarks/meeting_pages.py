@@ -13,8 +13,10 @@ The applications and meetings are made through the services, as the tests make t
 PostgreSQL database of its own (``simportal_bench_meetings`` unless ``--database`` names another;
 dropped first and dropped at the end unless ``--keep`` is given).
 
-Run it with ``scripts/bench-meeting-pages [--items N] [--draft-items N] [--candidates N] [--runs N] [--keep] [--reuse]`` (needs
-the dev dependencies, ``scripts/setup-venv dev``, and PostgreSQL on 127.0.0.1). It is not a test:
+Run it with ``scripts/bench-meeting-pages [--items N] [--draft-items N] [--candidates N] [--runs N]
+[--keep] [--reuse]`` (needs the dev dependencies, ``scripts/setup-venv dev``, and PostgreSQL on
+127.0.0.1); ``--reuse`` measures again in a database an earlier ``--keep`` kept (the build takes
+long: about 25 minutes for 300 applications on the loaded 2-core machine). It is not a test:
 pytest never collects it.
 """
 
@@ -101,8 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         ("dagordningen (utkast)", "project_leader", reverse("reviews:agenda", args=[draft.pk])),
         ("dagordningen (publicerad)", "project_leader", reverse("reviews:agenda", args=[today.pk])),
     ]
+    from reviews.selectors import complete_applications_for
+
     print(
-        f"{options.items} punkter per möte, {options.candidates} kompletta ansökningar väntar; "
+        f"{today.items.count()} punkter på mötet, {draft.items.count()} på utkastet, "
+        f"{complete_applications_for(draft).count()} kompletta ansökningar väntar; "
         f"median av {options.runs} anrop i processen"
     )
     print(f"maskinens last (1 min): {os.getloadavg()[0]:.1f} på {os.cpu_count()} kärnor\n")

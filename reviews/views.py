@@ -150,7 +150,13 @@ def agenda(request, pk: int):
     return _agenda_page(request, meeting, add_form=add_form)
 
 
-def _agenda_page(request, meeting: Meeting, *, add_form, refused: tuple[AgendaItem, object] | None = None):
+def _agenda_page(
+    request,
+    meeting: Meeting,
+    *,
+    add_form: forms.AgendaAddForm,
+    refused: tuple[AgendaItem, forms.SummaryForm] | None = None,
+) -> HttpResponse:
     """The agenda builder, one page of items at a time. ``refused``: an item and its summary form
     that did not validate, shown on the item's page with the errors and the error summary."""
     number = selectors.agenda_page_of(refused[0].position) if refused else request.GET.get("sida")
