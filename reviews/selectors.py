@@ -138,7 +138,7 @@ def agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
     )
 
 
-def agenda_page(meeting: Meeting, number: str | int | None) -> Page:
+def agenda_page(meeting: Meeting, number: str | int | None) -> Page[AgendaItem]:
     """One page of the agenda (``AGENDA_PAGE_SIZE`` items, with what ``agenda`` reads of each); a
     number out of range gives the nearest page. Two queries whatever the size: the count and the page."""
     return Paginator(agenda(meeting), AGENDA_PAGE_SIZE).get_page(number)
@@ -161,14 +161,14 @@ class AgendaPageLink:
     current: bool = False
 
 
-def agenda_page_links(page: Page) -> list[AgendaPageLink]:
+def agenda_page_links(page: Page[AgendaItem]) -> list[AgendaPageLink]:
     """The links to every page of the agenda (a long range elided), each named by its paragraphs."""
     if not page.has_other_pages():
         return []
     paginator = page.paginator
     links = []
     for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
-        if number == paginator.ELLIPSIS:
+        if not isinstance(number, int):  # the ellipsis
             links.append(AgendaPageLink(number=None))
             continue
         first = (number - 1) * paginator.per_page + 1
