@@ -88,10 +88,17 @@ class AgendaAddForm(forms.Form):
     )
 
     def __init__(self, *args, applications, **kwargs):
+        """``applications``: every application that may be chosen, what a post is checked against."""
         super().__init__(*args, **kwargs)
         field = self.fields["application"]
         field.queryset = applications
         field.label_from_instance = _application_label
+
+    def offer(self, shown: list[Application]) -> None:
+        """List only these applications (a meeting may have hundreds waiting; a search finds the
+        others). A post is still checked against every application the form was given."""
+        field = self.fields["application"]
+        field.choices = [("", field.empty_label), *((a.pk, _application_label(a)) for a in shown)]
 
 
 def _application_label(application: Application) -> str:

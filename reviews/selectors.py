@@ -2,8 +2,10 @@
 count is decided here."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -18,6 +20,10 @@ from .tally import ItemCount, Tally
 
 # A meeting counts as upcoming until half a day after it started.
 UPCOMING_GRACE = datetime.timedelta(hours=12)
+# Items per page of a meeting and of its agenda: a large meeting (150 items) is read in parts.
+AGENDA_PAGE_SIZE = 25
+# Complete applications the agenda's "add an application" list offers at once; a search finds the rest.
+CANDIDATES_SHOWN = 25
 
 
 def _upcoming_from() -> datetime.datetime:
@@ -130,6 +136,45 @@ def agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
         )
         .order_by("position")
     )
+
+
+def agenda_page(meeting: Meeting, number: str | int | None) -> Page[AgendaItem]:
+    """One page of the agenda (``AGENDA_PAGE_SIZE`` items, with what ``agenda`` reads of each); a
+    number out of range gives the nearest page. Two queries whatever the size: the count and the page."""
+    return Paginator(agenda(meeting), AGENDA_PAGE_SIZE).get_page(number)
+
+
+def agenda_page_of(position: int) -> int:
+    """The page of ``agenda_page`` that shows the item in this position: the services keep the
+    positions 1, 2, 3 … without gaps."""
+    return max(position - 1, 0) // AGENDA_PAGE_SIZE + 1
+
+
+@dataclass(frozen=True)
+class AgendaPageLink:
+    """A link to one page of a meeting's agenda, named by the paragraphs on it (§ 26–50).
+    ``number`` is None for the gap (…) of an elided range."""
+
+    number: int | None
+    first: int = 0
+    last: int = 0
+    current: bool = False
+
+
+def agenda_page_links(page: Page[AgendaItem]) -> list[AgendaPageLink]:
+    """The links to every page of the agenda (a long range elided), each named by its paragraphs."""
+    if not page.has_other_pages():
+        return []
+    paginator = page.paginator
+    links = []
+    for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if not isinstance(number, int):  # the ellipsis
+            links.append(AgendaPageLink(number=None))
+            continue
+        first = (number - 1) * paginator.per_page + 1
+        last = min(number * paginator.per_page, paginator.count)
+        links.append(AgendaPageLink(number=number, first=first, last=last, current=number == page.number))
+    return links
 
 
 def items_awaiting_vote(user: User, roles: Roles) -> QuerySet[AgendaItem]:
@@ -286,6 +331,22 @@ def current_members(meeting: Meeting) -> list[Membership]:
         if known is None or (membership.role in VOTING_ROLES and known.role not in VOTING_ROLES):
             seen[membership.person_id] = membership
     return list(seen.values())
+
+
+def agenda_candidates(meeting: Meeting, text: str = "") -> tuple[list[Application], int]:
+    """What the agenda's "add an application" list offers: the first ``CANDIDATES_SHOWN`` of the
+    complete applications that may go on this meeting (those that have waited longest first),
+    narrowed by ``text`` in the title, the reference number or the working group's municipality;
+    and how many match in all. Two queries whatever the number waiting."""
+    candidates = complete_applications_for(meeting)
+    text = text.strip()
+    if text:
+        candidates = candidates.filter(
+            Q(title__icontains=text)
+            | Q(reference_number__icontains=text)
+            | Q(working_group__municipality__name__icontains=text)
+        )
+    return list(candidates[:CANDIDATES_SHOWN]), candidates.count()
 
 
 def complete_applications_for(meeting: Meeting) -> QuerySet[Application]:

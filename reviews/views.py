@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,8 +24,20 @@ from . import minutes as minutes_doc
 from .models import AgendaItem, Meeting
 
 
+def _on_its_page(url: str, position: int) -> str:
+    """``url`` with the page of the agenda that shows the item in ``position`` (no number for the first)."""
+    number = selectors.agenda_page_of(position)
+    return url + (f"?sida={number}" if number > 1 else "")
+
+
 def _item_url(item: AgendaItem) -> str:
-    return reverse("reviews:meeting_detail", args=[item.meeting_id]) + f"#punkt-{item.position}"
+    url = reverse("reviews:meeting_detail", args=[item.meeting_id])
+    return _on_its_page(url, item.position) + f"#punkt-{item.position}"
+
+
+def _agenda_item_url(meeting: Meeting, position: int) -> str:
+    url = reverse("reviews:agenda", args=[meeting.pk])
+    return _on_its_page(url, position) + f"#punkt-{position}"
 
 
 def meeting_list(request):
@@ -65,7 +78,8 @@ def meeting_new(request):
 def meeting_detail(request, pk: int):
     meeting = selectors.get_meeting_for_user(request.user, pk)
     user = request.user
-    items = list(selectors.agenda(meeting))
+    page = selectors.agenda_page(meeting, request.GET.get("sida"))
+    items = list(page.object_list)
     voters = selectors.voting_member_ids(meeting)
     present = selectors.present_ids(meeting)
     membership = selectors.voting_membership(meeting, user)
@@ -81,14 +95,16 @@ def meeting_detail(request, pk: int):
         item.votes_later = open_for_me and not meeting.has_begun and user.has_perm("reviews.vote", item)
         item.can_recuse = open_for_me and user.has_perm("reviews.declare_recusal", item)
         item.conflicts = selectors.conflict_reasons(membership, item.application) if item.can_recuse else []
-        if item.can_vote:
-            initial = {"choice": item.my_vote.choice, "comment": item.my_vote.comment} if item.my_vote else None
-            item.vote_form = forms.VoteForm(initial=initial, prefix=f"punkt-{item.pk}", position=item.position)
         item.count = selectors.count_item(item, voters=voters, present=present) if sees_votes else None
         item.requested_total = sum(b.requested for b in item.application.budget_years.all())
     context = {
         "meeting": meeting,
         "items": items,
+        "page": page,
+        "page_links": selectors.agenda_page_links(page),
+        # The vote controls are written in the page (a form object per item costs too much on a
+        # large agenda) from the fields of ``VoteForm``, which checks the vote on the vote page.
+        "vote_fields": forms.VoteForm.base_fields,
         "manages": manages,
         "chairs": chairs,
         "sees_votes": sees_votes,
@@ -130,17 +146,45 @@ def agenda(request, pk: int):
                 _("”%(title)s” är § %(position)s på dagordningen.")
                 % {"title": item.application.title, "position": item.position},
             )
-            return redirect("reviews:agenda", pk)
-    items = list(selectors.agenda(meeting))
+            return redirect(_agenda_item_url(meeting, item.position))
+    return _agenda_page(request, meeting, add_form=add_form)
+
+
+def _agenda_page(
+    request,
+    meeting: Meeting,
+    *,
+    add_form: forms.AgendaAddForm,
+    refused: tuple[AgendaItem, forms.SummaryForm] | None = None,
+) -> HttpResponse:
+    """The agenda builder, one page of items at a time. ``refused``: an item and its summary form
+    that did not validate, shown on the item's page with the errors and the error summary."""
+    number = selectors.agenda_page_of(refused[0].position) if refused else request.GET.get("sida")
+    page = selectors.agenda_page(meeting, number)
+    search = request.GET.get("sok", "").strip()[:100]
+    waiting = 0
+    if not meeting.published_at:
+        shown, waiting = selectors.agenda_candidates(meeting, search)
+        add_form.offer(shown)
+    items = list(page.object_list)
     for item in items:
-        item.summary_form = forms.SummaryForm(
-            initial={"summary": item.summary}, prefix=f"punkt-{item.pk}", position=item.position
-        )
-    return render(
-        request,
-        "reviews/agenda.html",
-        {"meeting": meeting, "items": items, "add_form": add_form},
-    )
+        item.summary_form = refused[1] if refused and refused[0].pk == item.pk else None
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "page": page,
+        "page_links": selectors.agenda_page_links(page),
+        "add_form": add_form,
+        "candidates_waiting": waiting,
+        "candidates_limit": selectors.CANDIDATES_SHOWN,
+        "search": search,
+        "search_query": "&" + urlencode({"sok": search}) if search else "",
+        # The summaries are written in the page from the fields of ``SummaryForm``, which checks
+        # a summary when it is saved; a refused one is shown on its item with the errors.
+        "summary_fields": forms.SummaryForm.base_fields,
+        "summary_form": refused[1] if refused else None,
+    }
+    return render(request, "reviews/agenda.html", context)
 
 
 @require_POST
@@ -149,17 +193,17 @@ def agenda_item(request, pk: int, item_pk: int):
     meeting = _manageable_meeting(request, pk)
     item = selectors.get_item_for_user(request.user, meeting.pk, item_pk)
     action = request.POST.get("action", "")
+    position = item.position  # back to the item's page, where it is now
     try:
         if action == "summary":
-            form = forms.SummaryForm(request.POST, prefix=f"punkt-{item.pk}")
+            form = forms.SummaryForm(request.POST, prefix=f"punkt-{item.pk}", position=item.position)
             if not form.is_valid():
-                for error in form.errors.get("summary", []):
-                    messages.error(request, f"§ {item.position}: {error}")
-                return redirect("reviews:agenda", pk)
+                add_form = forms.AgendaAddForm(applications=selectors.complete_applications_for(meeting), prefix="ny")
+                return _agenda_page(request, meeting, add_form=add_form, refused=(item, form))
             services.agenda_item_summarise(item=item, summary=form.cleaned_data["summary"], by=request.user)
             messages.success(request, _("Sammanfattningen för § %(position)s är sparad.") % {"position": item.position})
         elif action in {"up", "down"}:
-            services.agenda_move(item=item, up=action == "up", by=request.user)
+            position = services.agenda_move(item=item, up=action == "up", by=request.user).position
             messages.success(request, _("Dagordningen är ändrad."))
         elif action == "remove":
             services.agenda_remove(item=item, by=request.user)
@@ -172,7 +216,7 @@ def agenda_item(request, pk: int, item_pk: int):
             messages.error(request, _("Välj vad som ska göras med punkten."))
     except (services.MeetingRefused, workflow.TransitionNotAllowed) as refused:
         messages.error(request, refused.message)
-    return redirect("reviews:agenda", pk)
+    return redirect(_agenda_item_url(meeting, position))
 
 
 @require_POST
