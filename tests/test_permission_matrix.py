@@ -29,7 +29,7 @@ from decisions.models import DecisionLetter
 from notifications.models import Email
 from outbox.models import OutboxMessage
 from partnership.models import User
-from reviews.models import Minutes
+from reviews.models import AgendaItem, Minutes
 from tests.conftest import PERSONAS
 from tests.decisions.test_run import forwarded_case, run_objects
 from tests.factories import (
@@ -190,7 +190,12 @@ ADMIN_SITE_PAGES = {
     "admin:view_on_site": NOBODY,
 }
 # Records are shown in the admin to the system administrator only (read-only).
-SUPERUSER_ONLY_ADMINS = {"applications.application", "reviews.meeting", "decisions.decisionletter"}
+SUPERUSER_ONLY_ADMINS = {
+    "applications.application",
+    "reviews.meeting",
+    "decisions.decisionletter",
+    "decisions.ledgertotal",  # the running totals the services keep; only ``ledger_check --repair`` rewrites them
+}
 # People are deactivated and memberships ended, never deleted; nor is anything else of the
 # structure. A decision letter is what was sent: it is only read in the admin.
 ADMIN_OVERRIDES = {
@@ -411,7 +416,11 @@ REDIRECTS = {
     "notifications:mark_read": lambda kwargs: reverse("notifications:list"),
     "applications:message": lambda kwargs: reverse("applications:detail", kwargs={"pk": kwargs["pk"]}) + "#meddelanden",
     "applications:signatures_request": lambda kwargs: reverse("applications:signatures", kwargs={"pk": kwargs["pk"]}),
-    "reviews:agenda_item": lambda kwargs: reverse("reviews:agenda", kwargs={"pk": kwargs["pk"]}),
+    # Back to the item on its page of the agenda.
+    "reviews:agenda_item": lambda kwargs: (
+        reverse("reviews:agenda", kwargs={"pk": kwargs["pk"]})
+        + f"#punkt-{AgendaItem.objects.get(pk=kwargs['item_pk']).position}"
+    ),
     "reviews:publish": lambda kwargs: reverse("reviews:agenda", kwargs={"pk": kwargs["pk"]}),
     # Sending an invitation again is done at once, back on the person's page.
     "admin:partnership_user_invite": lambda kwargs: reverse("admin:partnership_user_change", args=[kwargs["pk"]]),
