@@ -285,7 +285,7 @@ def warm(port: int, page: Page, cookie: str | None) -> int:
     return status
 
 
-def drive(port: int, page: Page, cookie: str | None, *, seconds: float, connections: int, script: Path) -> Result:
+def drive(port: int, page: Page, cookie: str | None, *, seconds: int, connections: int, script: Path) -> Result:
     chosen = min(connections, page.connections or connections)
     command = [
         "wrk",
@@ -294,7 +294,7 @@ def drive(port: int, page: Page, cookie: str | None, *, seconds: float, connecti
         "-c",
         str(chosen),
         "-d",
-        f"{max(1, round(seconds))}s" if seconds >= 1 else f"{int(seconds * 1000)}ms",
+        f"{seconds}s",
         "--timeout",
         "60s",
         "-s",
@@ -325,7 +325,7 @@ def milliseconds(value: float) -> str:
     return f"{value:,.0f} ms".replace(",", " ") if value >= 10 else f"{value:.1f} ms"
 
 
-def table(results: list[Result], *, applications: int, small: int | None, seconds: float, connections: int) -> str:
+def table(results: list[Result], *, applications: int, small: int | None, seconds: int, connections: int) -> str:
     health = next(r for r in results if r.page.url == "/healthz")
     baseline = next(r for r in results if r.page.name.startswith("baseline"))
     lines = [
@@ -350,7 +350,7 @@ def table(results: list[Result], *, applications: int, small: int | None, second
 def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="scripts/bench-pages", description=__doc__.splitlines()[0])
     parser.add_argument("--applications", type=int, default=10_000, help="applications (default 10000)")
-    parser.add_argument("--seconds", type=float, default=10.0, help="wrk's time on each page (default 10)")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk's time on each page, whole seconds (default 10)")
     parser.add_argument("--connections", type=int, default=20, help="wrk's open connections (default 20)")
     parser.add_argument("--reuse", action="store_true", help="measure on the database an earlier run left")
     parser.add_argument("--database", default=DATABASE_NAME, help=f"the database (default {DATABASE_NAME})")

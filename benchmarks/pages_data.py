@@ -336,7 +336,7 @@ def _copy_row(row, mapping, *, copied, back, calls, areas, numbers, call_model, 
 
 def large_meeting_build(items: int = LARGE_MEETING_ITEMS):
     """An upcoming steering-group meeting of Fyrbodal, published, with up to ``items`` complete
-    applications of the open call on its agenda, through the services."""
+    applications of the partnership (the newest first, of any of its calls) on its agenda, through the services."""
     from applications.models import Application, Status
     from reviews import services as meetings
     from tests.factories import project_leader_of
@@ -349,7 +349,9 @@ def large_meeting_build(items: int = LARGE_MEETING_ITEMS):
     meeting = meetings.meeting_schedule(
         steering_group=steering_group, starts_at=starts_at, place=LARGE_MEETING_PLACE, by=project_leader
     )
-    complete = Application.objects.filter(call=call, status=Status.COMPLETE).order_by("-submitted_at", "-pk")
+    complete = Application.objects.filter(call__partnership=call.partnership, status=Status.COMPLETE).order_by(
+        "-submitted_at", "-pk"
+    )
     for application in complete[:items]:
         meetings.agenda_add(meeting=meeting, application=application, summary="Språkstöd.", by=project_leader)
     return meetings.meeting_publish(meeting=meeting, by=project_leader)

@@ -29,7 +29,7 @@ def test_the_benchmark_prints_every_page_without_errors_and_constant_queries():
         "--shapes",
         "7",
         "--seconds",
-        "0.3",
+        "1",
         "--connections",
         "4",
         "--database",
