@@ -246,6 +246,7 @@ def grow(shapes: Shapes, applications: int, *, chunk: int = 8) -> int:
     """Copy the shapes until the database holds about ``applications`` applications of the two
     partnerships; returns how many copies were made."""
     from applications.models import Application, ReferenceCounter
+    from decisions import totals
     from partnership.models import Call, PriorityArea
 
     copies = max(0, round((applications - shapes.applications) / shapes.applications))
@@ -301,6 +302,8 @@ def grow(shapes: Shapes, applications: int, *, chunk: int = 8) -> int:
                     ReferenceCounter.objects.update_or_create(year=year, defaults={"last_number": number})
             made += len(batch)
             log(f"{shapes.applications * (made + 1)} of about {applications} applications")
+    # The ledger's running totals are kept by the services that record; the copies did not go through them.
+    totals.rebuild()
     return made
 
 
